@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using Filecheck.Api.Models;
+
+namespace Filecheck.Api;
+
+/// <summary>Source-generated serialization for every Filecheck shape (camelCase, nulls written as the API does).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(Job))]
+[JsonSerializable(typeof(JobResponse))]
+[JsonSerializable(typeof(JobPendingResponse))]
+[JsonSerializable(typeof(JobListPage))]
+[JsonSerializable(typeof(RunsResponse))]
+[JsonSerializable(typeof(WorkflowList))]
+[JsonSerializable(typeof(RuleList))]
+[JsonSerializable(typeof(ProfileList))]
+[JsonSerializable(typeof(WorkflowResponse))]
+[JsonSerializable(typeof(RuleResponse))]
+[JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(JobCompletedWebhook))]
+public sealed partial class FilecheckJsonContext : JsonSerializerContext;
