@@ -1,27 +1,22 @@
-using Filecheck.Dashboard.Components;
+using Filecheck.Dashboard;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Shell;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddFilecheckBackend();
+builder.AddAccess();
+builder.Services.AddShell();
+builder.Services.AddJobs();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.UseShell();
+app.MapAccess();
+app.MapShell();
 
 app.Run();
+
+public partial class Program;

@@ -1,0 +1,34 @@
+using Filecheck.Api.Models;
+using MudBlazor;
+
+namespace Filecheck.Dashboard.Jobs;
+
+/// <summary>Word, colour and icon for a status or outcome: never colour alone. Unknown values render as themselves.</summary>
+public sealed record ChipStyle(string Label, Color Color, string Icon, string? Raw);
+
+public static class StatusStyle
+{
+    public static ChipStyle ForStatus(string? status) => status switch
+    {
+        null or "" => new("Unknown", Color.Default, Icons.Material.Outlined.HelpOutline, null),
+        JobStatus.Pending => new("Pending", Color.Default, Icons.Material.Outlined.Schedule, status),
+        JobStatus.Running => new("Running", Color.Info, Icons.Material.Filled.Autorenew, status),
+        JobStatus.Done => new("Done", Color.Primary, Icons.Material.Filled.Done, status),
+        JobStatus.Skipped => new("Skipped", Color.Default, Icons.Material.Filled.SkipNext, status),
+        JobStatus.Error => new("Error", Color.Error, Icons.Material.Filled.ErrorOutline, status),
+        _ => new(status, Color.Default, Icons.Material.Outlined.HelpOutline, status),
+    };
+
+    public static ChipStyle ForOutcome(string? outcome) => outcome switch
+    {
+        null or "" => new(Outcome.Label(outcome), Color.Default, Icons.Material.Outlined.HourglassEmpty, null),
+        Outcome.Pass => new(Outcome.Label(outcome), Color.Success, Icons.Material.Filled.CheckCircle, outcome),
+        Outcome.Unchanged => new(Outcome.Label(outcome), Color.Success, Icons.Material.Filled.CheckCircleOutline, outcome),
+        Outcome.Fixed => new(Outcome.Label(outcome), Color.Info, Icons.Material.Filled.AutoFixHigh, outcome),
+        Outcome.Warn => new(Outcome.Label(outcome), Color.Warning, Icons.Material.Filled.WarningAmber, outcome),
+        Outcome.Fail => new(Outcome.Label(outcome), Color.Error, Icons.Material.Filled.Cancel, outcome),
+        Outcome.Mixed => new(Outcome.Label(outcome), Color.Warning, Icons.Material.Filled.CallSplit, outcome),
+        Outcome.NotApplicable => new(Outcome.Label(outcome), Color.Default, Icons.Material.Filled.RemoveCircleOutline, outcome),
+        _ => new(outcome, Color.Default, Icons.Material.Outlined.HelpOutline, outcome),
+    };
+}

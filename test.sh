@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: unit, component (bUnit), HTTP, and end-to-end in Chromium.
+# Installs what the tests need where it is absent (Debian's chromium), so a fresh machine needs nothing else.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== Installing Debian's chromium for the browser tests"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== Building"
+dotnet build Filecheck.Dashboard.sln -nologo -v quiet -clp:ErrorsOnly
+
+echo "== Testing"
+log=$(mktemp)
+status=0
+dotnet test Filecheck.Dashboard.sln --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test projects: "N passed, N failed".
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit $status

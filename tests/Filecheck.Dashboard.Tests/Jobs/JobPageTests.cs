@@ -1,0 +1,111 @@
+using Bunit;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Filecheck.Dashboard.Tests.Jobs;
+
+public sealed class JobPageTests : IClassFixture<SandboxFixture>, IDisposable
+{
+    private readonly SandboxFixture _sandbox;
+    private readonly BunitContext _ctx = new();
+
+    public JobPageTests(SandboxFixture sandbox)
+    {
+        _sandbox = sandbox;
+        sandbox.Server.Faults.Clear();
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.Services.AddMudServices();
+    }
+
+    private IRenderedComponent<JobPage> Render(string id, string? apiKey = null)
+    {
+        _sandbox.AddClient(_ctx.Services, apiKey);
+        _ctx.Services.AddJobs();
+        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
+        page.WaitForState(() => page.FindAll("[data-testid=job-header], [data-testid=job-problem]").Count > 0, TimeSpan.FromSeconds(15));
+        return page;
+    }
+
+    [Fact]
+    public void Render_PassingJob_ShowsCleanOutcomeAndEveryFileWithItsSteps()
+    {
+        var page = Render(WellKnownJobs.Passing);
+
+        var header = page.Find("[data-testid=job-header]");
+        Assert.Contains(WellKnownJobs.Passing, header.TextContent);
+        Assert.Contains("Clean", header.QuerySelector("[data-kind=outcome]")!.TextContent);
+        var files = page.FindAll("[data-testid=file-card]");
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.NotEmpty(f.QuerySelectorAll("[data-testid=step-row]")));
+        Assert.All(page.FindAll("[data-testid=step-duration]"), d => Assert.NotEqual("—", d.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Render_FailingJob_ShowsFailedOutcomeAndTheReasonOfTheFailedStep()
+    {
+        var page = Render(WellKnownJobs.Failing);
+
+        Assert.Contains("Failed", page.Find("[data-testid=job-header] [data-kind=outcome]").TextContent);
+        var failedRows = page.FindAll("[data-testid=step-row]")
+            .Where(r => r.QuerySelector("[data-kind=outcome]")?.GetAttribute("data-value") == "fail")
+            .ToList();
+        Assert.NotEmpty(failedRows);
+        Assert.All(failedRows, r => Assert.False(string.IsNullOrWhiteSpace(r.QuerySelector(".reason")!.TextContent)));
+    }
+
+    [Fact]
+    public void Render_RunningJob_SaysRunningForInsteadOfTotal()
+    {
+        var page = Render(WellKnownJobs.Running);
+
+        var header = page.Find("[data-testid=job-header]");
+        Assert.Equal("running", header.QuerySelector("[data-kind=status]")!.GetAttribute("data-value"));
+        Assert.Contains("Running for", header.TextContent);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "InvalidId")]
+    [InlineData("job_doesnotexist0000000000000", "NotFound")]
+    public void Render_BadOrUnknownId_ShowsProblem(string id, string kind)
+    {
+        var page = Render(id);
+
+        var problem = page.Find("[data-testid=job-problem]");
+        Assert.Equal(kind, problem.GetAttribute("data-kind"));
+        Assert.Empty(page.FindAll("[data-testid=job-header]"));
+    }
+
+    [Fact]
+    public void Render_KeyRejected_SaysTheKeyWasRefusedWithoutShowingIt()
+    {
+        const string wrongKey = "sk_test_wrong_key_for_this_test";
+        var page = Render(WellKnownJobs.Passing, apiKey: wrongKey);
+
+        var problem = page.Find("[data-testid=job-problem]");
+        Assert.Equal("KeyRejected", problem.GetAttribute("data-kind"));
+        Assert.Contains("Filecheck:ApiKey", problem.TextContent);
+        Assert.DoesNotContain(wrongKey, page.Markup);
+    }
+
+    [Fact]
+    public void Render_ApiUnavailable_SaysSoAndOffersRetry()
+    {
+        _sandbox.Server.Faults.Always(SandboxFault.Unavailable);
+        try
+        {
+            var page = Render(WellKnownJobs.Passing);
+
+            var problem = page.Find("[data-testid=job-problem]");
+            Assert.Equal("Unavailable", problem.GetAttribute("data-kind"));
+            Assert.Contains("Try again", problem.TextContent);
+        }
+        finally
+        {
+            _sandbox.Server.Faults.Clear();
+        }
+    }
+
+    public void Dispose() => _ctx.Dispose();
+}

@@ -1,0 +1,57 @@
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests;
+
+/// <summary>Debian's Chromium driven by Playwright: one persistent context in a fresh profile folder per test class.</summary>
+public sealed class Browser : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly string _profile;
+
+    private Browser(IPlaywright playwright, IBrowserContext context, string profile)
+    {
+        _playwright = playwright;
+        Context = context;
+        _profile = profile;
+    }
+
+    public IBrowserContext Context { get; }
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var profile = Directory.CreateTempSubdirectory("fc-chromium-").FullName;
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return new Browser(playwright, context, profile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        _playwright.Dispose();
+        try { Directory.Delete(_profile, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class PageExtensions
+{
+    /// <summary>Blazor attaches its circuit after the first paint; clicks before that are lost.</summary>
+    public static Task WaitForCircuitAsync(this IPage page) =>
+        page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('[data-circuit-ready]') !== null");
+
+    public static async Task SignInAsync(this IPage page, Uri baseAddress, string demoUser, string path = "/")
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await page.WaitForURLAsync(url => url.Contains("/account/signin"));
+        await page.ClickAsync($"[data-testid=demo-user-{demoUser}]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/signin"));
+    }
+}

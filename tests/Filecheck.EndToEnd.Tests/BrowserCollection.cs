@@ -1,0 +1,27 @@
+namespace Filecheck.EndToEnd.Tests;
+
+/// <summary>Browser tests run one at a time: two cores, one Chromium.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<DashboardFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>One dashboard (on its sandbox) and one Chromium for the whole collection.</summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    public DashboardHost Host { get; } = new();
+    public Browser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Host.Start();
+        Browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+}

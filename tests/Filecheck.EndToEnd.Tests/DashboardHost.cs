@@ -1,0 +1,45 @@
+using System.Net;
+using Filecheck.Dashboard;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Filecheck.EndToEnd.Tests;
+
+/// <summary>The dashboard on real Kestrel at 127.0.0.1, on its built-in sandbox API, exactly as the run command starts it.</summary>
+public sealed class DashboardHost : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public DashboardHost(Dictionary<string, string?>? settings = null)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Sandbox:JobCount"] = "300",
+            ["Sandbox:Seed"] = "7",
+        };
+        foreach (var (key, value) in settings ?? []) _settings[key] = value;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public void Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1") + "/");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseContentRoot(RepositoryRoot());
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    public static string RepositoryRoot() =>
+        DashboardPaths.FindRepositoryRoot() ?? throw new InvalidOperationException("The repository root (with Filecheck.Dashboard.sln) was not found.");
+}
