@@ -93,12 +93,15 @@ public static class FilecheckResilience
         // A wait that would not fit in the call's budget is pointless: hand the 429 back with its Retry-After.
         var honourUpTo = Min(MaxRetryAfter, options.TotalTimeout - options.Timeout);
 
-        pipeline
-            .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout })
-            .AddRetry(new HttpRetryStrategyOptions
+        pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
+
+        // Polly requires at least one attempt; MaxRetries = 0 means "no retry strategy at all".
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 Name = "retry",
-                MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
@@ -109,7 +112,10 @@ public static class FilecheckResilience
                     args.Outcome.Result is { } response && FilecheckClient.RetryAfterOf(response, time) is { } wait
                         ? (TimeSpan?)Min(wait, MaxRetryAfter)
                         : null),
-            })
+            });
+        }
+
+        pipeline
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "circuit-breaker",

@@ -184,7 +184,7 @@ public sealed class PipelineTests
         Assert.Contains("bad key", failures[0].Message);
         Assert.NotEmpty(logs.Lines);
         Assert.DoesNotContain(logs.Lines, line => line.Contains(Key));
-        Assert.Contains(logs.Lines, line => line.Contains("/jobs/job_abc") && line.Contains("404"));
+        Assert.Contains(logs.Lines, line => line.Contains("Filecheck GET jobs/job_abc answered 404"));
     }
 }
 

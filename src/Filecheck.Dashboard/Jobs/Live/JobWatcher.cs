@@ -25,6 +25,10 @@ public sealed class JobWatcher(
     IOptions<JobWatcherOptions> options,
     ILogger<JobWatcher> logger) : IDisposable
 {
+    private readonly IServiceScopeFactory _scopes = scopes;
+    private readonly TimeProvider _clock = clock;
+    private readonly JobWatcherOptions _options = options.Value;
+    private readonly ILogger _logger = logger;
     private readonly ConcurrentDictionary<string, Watch> _watches = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -102,7 +106,7 @@ public sealed class JobWatcher(
 
         private async Task RunAsync(CancellationToken ct)
         {
-            var settings = _owner.options.Value;
+            var settings = _owner._options;
             var interval = settings.MinInterval;
             DateTimeOffset? lastModified = null;
             int lastStepsDone = -1;
@@ -110,14 +114,14 @@ public sealed class JobWatcher(
             {
                 while (!ct.IsCancellationRequested)
                 {
-                    await Task.Delay(interval, _owner.clock, ct);
+                    await Task.Delay(interval, _owner._clock, ct);
                     FilecheckResult<Job> result;
-                    using (var scope = _owner.scopes.CreateScope())
+                    using (var scope = _owner._scopes.CreateScope())
                     {
                         var client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
                         result = await client.GetJobAsync(_id, ct);
                     }
-                    var update = new JobUpdate(result.Value, result.Failure, _owner.clock.GetUtcNow());
+                    var update = new JobUpdate(result.Value, result.Failure, _owner._clock.GetUtcNow());
                     await PublishAsync(update);
 
                     var job = result.Value;
@@ -142,7 +146,7 @@ public sealed class JobWatcher(
             }
             catch (Exception ex)
             {
-                _owner.logger.LogError(ex, "Watching job {JobId} stopped unexpectedly", _id.Value);
+                _owner._logger.LogError(ex, "Watching job {JobId} stopped unexpectedly", _id.Value);
                 lock (_gate) Close();
             }
         }
@@ -160,7 +164,7 @@ public sealed class JobWatcher(
                 catch (Exception ex)
                 {
                     // One broken circuit must not stop the others' updates.
-                    _owner.logger.LogWarning(ex, "A subscriber to job {JobId} failed to take an update", _id.Value);
+                    _owner._logger.LogWarning(ex, "A subscriber to job {JobId} failed to take an update", _id.Value);
                 }
             }
         }

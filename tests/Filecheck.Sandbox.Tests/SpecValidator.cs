@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Filecheck.Sandbox.Tests;
+
+/// <summary>
+/// Validates bodies against the vendor's openapi.json: components.schemas become $defs of one registered schema
+/// (refs rewritten from #/components/schemas/X to #/$defs/X), and each operation's response schema is added beside them.
+/// </summary>
+public sealed class SpecValidator
+{
+    private const string BaseUri = "https://filecheck.test/openapi";
+    private readonly EvaluationOptions _options;
+    private readonly HashSet<string> _names = [];
+
+    public SpecValidator(bool widenOutcomeEnums = true)
+    {
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedDir, "filecheck", "openapi.json")))!.AsObject();
+        var defs = spec["components"]!["schemas"]!.DeepClone().AsObject();
+        if (widenOutcomeEnums)
+        {
+            // The spec enumerates only pass|warn|fail|null for Step.outcome and Run.outcome, but the vendor's own fixture
+            // fixtures/job.full.json has an autofix step with "outcome": "fixed", and the SDK's types (API-NOTES.md) add
+            // "unchanged" and "na". Widen exactly these two enums; everything else is validated as published.
+            foreach (var name in new[] { "Step", "Run" })
+            {
+                var e = defs[name]!["properties"]!["outcome"]!["enum"]!.AsArray();
+                foreach (var extra in new[] { "fixed", "unchanged", "na" }) e.Add(extra);
+            }
+        }
+        foreach (var (path, item) in spec["paths"]!.AsObject())
+        foreach (var (method, op) in item!.AsObject())
+        {
+            if (op?["responses"] is not JsonObject responses) continue;
+            foreach (var (status, response) in responses)
+            {
+                if (response?["content"]?["application/json"]?["schema"] is not { } schema) continue;
+                defs[ResponseName(method, path, int.Parse(status))] = schema.DeepClone();
+            }
+        }
+        foreach (var n in defs.Select(kv => kv.Key)) _names.Add(n);
+        var text = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = BaseUri,
+            ["$defs"] = defs,
+        }.ToJsonString().Replace("\"#/components/schemas/", "\"#/$defs/");
+        var document = JsonSchema.FromText(text);
+        _options = new EvaluationOptions { OutputFormat = OutputFormat.List };
+        _options.SchemaRegistry.Register(document);
+    }
+
+    public static string ResponseName(string method, string path, int status) =>
+        $"{method.ToLowerInvariant()}{path.Replace("/", "_").Replace("{", "").Replace("}", "")}_{status}";
+
+    /// <summary>Errors of <paramref name="body"/> against a component schema (e.g. "Job") or a response name; empty when valid.</summary>
+    public IReadOnlyList<string> Errors(string schemaName, string body)
+    {
+        Assert.Contains(schemaName, _names);
+        var schema = JsonSchema.FromText($"{{\"$ref\":\"{BaseUri}#/$defs/{schemaName}\"}}");
+        var result = schema.Evaluate(JsonNode.Parse(body), _options);
+        if (result.IsValid) return [];
+        var errors = new List<string>();
+        void Walk(EvaluationResults r)
+        {
+            if (r.Errors is { } e)
+                foreach (var (k, v) in e) errors.Add($"{r.InstanceLocation} [{k}] {v}");
+            foreach (var d in r.Details) Walk(d);
+        }
+        Walk(result);
+        return errors.Count > 0 ? errors : ["invalid (no details)"];
+    }
+
+    public void AssertValid(string schemaName, string body, string what)
+    {
+        var errors = Errors(schemaName, body);
+        Assert.True(errors.Count == 0, $"{what} does not match {schemaName}:\n{string.Join("\n", errors.Take(10))}\n{Shorten(body)}");
+    }
+
+    private static string Shorten(string s) => s.Length > 600 ? s[..600] + "…" : s;
+
+    /// <summary>The folder holding filecheck/openapi.json: /work/shared locally, the repository's sibling shared/ on CI.</summary>
+    public static string SharedDir { get; } = FindShared();
+
+    private static string FindShared()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var inside = Path.Combine(dir.FullName, "shared");
+            if (File.Exists(Path.Combine(inside, "filecheck", "openapi.json"))) return inside;
+            if (dir.Parent is { } parent)
+            {
+                var sibling = Path.Combine(parent.FullName, "shared");
+                if (File.Exists(Path.Combine(sibling, "filecheck", "openapi.json"))) return sibling;
+            }
+        }
+        throw new InvalidOperationException("shared/filecheck/openapi.json not found above " + AppContext.BaseDirectory);
+    }
+}
