@@ -49,6 +49,8 @@ public static class PageExtensions
 
     public static async Task SignInAsync(this IPage page, Uri baseAddress, string demoUser, string path = "/")
     {
+        // The persistent profile is shared by the collection: start every sign-in signed out.
+        await page.Context.ClearCookiesAsync();
         await page.GotoAsync(new Uri(baseAddress, path).ToString());
         await page.WaitForURLAsync(url => url.Contains("/account/signin"));
         await page.ClickAsync($"[data-testid=demo-user-{demoUser}]");

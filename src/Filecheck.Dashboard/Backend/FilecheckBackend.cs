@@ -4,49 +4,61 @@ using Filecheck.Sandbox;
 namespace Filecheck.Dashboard.Backend;
 
 /// <summary>What the dashboard talks to: the configured Filecheck API, or the built-in sandbox when none is configured.</summary>
-public sealed record BackendInfo(bool IsSandbox, Uri BaseAddress);
+public sealed record BackendInfo(bool IsSandbox);
 
 public static class FilecheckBackend
 {
     /// <summary>
-    /// With no <c>Filecheck:BaseUrl</c>, starts the sandbox in-process on a loopback port with a key generated now and
-    /// points the same <see cref="FilecheckClient"/> at it over HTTP; otherwise uses the configured API.
+    /// With no <c>Filecheck:BaseUrl</c>, starts the sandbox in-process on a loopback port with a key generated at start
+    /// and points the same <see cref="FilecheckClient"/> at it over HTTP; otherwise uses the configured API.
     /// </summary>
     public static WebApplicationBuilder AddFilecheckBackend(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var baseUrl = configuration["Filecheck:BaseUrl"];
-        BackendInfo info;
-        if (string.IsNullOrWhiteSpace(baseUrl))
+        var services = builder.Services;
+        services.AddFilecheckClient(configuration);
+
+        var isSandbox = string.IsNullOrWhiteSpace(configuration["Filecheck:BaseUrl"]);
+        services.AddSingleton(new BackendInfo(isSandbox));
+        if (isSandbox)
         {
             var options = new SandboxOptions();
             configuration.GetSection("Sandbox").Bind(options);
-            // Started now, so the client's base address is known before the container is built.
-            var sandbox = SandboxServer.StartAsync(options).GetAwaiter().GetResult();
-            configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            services.AddSingleton(new SandboxLauncher(options));
+            // Read when the client's options are first needed (at start, by their validation): the sandbox's own web host
+            // is built only after the dashboard's, which keeps test hosts that capture the first host built on ours.
+            services.AddOptions<FilecheckOptions>().PostConfigure<SandboxLauncher>((o, launcher) =>
             {
-                ["Filecheck:BaseUrl"] = sandbox.BaseAddress.ToString(),
-                ["Filecheck:ApiKey"] = sandbox.ApiKey,
+                o.BaseUrl = launcher.Server.BaseAddress;
+                o.ApiKey = launcher.Server.ApiKey;
             });
-            builder.Services.AddSingleton(sandbox);
-            builder.Services.AddHostedService<SandboxLifetime>();
-            info = new BackendInfo(true, sandbox.BaseAddress);
+            services.AddHostedService<SandboxStarter>();
         }
-        else
-        {
-            // A malformed URL is reported by the options validation, which names the key.
-            info = new BackendInfo(false, Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri : new Uri("about:blank"));
-        }
-
-        builder.Services.AddSingleton(info);
-        builder.Services.AddFilecheckClient(configuration);
         return builder;
     }
 
-    /// <summary>Stops the in-process sandbox with the host.</summary>
-    private sealed class SandboxLifetime(SandboxServer sandbox) : IHostedService
+    /// <summary>Starts the sandbox with the dashboard, not on the first lookup.</summary>
+    private sealed class SandboxStarter(SandboxLauncher launcher, ILogger<SandboxStarter> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public async Task StopAsync(CancellationToken cancellationToken) => await sandbox.DisposeAsync();
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation("No Filecheck:BaseUrl configured: using the built-in sandbox API at {BaseAddress}", launcher.Server.BaseAddress);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>Owns the in-process sandbox: started on first use, stopped with the container.</summary>
+public sealed class SandboxLauncher(SandboxOptions options) : IAsyncDisposable
+{
+    private readonly Lazy<SandboxServer> _server = new(() => SandboxServer.StartAsync(options).GetAwaiter().GetResult());
+
+    public SandboxServer Server => _server.Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server.IsValueCreated) await _server.Value.DisposeAsync();
     }
 }
