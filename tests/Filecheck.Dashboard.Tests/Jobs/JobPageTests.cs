@@ -6,7 +6,7 @@ using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
-public sealed class JobPageTests : IClassFixture<SandboxFixture>, IDisposable
+public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
 {
     private readonly SandboxFixture _sandbox;
     private readonly BunitContext _ctx = new();
@@ -23,6 +23,8 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IDisposable
     {
         _sandbox.AddClient(_ctx.Services, apiKey);
         _ctx.Services.AddJobs();
+        // As in a browser: the page is interactive, so a running job is watched live.
+        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
         page.WaitForState(() => page.FindAll("[data-testid=job-header], [data-testid=job-problem]").Count > 0, TimeSpan.FromSeconds(15));
         return page;
@@ -58,11 +60,28 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public void Render_RunningJob_SaysRunningForInsteadOfTotal()
     {
-        var page = Render(WellKnownJobs.Running);
+        var id = _sandbox.Server.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromMinutes(5));
+        var page = Render(id);
 
         var header = page.Find("[data-testid=job-header]");
         Assert.Equal("running", header.QuerySelector("[data-kind=status]")!.GetAttribute("data-value"));
         Assert.Contains("Running for", header.TextContent);
+        Assert.NotEmpty(page.FindAll("[data-testid=live-row]"));
+    }
+
+    [Fact]
+    public void Render_RunningJob_UpdatesItselfUntilDone()
+    {
+        var id = _sandbox.Server.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromMilliseconds(400));
+        var page = Render(id);
+        Assert.NotEqual("done", page.Find("[data-testid=job-header] [data-kind=status]").GetAttribute("data-value"));
+
+        // No reload: the shared watcher polls and the page re-renders as the job moves.
+        page.WaitForAssertion(
+            () => Assert.Equal("done", page.Find("[data-testid=job-header] [data-kind=status]").GetAttribute("data-value")),
+            TimeSpan.FromSeconds(20));
+        Assert.Contains("Total duration", page.Find("[data-testid=job-header]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=live-row]"));
     }
 
     [Theory]
@@ -107,5 +126,7 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IDisposable
         }
     }
 
-    public void Dispose() => _ctx.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }
