@@ -15,6 +15,7 @@ var app = builder.Build();
 
 app.UseShell();
 app.MapAccess();
+app.MapJobs();
 app.MapShell();
 
 app.Run();

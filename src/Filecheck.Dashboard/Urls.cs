@@ -1,3 +1,5 @@
+using Filecheck.Dashboard.Jobs;
+
 namespace Filecheck.Dashboard;
 
 /// <summary>Every link of the dashboard is built here, so a view can be pasted into a chat and open the same.</summary>
@@ -5,12 +7,24 @@ public static class Urls
 {
     public const string Home = "/";
 
-    public static string Job(string jobId, string? file = null, string? step = null)
+    public static string Job(string jobId, string? file = null, string? step = null) =>
+        Job(jobId, new JobViewState { File = file, Step = step });
+
+    public static string Job(string jobId, JobViewState state)
     {
         var url = "/jobs/" + Uri.EscapeDataString(jobId);
-        var query = new List<string>();
-        if (!string.IsNullOrEmpty(file)) query.Add("file=" + Uri.EscapeDataString(file));
-        if (!string.IsNullOrEmpty(step)) query.Add("step=" + Uri.EscapeDataString(step));
-        return query.Count == 0 ? url : url + "?" + string.Join("&", query);
+        var query = state.ToQuery();
+        return query.Length == 0 ? url : url + "?" + query;
     }
+
+    /// <summary>A proof image of one file, streamed through the dashboard from a freshly signed URL.</summary>
+    public static string Proof(string jobId, string taskId, int index) =>
+        $"/jobs/{Uri.EscapeDataString(jobId)}/files/{Uri.EscapeDataString(taskId)}/proofs/{index}";
+
+    /// <summary>A file's output: redirects to a freshly signed download URL.</summary>
+    public static string Download(string jobId, string taskId) =>
+        $"/jobs/{Uri.EscapeDataString(jobId)}/files/{Uri.EscapeDataString(taskId)}/download";
+
+    /// <summary>The job's JSON with every signed URL redacted.</summary>
+    public static string RawJson(string jobId) => $"/jobs/{Uri.EscapeDataString(jobId)}/raw.json";
 }

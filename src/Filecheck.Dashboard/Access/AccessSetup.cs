@@ -2,7 +2,11 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 
 namespace Filecheck.Dashboard.Access;
@@ -15,7 +19,16 @@ public enum AuthMode
     MicrosoftIdentity,
 }
 
-public sealed record AccessSettings(AuthMode Mode, TimeSpan SessionLifetime);
+/// <param name="Mode">Demo or Microsoft sign-in.</param>
+/// <param name="SessionLifetime">How long a sign-in lasts, counted from the sign-in (<c>Auth:SessionLifetime</c>).</param>
+public sealed record AccessSettings(AuthMode Mode, TimeSpan SessionLifetime)
+{
+    /// <summary>How often an open circuit re-checks its session (<c>Auth:RevalidationInterval</c>).</summary>
+    public TimeSpan RevalidationInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The identity provider's origin (from <c>AzureAd:Instance</c>): sign-out forms are redirected there.</summary>
+    public string? SignInOrigin { get; init; }
+}
 
 public static class AccessSetup
 {
@@ -31,6 +44,14 @@ public static class AccessSetup
     {
         var settings = ResolveSettings(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(settings);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SignedOutSessions>();
+        builder.Services.AddScoped<AccessGuard>();
+        // Replaces Blazor's provider whichever of the two is registered first.
+        builder.Services.Replace(ServiceDescriptor.Scoped<AuthenticationStateProvider, SessionRevalidator>());
+        // Exception details reach the browser only in Development, whatever the configuration says.
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.PostConfigure<CircuitOptions>(o => o.DetailedErrors &= isDevelopment);
 
         if (settings.Mode == AuthMode.Demo)
         {
@@ -48,6 +69,8 @@ public static class AccessSetup
                     o.ResponseType = "code";
                     o.TokenValidationParameters.RoleClaimType = "roles";
                     o.TokenValidationParameters.NameClaimType = "name";
+                    // Keep the token's claim names ("roles", "name", "oid"), which the two lines above refer to.
+                    o.MapInboundClaims = false;
                 }, o => ConfigureCookie(o, settings));
         }
 
@@ -69,12 +92,29 @@ public static class AccessSetup
     {
         o.LoginPath = SignInPath;
         o.AccessDeniedPath = DeniedPath;
+        // A fixed lifetime from sign-in: the circuit can check it, and a stolen cookie does not live forever.
         o.ExpireTimeSpan = settings.SessionLifetime;
-        o.SlidingExpiration = true;
+        o.SlidingExpiration = false;
         o.Cookie.Name = "filecheck.dashboard";
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        var signingIn = o.Events.OnSigningIn;
+        o.Events.OnSigningIn = async context =>
+        {
+            await signingIn(context);
+            SessionClaims.Stamp(context);
+        };
+        var validatePrincipal = o.Events.OnValidatePrincipal;
+        o.Events.OnValidatePrincipal = async context =>
+        {
+            await validatePrincipal(context);
+            if (context.Principal is { } user
+                && !context.HttpContext.RequestServices.GetRequiredService<SignedOutSessions>().IsValid(user))
+            {
+                context.RejectPrincipal();
+            }
+        };
     }
 
     /// <summary>
@@ -83,16 +123,27 @@ public static class AccessSetup
     /// </summary>
     public static AccessSettings ResolveSettings(IConfiguration configuration, IHostEnvironment environment)
     {
-        var lifetime = configuration.GetValue<TimeSpan?>("Auth:SessionLifetime") ?? TimeSpan.FromHours(8);
+        var lifetime = PositiveTimeSpan(configuration, "Auth:SessionLifetime", TimeSpan.FromHours(8));
+        var revalidation = PositiveTimeSpan(configuration, "Auth:RevalidationInterval", TimeSpan.FromMinutes(5));
         var mode = configuration["Auth:Mode"];
         var azureAd = configuration.GetSection("AzureAd");
         if (string.Equals(mode, "Demo", StringComparison.OrdinalIgnoreCase)
             || (string.IsNullOrEmpty(mode) && environment.IsDevelopment() && !azureAd.Exists()))
         {
-            return new AccessSettings(AuthMode.Demo, lifetime);
+            return new AccessSettings(AuthMode.Demo, lifetime) { RevalidationInterval = revalidation };
+        }
+        if (!string.IsNullOrEmpty(mode) && !string.Equals(mode, nameof(AuthMode.MicrosoftIdentity), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Auth:Mode is '{mode}'; it must be empty, 'MicrosoftIdentity' or 'Demo'.");
         }
 
         var missing = RequiredAzureAdKeys.Where(k => string.IsNullOrWhiteSpace(configuration[k])).ToList();
+        Uri? instance = null;
+        if (!missing.Contains("AzureAd:Instance")
+            && (!Uri.TryCreate(configuration["AzureAd:Instance"], UriKind.Absolute, out instance) || instance.Scheme != Uri.UriSchemeHttps))
+        {
+            missing.Add("AzureAd:Instance (an https URL, e.g. https://login.microsoftonline.com/)");
+        }
         var hasCredential = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientSecret"])
             || configuration.GetSection("AzureAd:ClientCertificates").GetChildren().Any()
             || configuration.GetSection("AzureAd:ClientCredentials").GetChildren().Any();
@@ -108,7 +159,20 @@ public static class AccessSetup
                 + ". Set them in configuration (user-secrets or environment, e.g. AzureAd__ClientId), "
                 + "or set Auth:Mode=Demo for a local demo.");
         }
-        return new AccessSettings(AuthMode.MicrosoftIdentity, lifetime);
+        return new AccessSettings(AuthMode.MicrosoftIdentity, lifetime)
+        {
+            RevalidationInterval = revalidation,
+            SignInOrigin = instance!.GetLeftPart(UriPartial.Authority),
+        };
+    }
+
+    private static TimeSpan PositiveTimeSpan(IConfiguration configuration, string key, TimeSpan fallback)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
+            ? value
+            : throw new InvalidOperationException($"{key} is '{text}'; it must be a positive time span such as 08:00:00.");
     }
 
     public static WebApplication MapAccess(this WebApplication app)
@@ -121,17 +185,29 @@ public static class AccessSetup
         }
         else
         {
+            // Ahead of the sign-in page's own route, which only renders in demo mode.
             app.MapGet(SignInPath, (string? returnUrl) => Results.Challenge(
                 new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) },
-                [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous();
+                [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous().WithOrder(-1);
         }
 
-        app.MapPost(SignOutPath, (AccessSettings s) => s.Mode == AuthMode.Demo
-                ? Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [CookieAuthenticationDefaults.AuthenticationScheme])
-                : Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
-                    [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]))
-            .RequireAuthorization();
+        app.MapPost(SignOutPath, SignOutAsync).RequireAuthorization();
         return app;
+    }
+
+    private static async Task<IResult> SignOutAsync(
+        HttpContext context, IAntiforgery antiforgery, AccessSettings settings, SignedOutSessions sessions)
+    {
+        // No form field is bound here, so the antiforgery middleware would not refuse a forged post by itself.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest("The sign-out form has expired. Reload the page and sign out again.");
+        }
+        sessions.Revoke(context.User);
+        var properties = new AuthenticationProperties { RedirectUri = "/" };
+        return settings.Mode == AuthMode.Demo
+            ? Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme])
+            : Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
     }
 
     private static async Task<IResult> DemoSignInAsync(HttpContext context, [FromForm] string? user, [FromForm] string? returnUrl)

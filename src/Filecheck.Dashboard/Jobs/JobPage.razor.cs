@@ -1,11 +1,15 @@
 using Filecheck.Api;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.Jobs.Files;
 using Filecheck.Dashboard.Jobs.Live;
+using Filecheck.Dashboard.Jobs.Timeline;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace Filecheck.Dashboard.Jobs;
 
-public partial class JobPage : IDisposable
+public partial class JobPage : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private JobLoad? _load;
@@ -14,20 +18,49 @@ public partial class JobPage : IDisposable
     private ITimer? _ticker;
     private bool _paused;
     private string? _liveProblem;
+    private DotNetObjectReference<JobPage>? _self;
 
     [Inject] private JobLookupService Lookup { get; set; } = default!;
     [Inject] private JobWatcher Watcher { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
 
     [Parameter] public string Id { get; set; } = "";
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
     [SupplyParameterFromQuery(Name = "file")] public string? File { get; set; }
     [SupplyParameterFromQuery(Name = "step")] public string? Step { get; set; }
+    [SupplyParameterFromQuery(Name = "zoom")] public string? Zoom { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public double? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public double? To { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Filter { get; set; }
+    [SupplyParameterFromQuery(Name = "outcome")] public string? OutcomeFilter { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+    [SupplyParameterFromQuery(Name = "desc")] public string? Desc { get; set; }
 
+    private JobViewState State { get; set; } = new();
     private DateTimeOffset Now => Clock.GetUtcNow();
     private bool IsLive => _load?.View is { Job.IsTerminal: false };
 
+    private int ActiveTab
+    {
+        get => Math.Max(0, JobTabs.All.ToList().IndexOf(JobTabs.Normalize(State.Tab)));
+        set
+        {
+            var tab = JobTabs.All[Math.Clamp(value, 0, JobTabs.All.Count - 1)];
+            if (tab != JobTabs.Normalize(State.Tab)) Go(State with { Tab = tab });
+        }
+    }
+
     protected override async Task OnParametersSetAsync()
     {
+        State = new JobViewState
+        {
+            Tab = JobTabs.Normalize(Tab), File = File, Step = Step, ZoomFile = Zoom,
+            From = From is >= 0 ? From : null, To = To is > 0 ? To : null,
+            Filter = Filter, Outcome = OutcomeFilter,
+            Sort = FileRows.SortColumns.Contains(Sort) ? Sort : null, Desc = Desc == "1",
+        };
         if (_loadedId == Id) return;
         _loadedId = Id;
         StopWatching();
@@ -35,17 +68,79 @@ public partial class JobPage : IDisposable
         _load = await Lookup.LoadAsync(Id, _cts.Token);
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (!RendererInfo.IsInteractive) return;
+        if (_self is null)
+        {
+            _self = DotNetObjectReference.Create(this);
+            await JS.InvokeVoidAsync("fcShortcuts.register", _self);
+        }
         // Live updates only once interactive: a prerender has no circuit to push to.
-        if (RendererInfo.IsInteractive && IsLive && !_paused && _subscription is null) StartWatching();
+        if (IsLive && !_paused && _subscription is null) StartWatching();
     }
+
+    private JobTimeline Timeline(Job job)
+    {
+        if (State.ZoomFile is { } zoomFile) return JobTimeline.Build(job, Now, zoomToTaskId: zoomFile);
+        if (State.From is null && State.To is null) return JobTimeline.Build(job, Now, zoom: null);
+        var whole = JobTimeline.Build(job, Now, zoom: null);
+        var from = whole.JobStart + TimeSpan.FromSeconds(State.From ?? 0);
+        var to = State.To is { } t ? whole.JobStart + TimeSpan.FromSeconds(t) : whole.JobEnd;
+        return to > from ? JobTimeline.Build(job, Now, zoom: new TimelineRange(from, to)) : whole;
+    }
+
+    private string ZoomDescription(Job job) => State.ZoomFile is { } file
+        ? job.Tasks?.FirstOrDefault(t => t.Id == file)?.DisplayName ?? file
+        : $"{State.From ?? 0:0.#} s to {(State.To is { } to ? $"{to:0.#} s" : "the end")}";
+
+    private JobTask? SelectedTask(Job job) => State.File is { } file ? job.Tasks?.FirstOrDefault(t => t.Id == file) : null;
+
+    private Step? SelectedStep(JobTask task) => State.Step is { } step ? task.Steps?.FirstOrDefault(s => s.Id == step) : null;
+
+    private void Go(JobViewState state, bool replace = false) =>
+        Navigation.NavigateTo(Urls.Job(Id, state), replace: replace);
+
+    private void OnSelect((string TaskId, string? StepId) selection) =>
+        Go(State with { File = selection.TaskId, Step = selection.StepId });
+
+    private void ResetZoom() => Go(State with { ZoomFile = null, From = null, To = null });
+
+    private void CloseStep() => Go(State with { Step = null });
+
+    private void CloseFile() => Go(State with { File = null, Step = null });
+
+    /// <summary>Called by the page's keyboard shortcuts (wwwroot/js/shortcuts.js).</summary>
+    [JSInvokable]
+    public Task OnShortcut(string key) => InvokeAsync(() =>
+    {
+        if (_load?.View?.Job is not { } job) return;
+        switch (key)
+        {
+            case "Escape":
+                if (State.Step is not null) CloseStep();
+                else if (State.File is not null) CloseFile();
+                break;
+            case "j" or "k":
+                var order = FileOrder(job);
+                if (order.Count == 0) return;
+                var index = State.File is { } current ? order.IndexOf(current) : -1;
+                var next = key == "j" ? Math.Min(order.Count - 1, index + 1) : Math.Max(0, index < 0 ? 0 : index - 1);
+                Go(State with { File = order[next], Step = null }, replace: true);
+                break;
+        }
+    });
+
+    /// <summary>Files in the order the current tab shows them.</summary>
+    private List<string> FileOrder(Job job) => State.Tab == JobTabs.Files
+        ? FileRows.Query(job.Tasks ?? [], State.Filter, State.Outcome, State.Sort, State.Desc).Select(r => r.TaskId).ToList()
+        : (job.Tasks ?? []).Select(t => t.Id).ToList();
 
     private void StartWatching()
     {
         if (!JobId.TryParse(Id, out var id, out _)) return;
         _subscription = Watcher.Subscribe(id, OnUpdateAsync);
-        // The "running for" clock ticks between polls.
+        // The "running for" clock and the growing bars tick between polls.
         _ticker ??= Clock.CreateTimer(_ => InvokeAsync(StateHasChanged), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -91,10 +186,22 @@ public partial class JobPage : IDisposable
         _ => Severity.Error,
     };
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         StopWatching();
         _cts.Cancel();
         _cts.Dispose();
+        if (_self is not null)
+        {
+            try
+            {
+                await JS.InvokeVoidAsync("fcShortcuts.unregister", _self);
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; so is the page's registration.
+            }
+            _self.Dispose();
+        }
     }
 }

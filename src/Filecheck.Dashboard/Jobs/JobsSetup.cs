@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Filecheck.Dashboard.Jobs;
@@ -12,6 +13,13 @@ public static class JobsSetup
         services.AddScoped<JobLookupService>();
         services.AddOptions<Live.JobWatcherOptions>();
         services.AddSingleton<Live.JobWatcher>();
+        services.AddRuns();
         return services;
+    }
+
+    public static WebApplication MapJobs(this WebApplication app)
+    {
+        app.MapRuns();
+        return app;
     }
 }

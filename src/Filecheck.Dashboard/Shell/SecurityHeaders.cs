@@ -1,24 +1,36 @@
+using Filecheck.Dashboard.Access;
+
 namespace Filecheck.Dashboard.Shell;
 
 public static class SecurityHeaders
 {
-    // Blazor Server needs its own scripts and a WebSocket to this origin; MudBlazor sets inline styles.
-    public const string ContentSecurityPolicy =
+    /// <summary>
+    /// Blazor Server needs only its own scripts and a WebSocket to this origin (connect-src 'self' covers ws/wss);
+    /// MudBlazor sets inline styles and its theme writes a style element, hence 'unsafe-inline' for styles only.
+    /// Forms post to this origin; sign-out is redirected on to the identity provider, which form-action must allow.
+    /// </summary>
+    public static string ContentSecurityPolicy(string? signInOrigin) =>
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+        + "form-action 'self'" + (string.IsNullOrEmpty(signInOrigin) ? "" : " " + signInOrigin) + "; object-src 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        context.Response.OnStarting(() =>
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetService<AccessSettings>()?.SignInOrigin);
+        return app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            return Task.CompletedTask;
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = policy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                return Task.CompletedTask;
+            });
+            await next();
         });
-        await next();
-    });
+    }
 }

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Filecheck.Api.Models;
+
+namespace Filecheck.Api;
+
+/// <summary>
+/// Presigned URLs expire and grant access to customers' files: they are never stored or handed out in a download.
+/// This removes them from a job's JSON.
+/// </summary>
+public static class SignedUrls
+{
+    public const string Placeholder = "[signed URL removed]";
+
+    private static readonly string[] UrlProperties = ["downloadUrl", "url"];
+    private static readonly string[] SignatureMarkers = ["X-Amz-Signature", "X-Amz-Credential", "sig=", "Signature="];
+
+    /// <summary>The job as JSON (the API's own shape) with every signed URL replaced by <see cref="Placeholder"/>.</summary>
+    public static string RedactedJson(Job job, bool indented = false)
+    {
+        var node = JsonSerializer.SerializeToNode(job, FilecheckJsonContext.Default.Job)!;
+        Redact(node);
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+    }
+
+    /// <summary>Replaces, in place, URL-valued <c>downloadUrl</c>/<c>url</c> properties and any string carrying a signature.</summary>
+    public static void Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (value is JsonValue v && v.TryGetValue<string>(out var s) && ShouldRedact(name, s))
+                    {
+                        obj[name] = Placeholder;
+                    }
+                    else
+                    {
+                        Redact(value);
+                    }
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var s) && IsSigned(s))
+                        array[i] = Placeholder;
+                    else
+                        Redact(array[i]);
+                }
+                break;
+        }
+    }
+
+    public static bool IsSigned(string value) =>
+        SignatureMarkers.Any(m => value.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    private static bool ShouldRedact(string property, string value) =>
+        IsSigned(value)
+        || (UrlProperties.Contains(property) && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Query.Length > 1);
+}

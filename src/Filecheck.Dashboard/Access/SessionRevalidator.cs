@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+
+namespace Filecheck.Dashboard.Access;
+
+/// <summary>
+/// A circuit keeps the user it started with for as long as the tab is open; this re-checks it every
+/// <see cref="AccessSettings.RevalidationInterval"/> and signs the circuit out once the session has ended or was signed
+/// out elsewhere. The router then sends the browser to sign in again.
+/// </summary>
+public sealed class SessionRevalidator(ILoggerFactory loggerFactory, AccessSettings settings, SignedOutSessions sessions)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => settings.RevalidationInterval;
+
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        Task.FromResult(sessions.IsValid(authenticationState.User));
+}

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Filecheck.Dashboard.History.Data;
+
+/// <summary>The history store's tables. Only <see cref="HistoryStore"/> and <see cref="HistorySearch"/> use it.</summary>
+public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options) : DbContext(options)
+{
+    public DbSet<JobRecord> Jobs => Set<JobRecord>();
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<StepRecord> Steps => Set<StepRecord>();
+    public DbSet<JobSnapshot> Snapshots => Set<JobSnapshot>();
+    public DbSet<LookupRecord> Lookups => Set<LookupRecord>();
+    public DbSet<SyncStateRecord> SyncState => Set<SyncStateRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot order or compare DateTimeOffset text; Unix milliseconds (the API's precision) can.
+        builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<JobRecord>(e =>
+        {
+            e.ToTable("Jobs");
+            e.HasKey(j => j.Id);
+            e.HasIndex(j => j.OrderId);
+            e.HasIndex(j => j.CustomerId);
+            e.HasIndex(j => j.CustomerEmailLower);
+            e.HasIndex(j => j.CreatedAt);
+            e.HasIndex(j => new { j.IsTerminal, j.HasDetails });
+        });
+        model.Entity<TaskRecord>(e =>
+        {
+            e.ToTable("Tasks");
+            e.HasKey(t => new { t.JobId, t.Id });
+        });
+        model.Entity<StepRecord>(e =>
+        {
+            e.ToTable("Steps");
+            e.HasKey(s => new { s.JobId, s.TaskId, s.Id });
+            e.HasIndex(s => new { s.Type, s.Ended });
+        });
+        model.Entity<JobSnapshot>(e =>
+        {
+            e.ToTable("Snapshots");
+            e.HasIndex(s => new { s.JobId, s.SeenAt });
+        });
+        model.Entity<LookupRecord>(e =>
+        {
+            e.ToTable("Lookups");
+            e.HasIndex(l => new { l.JobId, l.At });
+            e.HasIndex(l => l.At);
+        });
+        model.Entity<SyncStateRecord>(e =>
+        {
+            e.ToTable("SyncState");
+            e.Property(s => s.Id).ValueGeneratedNever();
+        });
+    }
+}
+
+public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.ToUnixTimeMilliseconds(),
+    v => DateTimeOffset.FromUnixTimeMilliseconds(v));

@@ -1,0 +1,48 @@
+using Filecheck.Api.Models;
+
+namespace Filecheck.Dashboard.Jobs.Files;
+
+public sealed record FileRow(string TaskId, string Name, string? FileType, string? Status, string? Outcome, int Steps, TimeSpan? Duration);
+
+/// <summary>The files table's rows: filtered and sorted as the query string says.</summary>
+public static class FileRows
+{
+    public static readonly string[] SortColumns = ["name", "type", "status", "outcome", "steps", "duration"];
+
+    public static FileRow From(JobTask task)
+    {
+        var ms = task.Steps?.Where(s => s.Duration is not null).Sum(s => s.Duration!.Value);
+        return new FileRow(task.Id, task.DisplayName, task.FileType, task.Status, task.Outcome, task.Steps?.Count ?? 0,
+            ms is > 0 ? TimeSpan.FromMilliseconds(ms.Value) : null);
+    }
+
+    public static IReadOnlyList<FileRow> Query(IEnumerable<JobTask> tasks, string? filter, string? outcome, string? sort, bool desc)
+    {
+        var rows = tasks.Select(From);
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            var f = filter.Trim();
+            rows = rows.Where(r => r.Name.Contains(f, StringComparison.OrdinalIgnoreCase)
+                || (r.FileType?.Contains(f, StringComparison.OrdinalIgnoreCase) ?? false)
+                || r.TaskId.Contains(f, StringComparison.OrdinalIgnoreCase));
+        }
+        if (!string.IsNullOrEmpty(outcome))
+        {
+            rows = rows.Where(r => string.Equals(r.Outcome ?? "none", outcome, StringComparison.OrdinalIgnoreCase));
+        }
+        IOrderedEnumerable<FileRow>? ordered = sort switch
+        {
+            "type" => Order(rows, r => r.FileType ?? "", desc),
+            "status" => Order(rows, r => r.Status ?? "", desc),
+            "outcome" => Order(rows, r => (int)Api.Models.Outcome.Severity(r.Outcome), desc),
+            "steps" => Order(rows, r => r.Steps, desc),
+            "duration" => Order(rows, r => r.Duration ?? TimeSpan.Zero, desc),
+            "name" => Order(rows, r => r.Name, desc),
+            _ => null,
+        };
+        return (ordered?.ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase) ?? rows).ToList();
+    }
+
+    private static IOrderedEnumerable<FileRow> Order<TKey>(IEnumerable<FileRow> rows, Func<FileRow, TKey> key, bool desc) =>
+        desc ? rows.OrderByDescending(key) : rows.OrderBy(key);
+}

@@ -1,0 +1,94 @@
+using Filecheck.Api;
+using Filecheck.Dashboard.Access;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Filecheck.Dashboard.Jobs.Runs;
+
+/// <summary>Proof images, downloads and the raw JSON reach the browser through the dashboard: the API key never does.</summary>
+public static class RunsEndpoints
+{
+    public const string ProofClient = "filecheck-proofs";
+    private const long MaxProofBytes = 20 * 1024 * 1024;
+
+    public static IServiceCollection AddRuns(this IServiceCollection services)
+    {
+        services.AddSingleton<RunsService>();
+        // Presigned URLs carry their own signature: this client has no API-key handler, by design.
+        services.AddHttpClient(ProofClient, c => c.Timeout = TimeSpan.FromSeconds(20))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/jobs/{id}").RequireAuthorization(Policies.LookUpJobs);
+        files.MapGet("/files/{taskId}/proofs/{index:int}", ProofAsync);
+        files.MapGet("/files/{taskId}/download", DownloadAsync);
+        files.MapGet("/raw.json", RawJsonAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ProofAsync(
+        string id, string taskId, int index, RunsService runs, IHttpClientFactory http, HttpContext context)
+    {
+        if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
+        var ct = context.RequestAborted;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var result = await runs.GetAsync(jobId, fresh: attempt > 0, ct);
+            if (!result.IsSuccess) return Upstream(result.Failure);
+            var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
+            if (run is null || index < 1 || index > run.Proofs.Count) return Results.NotFound("This file has no such proof.");
+            if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url)) return Results.NotFound("This proof has no usable address.");
+
+            using var response = await http.CreateClient(ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                var type = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+                if (!type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)) return Results.StatusCode(StatusCodes.Status502BadGateway);
+                if (response.Content.Headers.ContentLength > MaxProofBytes) return Results.StatusCode(StatusCodes.Status502BadGateway);
+                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+                context.Response.Headers.CacheControl = "private, max-age=300";
+                return Results.File(bytes, type);
+            }
+            // An expired or revoked signature: mint fresh URLs once, then give up.
+            runs.Forget(jobId);
+        }
+        return Results.StatusCode(StatusCodes.Status502BadGateway);
+    }
+
+    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, HttpContext context)
+    {
+        if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
+        // Always fresh: the browser follows this URL straight away.
+        var result = await runs.GetAsync(jobId, fresh: true, context.RequestAborted);
+        if (!result.IsSuccess) return Upstream(result.Failure);
+        var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
+        if (run is null) return Results.NotFound("This job has no such file.");
+        return IsHttpUrl(run.DownloadUrl, out var url)
+            ? Results.Redirect(url.AbsoluteUri)
+            : Results.NotFound("This file has no output to download.");
+    }
+
+    private static async Task<IResult> RawJsonAsync(string id, [FromServices] IFilecheckClient client, HttpContext context)
+    {
+        if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
+        var result = await client.GetJobAsync(jobId, context.RequestAborted);
+        if (!result.IsSuccess) return Upstream(result.Failure);
+        var json = SignedUrls.RedactedJson(result.Value, indented: true);
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", jobId.Value + ".json");
+    }
+
+    private static IResult Upstream(FilecheckFailure failure) => failure.Kind switch
+    {
+        FilecheckFailureKind.NotFound => Results.NotFound(JobProblem.From(failure).Detail),
+        FilecheckFailureKind.InvalidRequest => Results.BadRequest(JobProblem.From(failure).Detail),
+        _ => Results.Problem(JobProblem.From(failure).Detail, statusCode: StatusCodes.Status502BadGateway),
+    };
+
+    private static bool IsHttpUrl(string? text, out Uri url)
+    {
+        url = default!;
+        return Uri.TryCreate(text, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
+    }
+}

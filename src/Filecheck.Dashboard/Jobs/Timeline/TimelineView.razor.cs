@@ -1,0 +1,49 @@
+using System.Globalization;
+using Filecheck.Api.Models;
+using Microsoft.AspNetCore.Components;
+
+namespace Filecheck.Dashboard.Jobs.Timeline;
+
+public partial class TimelineView
+{
+    [Parameter, EditorRequired] public JobTimeline Timeline { get; set; } = default!;
+    [Parameter] public string? SelectedFile { get; set; }
+    [Parameter] public string? SelectedStep { get; set; }
+    /// <summary>(taskId, stepId or null).</summary>
+    [Parameter] public EventCallback<(string TaskId, string? StepId)> OnSelect { get; set; }
+
+    private ICollection<TimelineRow> Rows => Timeline.Rows as ICollection<TimelineRow> ?? Timeline.Rows.ToList();
+
+    private List<(TimelineRow Row, UntimedStep Step)> Untimed =>
+        Timeline.Rows.SelectMany(r => r.Untimed.Select(u => (r, u))).ToList();
+
+    private Task SelectFile(string taskId) => OnSelect.InvokeAsync((taskId, null));
+
+    private Task SelectStep(string taskId, string stepId) => OnSelect.InvokeAsync((taskId, stepId));
+
+    private static string Pct(double value) => value.ToString("0.###", CultureInfo.InvariantCulture) + "%";
+
+    internal static string OutcomeClass(string? outcome, string? status) => status == JobStatus.Error
+        ? "outcome-fail"
+        : Outcome.Severity(outcome) switch
+        {
+            OutcomeSeverity.Good => "outcome-pass",
+            OutcomeSeverity.Fixed => "outcome-fixed",
+            OutcomeSeverity.Warning => "outcome-warn",
+            OutcomeSeverity.Failure => "outcome-fail",
+            _ => "outcome-none",
+        };
+
+    private static string Tooltip(TimelineBar bar)
+    {
+        var parts = new List<string>
+        {
+            $"{bar.Type ?? bar.StepId}: {Outcome.Label(bar.Outcome)} ({bar.Status ?? "unknown"})",
+            $"started {Format.Time(bar.Started)}",
+            bar.IsRunning ? $"running for {Format.Duration(bar.Duration)}" : $"ended {Format.Time(bar.Ended)}, took {Format.Duration(bar.Duration)}",
+        };
+        if (bar.IsOnCriticalPath) parts.Add("on the critical path");
+        if (!string.IsNullOrWhiteSpace(bar.Reason)) parts.Add("reason: " + bar.Reason);
+        return string.Join(" · ", parts);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+
+namespace Filecheck.Dashboard.Tests.Access;
+
+/// <summary>The whole dashboard in memory (TestServer) with the given environment and settings, on its built-in sandbox.</summary>
+public class DashboardApp(string environment, Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    /// <summary>What production looks like where someone asked for the demo explicitly: exception page, HSTS, banner.</summary>
+    public static Dictionary<string, string?> DemoSettings() => new()
+    {
+        ["Auth:Mode"] = "Demo",
+        ["Sandbox:JobCount"] = "120",
+        ["Sandbox:Seed"] = "5",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseContentRoot(DashboardPaths.FindRepositoryRoot()!);
+        // UseSetting: the settings must be there when Program reads them, before the host is built.
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client with its own cookie jar, on https at a non-loopback name (so HSTS applies), not following redirects.</summary>
+    public HttpClient NewClient(CookieContainer? cookies = null) =>
+        CreateDefaultClient(BaseAddress, new CookieContainerHandler(cookies ?? new CookieContainer()));
+
+    public static readonly Uri BaseAddress = new("https://dashboard.test/");
+
+    /// <summary>Signs in through the real demo form: the sign-in page's antiforgery token, then the form post.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string demoUser, CookieContainer? cookies = null)
+    {
+        var client = NewClient(cookies);
+        var page = await client.GetStringAsync("/account/signin");
+        var form = Regex.Match(page, $"""<form[^>]*action="/account/demo-signin"[^>]*>(?:(?!</form>).)*value="{demoUser}"(?:(?!</form>).)*</form>""",
+            RegexOptions.Singleline);
+        Assert.True(form.Success, $"The sign-in page has no form for demo user '{demoUser}'.");
+        var token = Regex.Match(form.Value, """name="__RequestVerificationToken"[^>]*value="([^"]+)" """.Trim()).Groups[1].Value;
+        Assert.NotEmpty(token);
+        var response = await client.PostAsync("/account/demo-signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["user"] = demoUser,
+            ["returnUrl"] = "/",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>The antiforgery token a page renders into its forms (the sign-out form, for a signed-in user).</summary>
+    public static string FormToken(string html)
+    {
+        var match = Regex.Match(html, """name="__RequestVerificationToken"[^>]*value="([^"]+)" """.Trim());
+        Assert.True(match.Success, "The page has no antiforgery token.");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+}
+
+/// <summary>Production with the demo asked for explicitly; shared by a test class.</summary>
+public sealed class ProductionDemoApp() : DashboardApp("Production", DemoSettings());

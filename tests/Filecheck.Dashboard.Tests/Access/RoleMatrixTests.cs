@@ -1,0 +1,195 @@
+using System.Net;
+using Filecheck.Sandbox;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Filecheck.Dashboard.Tests.Access;
+
+/// <summary>
+/// Every endpoint the running app maps, tried anonymously and as every demo user, against the table below. A new page or
+/// endpoint without a row fails here, so nobody ships a route without deciding who may use it.
+/// </summary>
+public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper output) : IClassFixture<ProductionDemoApp>
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string[] Users = ["staff", "manager", "cs", "admin", "norole"];
+
+    private static readonly string[] Public = [Anonymous, .. Users];
+    private static readonly string[] SignedIn = Users;
+    private static readonly string[] LookUpJobs = ["staff", "manager", "cs", "admin"];
+    private static readonly string[] ViewTrends = ["manager", "admin"];
+    private static readonly string[] ShareProofs = ["cs", "admin"];
+    private static readonly string[] Administer = ["admin"];
+
+    /// <summary>Who gets through each endpoint: "METHOD /pattern" → the callers that are not challenged nor refused.</summary>
+    private static readonly Dictionary<string, string[]> Expected = new()
+    {
+        ["GET /"] = LookUpJobs,
+        ["POST /"] = LookUpJobs,
+        ["GET /jobs/{Id}"] = LookUpJobs,
+        ["POST /jobs/{Id}"] = LookUpJobs,
+        ["GET /account/signin"] = Public,
+        ["POST /account/signin"] = Public,
+        ["POST /account/demo-signin"] = Public,
+        ["GET /account/denied"] = Public,
+        ["POST /account/denied"] = Public,
+        ["POST /account/signout"] = SignedIn,
+        ["GET /error"] = Public,
+        ["POST /error"] = Public,
+        ["GET /not-found"] = Public,
+        ["POST /not-found"] = Public,
+        ["GET /healthz"] = Public,
+        ["HEAD /healthz"] = Public,
+        // Blazor's circuit endpoints: any signed-in user may open a circuit; each page checks its own policy inside it.
+        ["POST /_blazor/negotiate"] = SignedIn,
+        ["GET /_blazor"] = SignedIn,
+        ["POST /_blazor"] = SignedIn,
+        ["POST /_blazor/disconnect"] = SignedIn,
+        ["GET /_blazor/initializers"] = SignedIn,
+    };
+
+    private static readonly Dictionary<string, string> SampleValues = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Id"] = WellKnownJobs.Passing,
+    };
+
+    [Fact]
+    public async Task EveryEndpoint_AnonymousAndEachRole_MatchesTheExpectedTable()
+    {
+        var endpoints = EnumerateEndpoints();
+        foreach (var key in endpoints.Keys) output.WriteLine(key);
+
+        var unlisted = endpoints.Keys.Where(k => !Expected.ContainsKey(k)).ToList();
+        Assert.True(unlisted.Count == 0, "Endpoints with no row in the role matrix (decide who may use them): " + string.Join(", ", unlisted));
+        var stale = Expected.Keys.Where(k => !endpoints.ContainsKey(k)).ToList();
+        Assert.True(stale.Count == 0, "Rows for endpoints the app no longer maps: " + string.Join(", ", stale));
+
+        var clients = new Dictionary<string, HttpClient> { [Anonymous] = app.NewClient() };
+        foreach (var user in Users) clients[user] = await app.SignedInClientAsync(user);
+
+        var mismatches = new List<string>();
+        foreach (var (key, url) in endpoints)
+        {
+            var method = key[..key.IndexOf(' ')];
+            foreach (var (caller, client) in clients)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), url);
+                if (method == "POST") request.Content = new FormUrlEncodedContent([]);
+                using var response = await client.SendAsync(request);
+                var outcome = Classify(response, url);
+                var expected = Expected[key].Contains(caller) ? "allowed" : caller == Anonymous ? "challenged" : "refused";
+                output.WriteLine($"{key} as {caller}: {(int)response.StatusCode} → {outcome}");
+                if (outcome != expected || (int)response.StatusCode >= 500)
+                {
+                    mismatches.Add($"{key} as {caller}: expected {expected}, got {outcome} ({(int)response.StatusCode} {response.Headers.Location})");
+                }
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    [Fact]
+    public void EveryEndpoint_DeclaresItsOwnAuthorization()
+    {
+        // The fallback policy is a safety net, not a decision: each page and endpoint of ours says who may use it.
+        // Blazor's own circuit endpoints are the exception; they are covered by the fallback and the matrix.
+        var undeclared = Endpoints()
+            .Where(e => !e.RoutePattern.RawText!.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal))
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null
+                && !e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+            .Select(e => e.RoutePattern.RawText)
+            .ToList();
+        Assert.Empty(undeclared);
+    }
+
+    [Theory]
+    [InlineData("/app.css")]
+    [InlineData("/_framework/blazor.web.js")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
+    public async Task StaticAsset_Anonymous_IsServed(string path)
+    {
+        var response = await app.NewClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(0, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task SignOut_WithoutTheFormToken_IsRefusedAndTheSessionGoesOn()
+    {
+        var client = await app.SignedInClientAsync("staff");
+
+        var forged = await client.PostAsync("/account/signout", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignOut_WithTheFormToken_EndsTheSessionEvenForACopiedCookie()
+    {
+        var jar = new CookieContainer();
+        var client = await app.SignedInClientAsync("staff", jar);
+        var home = await client.GetStringAsync("/");
+        var copied = new CookieContainer();
+        copied.Add(jar.GetAllCookies());
+
+        var signOut = await client.PostAsync("/account/signout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = DashboardApp.FormToken(home),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+
+        var afterwards = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
+        Assert.Contains("/account/signin", afterwards.Headers.Location!.ToString());
+        // Whoever kept a copy of the cookie from before the sign-out is turned away as well.
+        var replayed = await app.NewClient(copied).GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.Contains("/account/signin", replayed.Headers.Location!.ToString());
+    }
+
+    private static string Classify(HttpResponseMessage response, string url)
+    {
+        var location = response.Headers.Location?.ToString() ?? "";
+        if (response.StatusCode == HttpStatusCode.Unauthorized || (IsRedirect(response) && location.Contains("/account/signin"))) return "challenged";
+        if ((response.StatusCode == HttpStatusCode.Forbidden && !url.StartsWith("/account/denied"))
+            || (IsRedirect(response) && location.Contains("/account/denied"))) return "refused";
+        return "allowed";
+    }
+
+    private static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is >= 300 and < 400;
+
+    private IEnumerable<RouteEndpoint> Endpoints() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            // MapStaticAssets' files: public by design; one of each kind is fetched above.
+            .Where(e => e.Metadata.GetMetadata<StaticAssetDescriptor>() is null);
+
+    /// <summary>"METHOD /pattern" → a URL with every route parameter filled in.</summary>
+    private Dictionary<string, string> EnumerateEndpoints()
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var endpoint in Endpoints())
+        {
+            var pattern = endpoint.RoutePattern;
+            var url = "/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+            {
+                RoutePatternLiteralPart literal => literal.Content,
+                RoutePatternParameterPart parameter => SampleValues.GetValueOrDefault(parameter.Name, "sample"),
+                RoutePatternSeparatorPart separator => separator.Content,
+                _ => "",
+            }))));
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (var method in methods)
+            {
+                result["" + method + " /" + pattern.RawText!.TrimStart('/')] = url;
+            }
+        }
+        return result;
+    }
+}
