@@ -1,6 +1,7 @@
 using Filecheck.Dashboard;
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Shell;
 
@@ -10,11 +11,13 @@ builder.AddFilecheckBackend();
 builder.AddAccess();
 builder.Services.AddShell();
 builder.Services.AddJobs();
+builder.Services.AddHistory(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseShell();
 app.MapAccess();
+app.MapHistory();
 app.MapJobs();
 app.MapShell();
 

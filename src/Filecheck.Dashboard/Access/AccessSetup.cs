@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Identity.Web;
 
@@ -180,8 +179,7 @@ public static class AccessSetup
         var settings = app.Services.GetRequiredService<AccessSettings>();
         if (settings.Mode == AuthMode.Demo)
         {
-            // Form binding makes the antiforgery middleware check the token the sign-in page renders.
-            app.MapPost(DemoSignInPath, DemoSignInAsync).AllowAnonymous();
+            app.MapPost(DemoSignInPath, DemoSignInAsync).AllowAnonymous().DisableAntiforgery();
         }
         else
         {
@@ -201,7 +199,7 @@ public static class AccessSetup
         // No form field is bound here, so the antiforgery middleware would not refuse a forged post by itself.
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return Results.BadRequest("The sign-out form has expired. Reload the page and sign out again.");
+            return Results.Text("The sign-out form has expired. Reload the page and sign out again.", statusCode: StatusCodes.Status400BadRequest);
         }
         sessions.Revoke(context.User);
         var properties = new AuthenticationProperties { RedirectUri = "/" };
@@ -210,12 +208,20 @@ public static class AccessSetup
             : Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
     }
 
-    private static async Task<IResult> DemoSignInAsync(HttpContext context, [FromForm] string? user, [FromForm] string? returnUrl)
+    private static async Task<IResult> DemoSignInAsync(HttpContext context, IAntiforgery antiforgery)
     {
+        // Checked here rather than by form binding, so that a stale form (a restart, an old tab) gets a plain answer.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.Text("The sign-in form has expired. Reload the sign-in page and pick a user again.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        string? user = form["user"], returnUrl = form["returnUrl"];
         var demo = DemoUsers.Find(user);
         if (demo is null)
         {
-            return Results.BadRequest("Pick one of the demo users listed on the sign-in page.");
+            return Results.Text("Pick one of the demo users listed on the sign-in page.", statusCode: StatusCodes.Status400BadRequest);
         }
         var claims = new List<Claim>
         {

@@ -53,6 +53,13 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
         await using var db = await factory.CreateDbContextAsync(ct);
         var path = db.Database.GetDbConnection().DataSource;
         if (!string.IsNullOrEmpty(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
+        // WAL is a property of the file: set it before the first table exists (the connection interceptor repeats it on open).
+        await db.Database.OpenConnectionAsync(ct);
+        await using (var wal = db.Database.GetDbConnection().CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            await wal.ExecuteNonQueryAsync(ct);
+        }
         await db.Database.MigrateAsync(ct);
         logger.LogInformation("History store ready at {Path}", path);
     }

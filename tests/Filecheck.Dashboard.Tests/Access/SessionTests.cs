@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using Filecheck.Dashboard.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Filecheck.Dashboard.Tests.Access;
+
+public sealed class SessionTests
+{
+    private readonly ManualTime _time = new(DateTimeOffset.Parse("2025-06-02T09:00:00Z"));
+
+    [Fact]
+    public async Task Revalidation_AfterTheSessionEnds_SignsTheCircuitOut()
+    {
+        var sessions = new SignedOutSessions(_time);
+        var provider = Revalidator(sessions);
+        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(
+            Task.FromResult(new AuthenticationState(User("s1", _time.GetUtcNow().AddHours(1), Roles.Staff))));
+        var signedOut = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.AuthenticationStateChanged += async state => signedOut.TrySetResult((await state).User);
+
+        _time.Now = _time.Now.AddHours(1).AddSeconds(1);
+
+        var user = await signedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(user.Identity?.IsAuthenticated);
+        Assert.False((await provider.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Revalidation_WhileTheSessionLasts_KeepsTheUser()
+    {
+        var sessions = new SignedOutSessions(_time);
+        var provider = Revalidator(sessions);
+        var expires = _time.Now.AddHours(1);
+        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(
+            Task.FromResult(new AuthenticationState(User("s2", expires, Roles.Staff))));
+        var changes = 0;
+        provider.AuthenticationStateChanged += _ => Interlocked.Increment(ref changes);
+        // Each revalidation reads the clock once: wait for five of them.
+        var checks = new TaskCompletionSource();
+        _time.OnRead = () => { if (Volatile.Read(ref _time.Reads) >= 5) checks.TrySetResult(); };
+
+        await checks.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, Volatile.Read(ref changes));
+        Assert.True((await provider.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Revalidation_AfterASignOutInAnotherTab_SignsTheCircuitOut()
+    {
+        var sessions = new SignedOutSessions(_time);
+        var provider = Revalidator(sessions);
+        var user = User("s3", _time.GetUtcNow().AddHours(8), Roles.Staff);
+        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
+        var signedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.AuthenticationStateChanged += _ => signedOut.TrySetResult();
+
+        sessions.Revoke(User("s3", _time.GetUtcNow().AddHours(8)));
+
+        await signedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(sessions.IsValid(user));
+    }
+
+    [Fact]
+    public void IsValid_WithoutASessionStamp_IsFalse()
+    {
+        var sessions = new SignedOutSessions(_time);
+        var unstamped = new ClaimsPrincipal(new ClaimsIdentity([new Claim("name", "x")], "Cookies"));
+
+        Assert.False(sessions.IsValid(unstamped));
+        Assert.False(sessions.IsValid(new ClaimsPrincipal(new ClaimsIdentity())));
+    }
+
+    [Theory]
+    [InlineData(Policies.LookUpJobs, Roles.Staff, true)]
+    [InlineData(Policies.ViewTrends, Roles.Staff, false)]
+    [InlineData(Policies.ViewTrends, Roles.Manager, true)]
+    [InlineData(Policies.ShareProofs, Roles.Manager, false)]
+    [InlineData(Policies.Administer, Roles.CustomerSuccess, false)]
+    [InlineData(Policies.Administer, Roles.Admin, true)]
+    public async Task EnsureAllowedAsync_ByRole_LetsThroughOnlyWhatThePolicyAllows(string policy, string role, bool allowed)
+    {
+        var guard = Guard(User("g", _time.GetUtcNow().AddHours(1), role));
+
+        var error = await Record.ExceptionAsync(() => guard.EnsureAllowedAsync(policy));
+
+        if (allowed) Assert.Null(error);
+        else Assert.Equal(policy, Assert.IsType<AccessDeniedException>(error).Policy);
+    }
+
+    [Fact]
+    public async Task EnsureAllowedAsync_Anonymous_IsRefused()
+    {
+        var guard = Guard(new ClaimsPrincipal(new ClaimsIdentity()));
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => guard.EnsureAllowedAsync(Policies.LookUpJobs));
+    }
+
+    private SessionRevalidator Revalidator(SignedOutSessions sessions) =>
+        new(NullLoggerFactory.Instance, new AccessSettings(AuthMode.Demo, TimeSpan.FromHours(8)) { RevalidationInterval = TimeSpan.FromMilliseconds(20) }, sessions);
+
+    private static AccessGuard Guard(ClaimsPrincipal user)
+    {
+        var services = new ServiceCollection().AddLogging().AddAuthorizationCore(o =>
+        {
+            foreach (var (policy, roles) in Policies.RolesFor) o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        }).BuildServiceProvider();
+        return new AccessGuard(new FixedState(user), services.GetRequiredService<IAuthorizationService>());
+    }
+
+    private static ClaimsPrincipal User(string session, DateTimeOffset expires, params string[] roles)
+    {
+        var claims = new List<Claim>
+        {
+            new("name", "Test User"),
+            new(SessionClaims.SessionId, session),
+            new(SessionClaims.ExpiresAt, expires.ToUnixTimeSeconds().ToString()),
+        };
+        claims.AddRange(roles.Select(r => new Claim("roles", r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "Cookies", "name", "roles"));
+    }
+
+    private sealed class FixedState(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+        public int Reads;
+        public Action? OnRead;
+
+        public DateTimeOffset Now
+        {
+            get => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _ticks, value.UtcTicks);
+        }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Increment(ref Reads);
+            OnRead?.Invoke();
+            return Now;
+        }
+    }
+}

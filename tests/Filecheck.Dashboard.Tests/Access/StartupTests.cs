@@ -1,0 +1,139 @@
+using System.Net;
+using Filecheck.Dashboard.Access;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+
+namespace Filecheck.Dashboard.Tests.Access;
+
+public sealed class StartupTests
+{
+    private static readonly string[] AllKeys = ["AzureAd:Instance", "AzureAd:TenantId", "AzureAd:ClientId", "AzureAd:ClientSecret"];
+
+    [Fact]
+    public void Start_InProductionWithoutAzureAd_RefusesAndNamesEveryMissingKey()
+    {
+        var error = StartFails("Production", []);
+
+        Assert.Contains("will not start", error);
+        Assert.All(AllKeys, key => Assert.Contains(key, error));
+    }
+
+    [Fact]
+    public void Start_InProductionWithAPartialAzureAd_NamesExactlyTheMissingKeys()
+    {
+        var error = StartFails("Production", new()
+        {
+            ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+            ["AzureAd:ClientId"] = "11111111-2222-3333-4444-555555555555",
+        });
+
+        Assert.Contains("AzureAd:TenantId", error);
+        Assert.Contains("AzureAd:ClientSecret", error);
+        Assert.DoesNotContain("AzureAd:Instance", error);
+        Assert.DoesNotContain("AzureAd:ClientId", error);
+    }
+
+    [Fact]
+    public void Start_InDevelopmentWithAnIncompleteAzureAd_RefusesRatherThanFallingBackToTheDemo()
+    {
+        var error = StartFails("Development", new() { ["AzureAd:ClientId"] = "11111111-2222-3333-4444-555555555555" });
+
+        Assert.Contains("AzureAd:TenantId", error);
+    }
+
+    [Fact]
+    public async Task Start_InProductionWithDemoAskedForExplicitly_RunsTheDemoWithItsBannerOnEveryPage()
+    {
+        await using var app = new ProductionDemoApp();
+
+        Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<AccessSettings>().Mode);
+        var client = await app.SignedInClientAsync("staff");
+        var home = await client.GetStringAsync("/");
+        Assert.Contains("data-testid=\"demo-banner\"", home);
+        var notFound = await client.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Contains("data-testid=\"demo-banner\"", await notFound.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Development", null, false, AuthMode.Demo)]
+    [InlineData("Development", "", false, AuthMode.Demo)]
+    [InlineData("Production", "Demo", false, AuthMode.Demo)]
+    [InlineData("Staging", "demo", true, AuthMode.Demo)]
+    [InlineData("Development", null, true, AuthMode.MicrosoftIdentity)]
+    [InlineData("Production", null, true, AuthMode.MicrosoftIdentity)]
+    [InlineData("Production", "MicrosoftIdentity", true, AuthMode.MicrosoftIdentity)]
+    public void ResolveSettings_ModeEnvironmentAndSection_PicksTheDemoOnlyWhenAllowed(string environment, string? mode, bool azureAd, AuthMode expected)
+    {
+        var values = new Dictionary<string, string?> { ["Auth:Mode"] = mode };
+        if (azureAd) foreach (var (k, v) in CompleteAzureAd()) values[k] = v;
+
+        var settings = AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment(environment));
+
+        Assert.Equal(expected, settings.Mode);
+    }
+
+    [Fact]
+    public void ResolveSettings_CompleteAzureAd_TakesLifetimesAndTheProviderOrigin()
+    {
+        var values = CompleteAzureAd();
+        values["Auth:SessionLifetime"] = "01:30:00";
+        values["Auth:RevalidationInterval"] = "00:02:00";
+
+        var settings = AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment("Production"));
+
+        Assert.Equal(TimeSpan.FromMinutes(90), settings.SessionLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.RevalidationInterval);
+        Assert.Equal("https://login.microsoftonline.com", settings.SignInOrigin);
+    }
+
+    [Theory]
+    [InlineData("Auth:Mode", "Open")]
+    [InlineData("Auth:SessionLifetime", "-01:00:00")]
+    [InlineData("Auth:RevalidationInterval", "soon")]
+    [InlineData("AzureAd:Instance", "http://login.example.com/")]
+    public void ResolveSettings_BadValue_NamesTheKey(string key, string value)
+    {
+        var values = CompleteAzureAd();
+        values[key] = value;
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment("Production")));
+
+        Assert.Contains(key, error.Message);
+    }
+
+    private static Dictionary<string, string?> CompleteAzureAd() => new()
+    {
+        ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+        ["AzureAd:TenantId"] = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        ["AzureAd:ClientId"] = "11111111-2222-3333-4444-555555555555",
+        ["AzureAd:ClientSecret"] = "not-a-real-secret",
+    };
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    /// <summary>Starts the real Program and returns the whole error text it stopped with.</summary>
+    private static string StartFails(string environment, Dictionary<string, string?> settings)
+    {
+        settings["Sandbox:JobCount"] = "20";
+        using var app = new DashboardApp(environment, settings);
+        var error = Record.Exception(() => app.Services);
+        Assert.NotNull(error);
+        var messages = new List<string>();
+        for (var e = error; e is not null; e = e.InnerException) messages.Add(e.Message);
+        Assert.Contains(messages, m => m.Contains("Missing:"));
+        return string.Join(Environment.NewLine, messages);
+    }
+
+    private sealed class TestEnvironment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+        public string ApplicationName { get; set; } = "Filecheck.Dashboard";
+        public string ContentRootPath { get; set; } = "/";
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}

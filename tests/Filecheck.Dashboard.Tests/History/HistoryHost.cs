@@ -1,0 +1,132 @@
+using System.Net;
+using Filecheck.Api;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Filecheck.Dashboard.Tests.History;
+
+/// <summary>A temporary folder holding the test's SQLite file; removed afterwards.</summary>
+public sealed class TempDatabase : IDisposable
+{
+    public TempDatabase()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "fc-history-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Folder);
+        File = Path.Combine(Folder, "data", "history.db");
+    }
+
+    public string Folder { get; }
+    public string File { get; }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>
+/// The history feature as the dashboard wires it (client, Jobs, History), on real Kestrel at 127.0.0.1 so that the
+/// webhook endpoint is reached over HTTP, talking to a real sandbox and a real SQLite file. The background sync is off:
+/// tests run it themselves.
+/// </summary>
+public sealed class HistoryHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HistoryHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
+    public HistoryStore Store => Services.GetRequiredService<HistoryStore>();
+
+    public static Dictionary<string, string?> Settings(SandboxServer sandbox, string databaseFile) => new()
+    {
+        ["Filecheck:BaseUrl"] = sandbox.BaseAddress.ToString(),
+        ["Filecheck:ApiKey"] = sandbox.ApiKey,
+        ["Filecheck:Timeout"] = "00:00:05",
+        ["Filecheck:TotalTimeout"] = "00:00:10",
+        ["Filecheck:MaxRetries"] = "1",
+        ["History:DatabasePath"] = databaseFile,
+        ["History:CacheAge"] = "00:10:00",
+        ["History:Sync:Enabled"] = "false",
+        ["History:Sync:PageSize"] = "100",
+        ["History:Sync:RequestsPerMinute"] = "1000000",
+        ["History:Sync:DetailConcurrency"] = "4",
+        ["History:Sync:MaxDetailsPerRun"] = "100000",
+        ["History:Webhooks:Secret"] = WebhookSecret,
+        ["History:Webhooks:SigningSecret"] = SigningSecret,
+    };
+
+    public const string WebhookSecret = "test-webhook-secret-0123456789";
+    public const string SigningSecret = "test-signing-secret-abcdef";
+
+    public static async Task<HistoryHost> StartAsync(SandboxServer sandbox, string databaseFile, Action<Dictionary<string, string?>>? change = null)
+    {
+        var settings = Settings(sandbox, databaseFile);
+        change?.Invoke(settings);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        AddServices(builder.Services, builder.Configuration);
+        var app = builder.Build();
+        app.MapHistory();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new HistoryHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>What the dashboard's Program.cs registers for these features.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddLogging();
+        services.AddFilecheckClient(configuration);
+        services.AddJobs();
+        services.AddHistory(configuration);
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A new runner over the same store and client, as a second sync process would be.</summary>
+    public HistorySyncRunner NewRunner() => ActivatorUtilities.CreateInstance<HistorySyncRunner>(Services, new HistorySyncStatus());
+
+    public async Task<T> QueryAsync<T>(Func<HistoryDbContext, Task<T>> query)
+    {
+        await using var db = await Get<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public async Task<JobLoad> LookUpAsync(string id, string user)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(id, user);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+}

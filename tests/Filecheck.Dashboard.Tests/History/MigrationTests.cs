@@ -1,0 +1,82 @@
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Filecheck.Dashboard.Tests.History;
+
+public sealed class MigrationTests
+{
+    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    {
+        public HistoryDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+    }
+
+    [Fact]
+    public async Task EnsureReady_DatabaseMadeByTheFirstMigration_UpgradesToTheLatestWithItsRowsIntact()
+    {
+        using var temp = new TempDatabase();
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
+        var factory = new Factory(temp.File);
+        string first;
+        await using (var db = factory.CreateDbContext())
+        {
+            var all = db.Database.GetMigrations().ToList();
+            Assert.True(all.Count >= 2, "an upgrade needs at least two migrations");
+            first = all[0];
+            await db.GetService<IMigrator>().MigrateAsync(first);
+            // Rows as the first version wrote them (it had no lower-case email column).
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Jobs (Id, CreatedAt, Status, Outcome, OrderId, CustomerId, CustomerEmail, FileCount, IsTerminal, HasDetails, FirstSeenAt, LastSeenAt, LastFetchedAt, Body)
+                VALUES ('job_old_one', 1785308102000, 'done', 'fail', 'order_5512', 'cust_301', 'Alice.Smith@Example.COM', 1, 1, 1, 1785308102000, 1785308102000, 1785308102000, '{"id":"job_old_one","status":"done","outcome":"fail"}');
+                INSERT INTO Steps (JobId, TaskId, Id, Position, Type, Status, Outcome, Reason, DurationMs) VALUES ('job_old_one', 'task_1', 'step_preflight_1', 0, 'preflight', 'done', 'fail', 'Fonts not embedded', 7000);
+                INSERT INTO Lookups (JobId, UserName, At, Result) VALUES ('job_old_one', 'alice', 1785308102000, 'fresh');
+                """);
+            Assert.Equal([first], await db.Database.GetAppliedMigrationsAsync());
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var store = new HistoryStore(factory, TimeProvider.System, NullLogger<HistoryStore>.Instance);
+        await store.EnsureReadyAsync();
+
+        await using (var db = factory.CreateDbContext())
+        {
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+            var job = await db.Jobs.SingleAsync();
+            Assert.Equal(("job_old_one", "fail", "order_5512", "Alice.Smith@Example.COM"), (job.Id, job.Outcome, job.OrderId, job.CustomerEmail));
+            Assert.Equal("alice.smith@example.com", job.CustomerEmailLower); // filled by the upgrade
+            Assert.Null(job.StepsPrunedAt);
+            Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
+            Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
+        }
+        var found = await new HistorySearch(factory, store).SearchAsync("ALICE.smith@example.com");
+        Assert.Equal(["job_old_one"], found.Hits.Select(h => h.Id));
+        var stored = await store.GetJobAsync("job_old_one");
+        Assert.Equal("fail", stored!.Job.Outcome);
+    }
+
+    [Fact]
+    public async Task EnsureReady_NewFile_CreatesItInWalModeWithEveryMigration()
+    {
+        using var temp = new TempDatabase();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = temp.File }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddHistory(configuration).BuildServiceProvider();
+        var factory = services.GetRequiredService<IDbContextFactory<HistoryDbContext>>();
+
+        await services.GetRequiredService<HistoryStore>().EnsureReadyAsync();
+
+        Assert.True(File.Exists(temp.File));
+        await using var db = factory.CreateDbContext();
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+    }
+}

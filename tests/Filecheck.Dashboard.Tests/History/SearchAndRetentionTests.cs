@@ -1,0 +1,102 @@
+using Filecheck.Dashboard.History;
+using Microsoft.EntityFrameworkCore;
+
+namespace Filecheck.Dashboard.Tests.History;
+
+public sealed class SearchAndRetentionTests(SmallSandbox sandbox) : IClassFixture<SmallSandbox>
+{
+    private async Task<HistoryHost> SyncedAsync(TempDatabase temp, Action<Dictionary<string, string?>>? change = null)
+    {
+        var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, change);
+        var result = await host.Get<HistorySyncRunner>().RunOnceAsync();
+        Assert.True(result.Completed, result.Failure?.Message);
+        return host;
+    }
+
+    [Fact]
+    public async Task SearchAsync_ByOrderCustomerOrEmail_ExactAndPrefix_EmailIgnoringCase()
+    {
+        using var temp = new TempDatabase();
+        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
+        var job = sandbox.Server.Jobs.Get(await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerEmail != null).Select(j => j.Id).FirstAsync()))!;
+        var search = host.Get<HistorySearch>();
+
+        var byOrder = await search.SearchAsync(job.OrderId);
+        var byOrderPrefix = await search.SearchAsync(job.OrderId![..^1]);
+        var byCustomer = await search.SearchAsync(job.CustomerId);
+        var byEmail = await search.SearchAsync(job.CustomerEmail!.ToUpperInvariant());
+        var byEmailPrefix = await search.SearchAsync(job.CustomerEmail![..4].ToUpperInvariant());
+        var nothing = await search.SearchAsync("order_that_does_not_exist");
+
+        Assert.Contains(byOrder.Hits, h => h.Id == job.Id);
+        Assert.All(byOrder.Hits, h => Assert.Equal(job.OrderId, h.OrderId));
+        Assert.Contains(byOrderPrefix.Hits, h => h.Id == job.Id);
+        Assert.True(byOrderPrefix.Total >= byOrder.Total);
+        Assert.Equal(job.OrderId, byOrderPrefix.Hits[0].OrderId); // exact matches first
+        Assert.Contains(byCustomer.Hits, h => h.Id == job.Id);
+        Assert.Contains(byEmail.Hits, h => h.Id == job.Id);
+        Assert.All(byEmail.Hits, h => Assert.Equal(job.CustomerEmail, h.CustomerEmail, ignoreCase: true));
+        Assert.All(byEmailPrefix.Hits, h => Assert.StartsWith(job.CustomerEmail[..4], h.CustomerEmail!, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(0, nothing.Total);
+        Assert.Null(nothing.Problem);
+    }
+
+    [Fact]
+    public async Task SearchAsync_Paged_EveryHitOnceAcrossPages()
+    {
+        using var temp = new TempDatabase();
+        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
+        var search = host.Get<HistorySearch>();
+        // A prefix shared by many jobs' order IDs.
+        var prefix = (await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null).Select(j => j.OrderId!).FirstAsync()))[..4];
+        var expected = await host.QueryAsync(db => db.Jobs.CountAsync(j => j.OrderId!.StartsWith(prefix) || j.CustomerId!.StartsWith(prefix) || j.CustomerEmailLower!.StartsWith(prefix.ToLower())));
+        Assert.True(expected > 10, "the prefix should match many jobs");
+
+        var seen = new List<string>();
+        var first = await search.SearchAsync(prefix, page: 1, pageSize: 7);
+        for (var p = 1; p <= first.PageCount; p++) seen.AddRange((await search.SearchAsync(prefix, p, 7)).Hits.Select(h => h.Id));
+
+        Assert.Equal(expected, first.Total);
+        Assert.Equal(expected, seen.Count);
+        Assert.Equal(expected, seen.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("ab\u0000c")]
+    public async Task SearchAsync_BadQuery_SaysWhyAndFindsNothing(string query)
+    {
+        using var temp = new TempDatabase();
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+
+        var page = await host.Get<HistorySearch>().SearchAsync(query);
+
+        Assert.NotNull(page.Problem);
+        Assert.Empty(page.Hits);
+    }
+
+    [Fact]
+    public async Task PruneStepDetails_OlderThanTheRetention_RemovesStepsKeepsJobsAndIsNotRefetched()
+    {
+        using var temp = new TempDatabase();
+        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
+        var jobs = await host.QueryAsync(db => db.Jobs.CountAsync());
+        Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0);
+        var cutoff = await host.QueryAsync(db => db.Jobs.OrderBy(j => j.CreatedAt).Skip(jobs / 2).Select(j => j.CreatedAt).FirstAsync());
+
+        var pruned = await host.Store.PruneStepDetailsAsync(cutoff!.Value);
+
+        Assert.True(pruned > 0);
+        Assert.Equal(jobs, await host.QueryAsync(db => db.Jobs.CountAsync()));
+        Assert.Equal(0, await host.QueryAsync(db => db.Steps.CountAsync(s => db.Jobs.Any(j => j.Id == s.JobId && j.CreatedAt < cutoff))));
+        Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0); // newer jobs keep theirs
+        var prunedBody = await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Body).FirstAsync());
+        Assert.DoesNotContain("\"steps\":[{", prunedBody);
+        Assert.Empty((await host.Store.PendingDetailsAsync(100_000, DateTimeOffset.MinValue)).Intersect(
+            await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Id).ToListAsync())));
+        sandbox.Server.Requests.Reset();
+        var again = await host.Get<HistorySyncRunner>().RunOnceAsync();
+        Assert.Equal(0, again.DetailsFetched - (await host.QueryAsync(db => db.Jobs.CountAsync(j => !j.IsTerminal))));
+    }
+}

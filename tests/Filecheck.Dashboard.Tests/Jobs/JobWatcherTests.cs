@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Filecheck.Api;
+using Filecheck.Dashboard.Jobs.Live;
+using Filecheck.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Filecheck.Dashboard.Tests.Jobs;
+
+/// <summary>
+/// The shared watcher against a real sandbox over HTTP. One fake clock drives both: the sandbox's running job advances
+/// and the watcher's poll interval elapses only when the test moves time, so the counts are exact.
+/// </summary>
+public sealed class JobWatcherTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private SandboxServer _sandbox = default!;
+    private ServiceProvider _services = default!;
+    private JobWatcher _watcher = default!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 20, Clock = _clock, NewJobEvery = null, RunningJobs = 0 });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Filecheck:BaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["Filecheck:ApiKey"] = _sandbox.ApiKey,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddFilecheckClient(configuration);
+        _services = services.BuildServiceProvider();
+        _watcher = new JobWatcher(
+            _services.GetRequiredService<IServiceScopeFactory>(), _clock,
+            Options.Create(new JobWatcherOptions { MinInterval = TimeSpan.FromSeconds(1), MaxInterval = TimeSpan.FromSeconds(10) }),
+            NullLogger<JobWatcher>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _watcher.Dispose();
+        await _services.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Subscribe_FiftyCircuitsOnOneRunningJob_OneUpstreamRequestPerIntervalUntilTerminal()
+    {
+        var id = JobId.Parse(_sandbox.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromSeconds(3)));
+        var path = "/jobs/" + id.Value;
+        var received = new ConcurrentDictionary<int, List<JobUpdate>>();
+        var subscriptions = Enumerable.Range(0, 50).Select(i =>
+        {
+            received[i] = [];
+            return _watcher.Subscribe(id, u => { lock (received[i]) received[i].Add(u); return Task.CompletedTask; });
+        }).ToList();
+        Assert.Equal(1, _watcher.ActiveWatches);
+
+        // Subscriber 0 leaves after the first update; the others stay to the end.
+        var polls = 0;
+        while (polls < 60)
+        {
+            await AdvanceUntilAsync(() => received[1].Count > polls, step: TimeSpan.FromSeconds(1));
+            polls = received[1].Count;
+            if (polls == 1) subscriptions[0].Dispose();
+            if (Last(received[1]).Job?.IsTerminal == true) break;
+        }
+
+        Assert.True(Last(received[1]).Job!.IsTerminal, "the watcher should deliver the terminal state");
+        Assert.Equal(polls, _sandbox.Requests.Count(path));
+        Assert.All(Enumerable.Range(1, 49), i => Assert.Equal(polls, received[i].Count));
+        Assert.Single(received[0]);
+        Assert.Equal(0, _watcher.ActiveWatches);
+
+        // Terminal: however far time moves, nobody polls again.
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(polls, _sandbox.Requests.Count(path));
+        subscriptions.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task Subscribe_AllSubscribersLeave_PollingStops()
+    {
+        var id = JobId.Parse(_sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromMinutes(10)));
+        var updates = 0;
+        var subscription = _watcher.Subscribe(id, _ => { Interlocked.Increment(ref updates); return Task.CompletedTask; });
+        await AdvanceUntilAsync(() => Volatile.Read(ref updates) >= 1);
+
+        subscription.Dispose();
+
+        Assert.Equal(0, _watcher.ActiveWatches);
+        var before = _sandbox.Requests.Count("/jobs/" + id.Value);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(before, _sandbox.Requests.Count("/jobs/" + id.Value));
+        Assert.Equal(1, Volatile.Read(ref updates));
+    }
+
+    [Fact]
+    public async Task Subscribe_JobUnchanged_BacksOffFromOneSecondToTen()
+    {
+        var id = JobId.Parse(_sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromHours(1)));
+        var times = new ConcurrentQueue<DateTimeOffset>();
+        using var subscription = _watcher.Subscribe(id, u => { times.Enqueue(u.At); return Task.CompletedTask; });
+
+        for (var n = 1; n <= 7; n++)
+        {
+            await AdvanceUntilAsync(() => times.Count >= n, step: TimeSpan.FromMilliseconds(500));
+        }
+
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        // The first poll changes what the watcher knew (nothing); after that the job sits still and the pace halves.
+        Assert.True(gaps.Zip(gaps.Skip(1)).All(p => p.Second >= p.First), string.Join(", ", gaps));
+        Assert.InRange(gaps.Last(), 9.5, 10.5);
+    }
+
+    private static JobUpdate Last(List<JobUpdate> updates)
+    {
+        lock (updates) return updates[^1];
+    }
+
+    /// <summary>Moves the fake clock in small steps until the condition holds (real time bounded).</summary>
+    private async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan? step = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s of real time");
+            _clock.Advance(step ?? TimeSpan.FromMilliseconds(250));
+            // Let the poll that the clock released run over real HTTP before moving again.
+            await WaitBrieflyForAsync(condition);
+        }
+    }
+
+    private static async Task WaitBrieflyForAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(100);
+        while (!condition() && DateTime.UtcNow < until) await Task.Delay(5);
+    }
+}
