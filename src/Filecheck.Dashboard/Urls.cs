@@ -17,6 +17,10 @@ public static class Urls
         return query.Length == 0 ? url : url + "?" + query;
     }
 
+    /// <summary>Jobs the history holds for an order ID, customer ID or email.</summary>
+    public static string Search(string query, int page = 1) =>
+        "/search?q=" + Uri.EscapeDataString(query) + (page > 1 ? "&page=" + page : "");
+
     /// <summary>A proof image of one file, streamed through the dashboard from a freshly signed URL.</summary>
     public static string Proof(string jobId, string taskId, int index) =>
         $"/jobs/{Uri.EscapeDataString(jobId)}/files/{Uri.EscapeDataString(taskId)}/proofs/{index}";

@@ -29,7 +29,8 @@ public sealed class Browser : IAsyncDisposable
                 "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         return new Browser(playwright, context, profile);
     }
 

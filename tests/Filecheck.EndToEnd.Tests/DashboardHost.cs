@@ -19,12 +19,17 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         {
             ["Sandbox:JobCount"] = "300",
             ["Sandbox:Seed"] = "7",
+            // A fresh history per host, never the repository's data folder.
+            ["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-e2e-").FullName, "history.db"),
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
     public Uri BaseAddress { get; private set; } = default!;
+
+    /// <summary>The in-process sandbox the dashboard talks to, so tests can make running jobs or switch faults on.</summary>
+    public Filecheck.Sandbox.SandboxServer Sandbox => Services.GetRequiredService<Filecheck.Dashboard.Backend.SandboxLauncher>().Server;
 
     public void Start()
     {

@@ -71,6 +71,13 @@ public static class AccessSetup
                     // Keep the token's claim names ("roles", "name", "oid"), which the two lines above refer to.
                     o.MapInboundClaims = false;
                 }, o => ConfigureCookie(o, settings));
+            // Identity.Web sets its own name claim (preferred_username) after the delegate above: the app bar shows "name".
+            builder.Services.PostConfigure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.TokenValidationParameters.RoleClaimType = "roles";
+            });
         }
 
         builder.Services.AddAuthorization(o =>

@@ -55,6 +55,9 @@ public sealed class SandboxLauncher(SandboxOptions options) : IAsyncDisposable
 {
     private readonly Lazy<SandboxServer> _server = new(() => SandboxServer.StartAsync(options).GetAwaiter().GetResult());
 
+    /// <summary>The sandbox's settings; other features may add to them (e.g. webhooks) before it starts.</summary>
+    public SandboxOptions Options => options;
+
     public SandboxServer Server => _server.Value;
 
     public async ValueTask DisposeAsync()

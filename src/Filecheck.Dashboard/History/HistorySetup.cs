@@ -116,8 +116,7 @@ internal static class SandboxWebhooks
 
     public static void Configure(IServiceCollection services, IConfiguration configuration)
     {
-        if (!string.IsNullOrWhiteSpace(configuration["Filecheck:BaseUrl"])) return;
-        if (!services.Any(d => d.ServiceType == typeof(SandboxLauncher))) return;
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(SandboxLauncher))?.ImplementationInstance is not SandboxLauncher launcher) return;
 
         var webhooks = new HistoryWebhookOptions();
         configuration.GetSection($"{HistoryOptions.Section}:Webhooks").Bind(webhooks);
@@ -129,13 +128,11 @@ internal static class SandboxWebhooks
             o.Webhooks.SigningSecret = signing;
         });
 
-        // The same sandbox settings as Backend/FilecheckBackend binds, plus where and how to post webhooks.
-        var sandbox = new SandboxOptions();
-        configuration.GetSection("Sandbox").Bind(sandbox);
+        // The sandbox the backend set up (not started yet): tell it where and how to post its webhooks.
+        var sandbox = launcher.Options;
         sandbox.WebhookUrl ??= Placeholder;
         sandbox.WebhookHeaders[webhooks.SecretHeader] = secret;
         sandbox.WebhookSigningSecret = signing;
-        services.Replace(ServiceDescriptor.Singleton(_ => new SandboxLauncher(sandbox)));
         services.AddHostedService(sp => new SandboxWebhookTarget(sandbox, sp.GetRequiredService<IServer>(),
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SandboxWebhookTarget>>()));
     }

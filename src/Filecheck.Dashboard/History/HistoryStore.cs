@@ -16,6 +16,8 @@ public readonly record struct HistoryWrite(int Added, int Changed, int Snapshots
 }
 
 /// <summary>Counts the admin page shows.</summary>
+public sealed record RecentLookup(string JobId, DateTimeOffset At, string? Status, string? Outcome, string? OrderId, string? CustomerEmail);
+
 public sealed record HistoryCounts(int Jobs, int Terminal, int WithDetails, int DetailsPending, int Running, int Lookups);
 
 /// <summary>Where a job's state came from.</summary>
@@ -75,6 +77,27 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
         return new StoredJob(job, row.IsTerminal, row.HasDetails, row.LastFetchedAt, row.LastSeenAt);
     }
 
+    /// <summary>The jobs this user looked up most recently, newest first, each once.</summary>
+    public async Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count = 8, CancellationToken ct = default)
+    {
+        await EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        // Ids grow with time; SQLite cannot order by DateTimeOffset.
+        var lookups = await db.Lookups.AsNoTracking()
+            .Where(l => l.UserName == userName && !l.Result.StartsWith("failed"))
+            .OrderByDescending(l => l.Id).Take(count * 5)
+            .Select(l => new { l.JobId, l.At })
+            .ToListAsync(ct);
+        var latest = lookups.DistinctBy(l => l.JobId).Take(count).ToList();
+        var ids = latest.Select(l => l.JobId).ToList();
+        var jobs = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
+            .Select(j => new { j.Id, j.Status, j.Outcome, j.OrderId, j.CustomerEmail }).ToDictionaryAsync(j => j.Id, ct);
+        return latest.Select(l => jobs.TryGetValue(l.JobId, out var j)
+                ? new RecentLookup(l.JobId, l.At, j.Status, j.Outcome, j.OrderId, j.CustomerEmail)
+                : new RecentLookup(l.JobId, l.At, null, null, null, null))
+            .ToList();
+    }
+
     /// <summary>
     /// Jobs whose details the sync should fetch: terminal ones without steps (newest first, never the pruned), then
     /// non-terminal ones last fetched before <paramref name="recheckBefore"/>.
@@ -112,13 +135,17 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
 
     // ---- writes -----------------------------------------------------------------------------------------------------
 
+    /// <summary>Raised after a commit that saved full jobs: their IDs and the source (lookup, webhook, details).</summary>
+    public event Action<IReadOnlyList<string>, string>? JobsSaved;
+
     /// <summary>Saves a job read in full (<c>GET /jobs/{id}</c>): its row, its tasks and steps (replaced), a snapshot on change.</summary>
     public Task<HistoryWrite> SaveJobAsync(Job job, string source, CancellationToken ct = default) =>
         SaveJobsAsync([job], source, ct);
 
     /// <summary>Several full jobs in one transaction (the sync's detail batches).</summary>
-    public Task<HistoryWrite> SaveJobsAsync(IReadOnlyList<Job> jobs, string source, CancellationToken ct = default) =>
-        WriteAsync(async db =>
+    public async Task<HistoryWrite> SaveJobsAsync(IReadOnlyList<Job> jobs, string source, CancellationToken ct = default)
+    {
+        var write = await WriteAsync(async db =>
         {
             var now = clock.GetUtcNow();
             var batch = Newest(jobs);
@@ -130,6 +157,9 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             }
             return total;
         }, ct);
+        JobsSaved?.Invoke(jobs.Select(j => j.Id).Distinct().ToArray(), source);
+        return write;
+    }
 
     /// <summary>
     /// Upserts one page of lean list entries and, in the same transaction, the sync's cursor, so that a process killed

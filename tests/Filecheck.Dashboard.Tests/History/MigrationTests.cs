@@ -34,7 +34,7 @@ public sealed class MigrationTests
             // Rows as the first version wrote them (it had no lower-case email column).
             await db.Database.ExecuteSqlRawAsync("""
                 INSERT INTO Jobs (Id, CreatedAt, Status, Outcome, OrderId, CustomerId, CustomerEmail, FileCount, IsTerminal, HasDetails, FirstSeenAt, LastSeenAt, LastFetchedAt, Body)
-                VALUES ('job_old_one', 1785308102000, 'done', 'fail', 'order_5512', 'cust_301', 'Alice.Smith@Example.COM', 1, 1, 1, 1785308102000, 1785308102000, 1785308102000, '{"id":"job_old_one","status":"done","outcome":"fail"}');
+                VALUES ('job_old_one', 1785308102000, 'done', 'fail', 'order_5512', 'cust_301', 'Alice.Smith@Example.COM', 1, 1, 1, 1785308102000, 1785308102000, 1785308102000, '{{"id":"job_old_one","status":"done","outcome":"fail"}}');
                 INSERT INTO Steps (JobId, TaskId, Id, Position, Type, Status, Outcome, Reason, DurationMs) VALUES ('job_old_one', 'task_1', 'step_preflight_1', 0, 'preflight', 'done', 'fail', 'Fonts not embedded', 7000);
                 INSERT INTO Lookups (JobId, UserName, At, Result) VALUES ('job_old_one', 'alice', 1785308102000, 'fresh');
                 """);

@@ -12,7 +12,7 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.History;
 
 /// <summary>The job page with the real store (a SQLite file) and the real client (the sandbox over HTTP).</summary>
-public sealed class StaleJobPageTests : IClassFixture<SmallSandbox>, IDisposable
+public sealed class StaleJobPageTests : IClassFixture<SmallSandbox>, IAsyncLifetime
 {
     private readonly SmallSandbox _sandbox;
     private readonly TempDatabase _temp = new();
@@ -72,10 +72,12 @@ public sealed class StaleJobPageTests : IClassFixture<SmallSandbox>, IDisposable
         Assert.Empty(page.FindAll("[data-testid=stale-banner]"));
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _sandbox.Server.Faults.Clear();
-        _ctx.Dispose();
+        await _ctx.DisposeAsync();
         _temp.Dispose();
     }
 }

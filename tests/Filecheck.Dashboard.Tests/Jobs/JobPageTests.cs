@@ -38,10 +38,12 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
         var header = page.Find("[data-testid=job-header]");
         Assert.Contains(WellKnownJobs.Passing, header.TextContent);
         Assert.Contains("Clean", header.QuerySelector("[data-kind=outcome]")!.TextContent);
-        var files = page.FindAll("[data-testid=file-card]");
-        Assert.NotEmpty(files);
-        Assert.All(files, f => Assert.NotEmpty(f.QuerySelectorAll("[data-testid=step-row]")));
-        Assert.All(page.FindAll("[data-testid=step-duration]"), d => Assert.NotEqual("—", d.TextContent.Trim()));
+        // The tabs lay out their panels after the first render.
+        page.WaitForState(() => page.FindAll("[data-testid=timeline-row]").Count > 0, TimeSpan.FromSeconds(5));
+        var rows = page.FindAll("[data-testid=timeline-row]");
+        Assert.All(rows, r => Assert.NotEmpty(r.QuerySelectorAll("[data-testid=timeline-bar]")));
+        Assert.All(page.FindAll("[data-testid=timeline-bar]"), b => Assert.Matches(@"took \d", b.GetAttribute("aria-label")));
+        Assert.Empty(page.FindAll("[data-testid=timeline-untimed]"));
     }
 
     [Fact]
@@ -50,11 +52,11 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
         var page = Render(WellKnownJobs.Failing);
 
         Assert.Contains("Failed", page.Find("[data-testid=job-header] [data-kind=outcome]").TextContent);
-        var failedRows = page.FindAll("[data-testid=step-row]")
-            .Where(r => r.QuerySelector("[data-kind=outcome]")?.GetAttribute("data-value") == "fail")
-            .ToList();
-        Assert.NotEmpty(failedRows);
-        Assert.All(failedRows, r => Assert.False(string.IsNullOrWhiteSpace(r.QuerySelector(".reason")!.TextContent)));
+        page.WaitForState(() => page.FindAll("[data-testid=timeline-bar]").Count > 0, TimeSpan.FromSeconds(5));
+        var failedBars = page.FindAll("[data-testid=timeline-bar].outcome-fail");
+        Assert.NotEmpty(failedBars);
+        // The reason of every failed step is in its label for people and screen readers alike.
+        Assert.All(failedBars, b => Assert.Contains("reason: ", b.GetAttribute("aria-label")));
     }
 
     [Fact]

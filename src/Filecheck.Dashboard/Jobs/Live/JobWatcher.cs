@@ -120,6 +120,7 @@ public sealed class JobWatcher(
                     {
                         var client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
                         result = await client.GetJobAsync(_id, ct);
+                        if (result.IsSuccess) await KeepAsync(scope.ServiceProvider, result.Value, ct);
                     }
                     var update = new JobUpdate(result.Value, result.Failure, _owner._clock.GetUtcNow());
                     await PublishAsync(update);
@@ -148,6 +149,20 @@ public sealed class JobWatcher(
             {
                 _owner._logger.LogError(ex, "Watching job {JobId} stopped unexpectedly", _id.Value);
                 lock (_gate) Close();
+            }
+        }
+
+        /// <summary>What the watcher sees goes into the history like any lookup (when there is one).</summary>
+        private async Task KeepAsync(IServiceProvider services, Job job, CancellationToken ct)
+        {
+            if (services.GetService<History.HistoryStore>() is not { } store) return;
+            try
+            {
+                await store.SaveJobAsync(job, "watch", ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _owner._logger.LogWarning(ex, "Could not keep job {JobId} in the history", _id.Value);
             }
         }
 

@@ -1,0 +1,84 @@
+using System.Net;
+using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.History;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Filecheck.Dashboard.Tests.History;
+
+/// <summary>The whole dashboard (Program.cs) on Kestrel with its built-in sandbox, as the run command starts it.</summary>
+public sealed class DashboardWiringTests : IAsyncLifetime
+{
+    private readonly TempDatabase _temp = new();
+    private Dashboard _dashboard = default!;
+
+    private sealed class Dashboard(string databaseFile) : WebApplicationFactory<Program>
+    {
+        public Dashboard Start()
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            StartServer();
+            return this;
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseContentRoot(DashboardPaths.FindRepositoryRoot()!);
+            builder.UseSetting("Sandbox:JobCount", "50");
+            builder.UseSetting("History:DatabasePath", databaseFile);
+            builder.UseSetting("History:Sync:Enabled", "false");
+        }
+    }
+
+    public Task InitializeAsync()
+    {
+        _dashboard = new Dashboard(_temp.File).Start();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Start_WithTheSandbox_MigratesASeparateSandboxDatabaseAndReceivesTheSandboxWebhooks()
+    {
+        var services = _dashboard.Services;
+        var store = services.GetRequiredService<HistoryStore>();
+        var sandbox = services.GetRequiredService<SandboxLauncher>().Server;
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? id = null;
+        store.JobsSaved += (ids, source) =>
+        {
+            if (source != HistorySource.Webhook || id is null || !ids.Contains(id)) return;
+            _ = Task.Run(async () =>
+            {
+                if (await store.GetJobAsync(id) is { IsTerminal: true }) completed.TrySetResult();
+            });
+        };
+
+        id = sandbox.Jobs.CreateRunningJob(1, TimeSpan.FromMilliseconds(100));
+        await completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Migrated at start, in a file of its own beside the configured one.
+        Assert.True(File.Exists(Path.ChangeExtension(_temp.File, ".sandbox.db")));
+        Assert.False(File.Exists(_temp.File));
+        var stored = await store.GetJobAsync(id);
+        Assert.Equal("done", stored!.Job.Status);
+        Assert.True(stored.HasDetails);
+    }
+
+    [Fact]
+    public async Task Post_WebhookWithoutTheGeneratedSecret_IsRefused()
+    {
+        using var http = _dashboard.CreateClient();
+        using var response = await http.SendAsync(Webhooks.Request(Webhooks.Completed(Filecheck.Sandbox.WellKnownJobs.Passing)));
+
+        // The test's secret is not the one the dashboard made up for its sandbox.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dashboard.DisposeAsync();
+        _temp.Dispose();
+    }
+}

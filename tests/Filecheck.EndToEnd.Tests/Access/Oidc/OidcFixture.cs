@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests.Access.Oidc;
+
+/// <summary>
+/// The test provider, the dashboard pointed at it through its AzureAd section alone, and a Chromium that accepts the
+/// test certificate (only this browser, only for these tests).
+/// </summary>
+public sealed class OidcFixture : IAsyncLifetime
+{
+    private TestCertificate _certificate = default!;
+    private IPlaywright _playwright = default!;
+    private string _profile = default!;
+
+    public OidcProvider Provider { get; private set; } = default!;
+    public DashboardProcess Dashboard { get; private set; } = default!;
+    public IBrowserContext Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        _certificate = TestCertificate.Create();
+        Provider = await OidcProvider.StartAsync(_certificate);
+        Dashboard = await DashboardProcess.StartAsync(new Dictionary<string, string>
+        {
+            // Development keeps the build's static web assets (MudBlazor, blazor.web.js) served from bin; with an AzureAd
+            // section present it is Microsoft sign-in all the same, and no demo.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["SSL_CERT_FILE"] = _certificate.CertificatePath,
+            ["Kestrel__Endpoints__Https__Url"] = "https://127.0.0.1:0",
+            ["Kestrel__Endpoints__Https__Certificate__Path"] = _certificate.CertificatePath,
+            ["Kestrel__Endpoints__Https__Certificate__KeyPath"] = _certificate.KeyPath,
+            ["AzureAd__Instance"] = Provider.BaseAddress.AbsoluteUri,
+            ["AzureAd__TenantId"] = OidcProvider.TenantId,
+            ["AzureAd__ClientId"] = OidcProvider.ClientId,
+            ["AzureAd__ClientSecret"] = OidcProvider.ClientSecret,
+            ["AzureAd__CallbackPath"] = "/signin-oidc",
+            ["Sandbox__JobCount"] = "200",
+            ["Sandbox__Seed"] = "7",
+            ["History__DatabasePath"] = Path.Combine(Path.GetTempPath(), $"fc-oidc-history-{Guid.NewGuid():N}.db"),
+        });
+        Provider.RegisterClient(Dashboard.BaseAddress);
+
+        _playwright = await Playwright.CreateAsync();
+        _profile = Directory.CreateTempSubdirectory("fc-chromium-oidc-").FullName;
+        Browser = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            IgnoreHTTPSErrors = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
+        Browser.SetDefaultTimeout(20_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Dashboard is not null) await Dashboard.DisposeAsync();
+        if (Provider is not null) await Provider.DisposeAsync();
+        _certificate?.Dispose();
+        try { Directory.Delete(_profile, recursive: true); } catch (Exception e) when (e is IOException or ArgumentNullException) { }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Filecheck.Sandbox;
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class JobPageTests(DashboardFixture fixture)
+{
+    private SandboxServer Sandbox => fixture.Host.Sandbox;
+
+    private async Task<IPage> OpenAsync(string path)
+    {
+        var page = await fixture.Browser.Context.NewPageAsync();
+        await page.SignInAsync(fixture.Host.BaseAddress, "staff", path);
+        await page.WaitForCircuitAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task RunningJob_BarGrowsAndFinishesWithoutReload()
+    {
+        var id = Sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromSeconds(2));
+        var page = await OpenAsync("/jobs/" + id);
+        try
+        {
+            var loads = 0;
+            page.Load += (_, _) => loads++;
+            var bar = page.Locator("[data-testid=timeline-bar].running").First;
+            await Assertions.Expect(bar).ToBeVisibleAsync();
+            var first = await BarWidthPxAsync(bar);
+
+            // Live: the running bar widens on its own ...
+            await page.WaitForFunctionAsync(
+                "w => { const b = document.querySelector('[data-testid=timeline-bar].running'); return !b || b.getBoundingClientRect().width > w + 2; }",
+                first);
+            // ... and the job reaches its end, with no reload of the page.
+            await Assertions.Expect(page.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 30_000 });
+            Assert.Equal(0, loads);
+            await Assertions.Expect(page.Locator("[data-testid=timeline-bar]")).ToHaveCountAsync(4);
+            await Assertions.Expect(page.GetByTestId("live-row")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ProofsTab_LoadsRealImagesThroughTheDashboard()
+    {
+        var page = await OpenAsync($"/jobs/{WellKnownJobs.Warning}?tab=proofs");
+        try
+        {
+            var images = page.GetByTestId("proof-image");
+            await Assertions.Expect(images.First).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=proof-image]')].every(i => i.complete && i.naturalWidth > 0)");
+            var sources = await images.EvaluateAllAsync<string[]>("els => els.map(e => e.src)");
+            Assert.All(sources, s => Assert.StartsWith(fixture.Host.BaseAddress + "jobs/", s));
+            Assert.DoesNotContain(Sandbox.ApiKey, await page.ContentAsync());
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DeepLink_FileAndStep_OpensThatStepsDetail()
+    {
+        var job = Sandbox.Jobs.Get(WellKnownJobs.Failing)!;
+        var task = job.Tasks![0];
+        var step = task.Steps!.First(s => s.Outcome == "fail");
+        var page = await OpenAsync($"/jobs/{job.Id}?file={task.Id}&step={step.Id}");
+        try
+        {
+            var detail = page.GetByTestId("step-detail");
+            await Assertions.Expect(detail).ToHaveAttributeAsync("data-step-id", step.Id);
+            await Assertions.Expect(detail).ToContainTextAsync(step.Reason!);
+            await Assertions.Expect(page.Locator($"[data-testid=timeline-bar][data-step-id='{step.Id}'].selected")).ToHaveCountAsync(1);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Keyboard_JAndKMoveBetweenFiles_EscapeClosesThePanel()
+    {
+        var job = Sandbox.Jobs.Get(WellKnownJobs.Large)!;
+        var page = await OpenAsync($"/jobs/{job.Id}");
+        try
+        {
+            await page.Locator("h1").First.ClickAsync();
+
+            await page.Keyboard.PressAsync("j");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("file=" + job.Tasks![0].Id));
+            await page.Keyboard.PressAsync("j");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("file=" + job.Tasks![1].Id));
+            await Assertions.Expect(page.GetByTestId("selection-panel")).ToContainTextAsync(job.Tasks![1].DisplayName);
+            await page.Keyboard.PressAsync("k");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("file=" + job.Tasks![0].Id));
+
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("file="));
+            await Assertions.Expect(page.GetByTestId("selection-panel")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task<double> BarWidthPxAsync(ILocator bar) =>
+        double.Parse((await bar.EvaluateAsync<double>("b => b.getBoundingClientRect().width")).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}
