@@ -189,7 +189,8 @@ public sealed class SandboxResilienceTests : IClassFixture<SandboxFixture>, IAsy
         stopwatch.Stop();
 
         Assert.Equal(FilecheckFailureKind.Unavailable, result.Failure!.Kind);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(1.5), $"gave up after {stopwatch.Elapsed}");
+        // A margin for a loaded machine: what matters is that it ends near the budget, not after a minute of hanging.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(3), $"gave up after {stopwatch.Elapsed}");
         // Each try was cut off at a second and retried, rather than one try waiting out the whole budget.
         Assert.True(_server.Requests.Count(JobPath(WellKnownJobs.Passing)) >= 2);
     }

@@ -45,8 +45,8 @@ public sealed class DashboardProcess : IAsyncDisposable
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        start.Environment["Logging__LogLevel__Microsoft.AspNetCore.Authentication"] = "Debug";
-        start.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting"] = "Information";
+        // What a failing test needs to read: challenges, code redemption, token validation.
+        start.Environment["Logging__LogLevel__Microsoft.AspNetCore.Authentication"] = "Information";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var output = new StringBuilder();

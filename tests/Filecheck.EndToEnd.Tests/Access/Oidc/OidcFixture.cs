@@ -11,6 +11,7 @@ public sealed class OidcFixture : IAsyncLifetime
     private TestCertificate _certificate = default!;
     private IPlaywright _playwright = default!;
     private string _profile = default!;
+    private readonly string _historyDatabase = Path.Combine(Path.GetTempPath(), $"fc-oidc-history-{Guid.NewGuid():N}.db");
 
     public OidcProvider Provider { get; private set; } = default!;
     public DashboardProcess Dashboard { get; private set; } = default!;
@@ -36,7 +37,7 @@ public sealed class OidcFixture : IAsyncLifetime
             ["AzureAd__CallbackPath"] = "/signin-oidc",
             ["Sandbox__JobCount"] = "200",
             ["Sandbox__Seed"] = "7",
-            ["History__DatabasePath"] = Path.Combine(Path.GetTempPath(), $"fc-oidc-history-{Guid.NewGuid():N}.db"),
+            ["History__DatabasePath"] = _historyDatabase,
         });
         Provider.RegisterClient(Dashboard.BaseAddress);
 
@@ -62,5 +63,6 @@ public sealed class OidcFixture : IAsyncLifetime
         if (Provider is not null) await Provider.DisposeAsync();
         _certificate?.Dispose();
         try { Directory.Delete(_profile, recursive: true); } catch (Exception e) when (e is IOException or ArgumentNullException) { }
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_historyDatabase + suffix);
     }
 }
