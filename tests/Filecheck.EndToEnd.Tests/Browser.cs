@@ -17,7 +17,8 @@ public sealed class Browser : IAsyncDisposable
 
     public IBrowserContext Context { get; }
 
-    public static async Task<Browser> LaunchAsync()
+    /// <param name="ignoreHttpsErrors">Only for tests whose servers use a test certificate.</param>
+    public static async Task<Browser> LaunchAsync(bool ignoreHttpsErrors = false)
     {
         var playwright = await Playwright.CreateAsync();
         var profile = Directory.CreateTempSubdirectory("fc-chromium-").FullName;
@@ -25,6 +26,7 @@ public sealed class Browser : IAsyncDisposable
         {
             ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
             Headless = true,
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },

@@ -9,13 +9,12 @@ namespace Filecheck.EndToEnd.Tests.Access.Oidc;
 public sealed class OidcFixture : IAsyncLifetime
 {
     private TestCertificate _certificate = default!;
-    private IPlaywright _playwright = default!;
-    private string _profile = default!;
+    private Browser _browser = default!;
     private readonly string _historyDatabase = Path.Combine(Path.GetTempPath(), $"fc-oidc-history-{Guid.NewGuid():N}.db");
 
     public OidcProvider Provider { get; private set; } = default!;
     public DashboardProcess Dashboard { get; private set; } = default!;
-    public IBrowserContext Browser { get; private set; } = default!;
+    public IBrowserContext Browser => _browser.Context;
 
     public async Task InitializeAsync()
     {
@@ -41,28 +40,15 @@ public sealed class OidcFixture : IAsyncLifetime
         });
         Provider.RegisterClient(Dashboard.BaseAddress);
 
-        _playwright = await Playwright.CreateAsync();
-        _profile = Directory.CreateTempSubdirectory("fc-chromium-oidc-").FullName;
-        Browser = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
-            Headless = true,
-            IgnoreHTTPSErrors = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
-        });
-        Browser.SetDefaultTimeout(20_000);
+        _browser = await Filecheck.EndToEnd.Tests.Browser.LaunchAsync(ignoreHttpsErrors: true);
     }
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.CloseAsync();
-        _playwright?.Dispose();
+        if (_browser is not null) await _browser.DisposeAsync();
         if (Dashboard is not null) await Dashboard.DisposeAsync();
         if (Provider is not null) await Provider.DisposeAsync();
         _certificate?.Dispose();
-        try { Directory.Delete(_profile, recursive: true); } catch (Exception e) when (e is IOException or ArgumentNullException) { }
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_historyDatabase + suffix);
     }
 }
