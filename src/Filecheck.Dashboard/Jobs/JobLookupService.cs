@@ -41,7 +41,8 @@ public sealed class JobLookupService(
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, userName: null, ct);
 
     /// <param name="userName">Who looks it up, for the audit; null takes the signed-in user of the circuit.</param>
-    public async Task<JobLoad> LoadAsync(string? text, string? userName, CancellationToken ct = default)
+    /// <param name="refresh">Ask Filecheck even when the store has a recent copy (the page's Refresh button).</param>
+    public async Task<JobLoad> LoadAsync(string? text, string? userName, CancellationToken ct = default, bool refresh = false)
     {
         if (!JobId.TryParse(text, out var id, out var error))
         {
@@ -50,7 +51,7 @@ public sealed class JobLookupService(
 
         var stored = history is null ? null : await Safe(() => history.GetJobAsync(id.Value, ct), null);
         var cacheAge = historyOptions?.Value.CacheAge ?? TimeSpan.Zero;
-        if (stored is { IsTerminal: true, HasDetails: true, LastFetchedAt: { } fetched } && clock.GetUtcNow() - fetched <= cacheAge)
+        if (!refresh && stored is { IsTerminal: true, HasDetails: true, LastFetchedAt: { } fetched } && clock.GetUtcNow() - fetched <= cacheAge)
         {
             await AuditAsync(id, userName, "cache", ct);
             return await ViewAsync(stored.Job, fetched, withNames: true, ct) with { FromStore = true };

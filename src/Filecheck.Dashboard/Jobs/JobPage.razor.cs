@@ -176,7 +176,7 @@ public partial class JobPage : IAsyncDisposable
 
     private async Task ReloadAsync()
     {
-        _load = await Lookup.LoadAsync(Id, _cts.Token);
+        _load = await Lookup.LoadAsync(Id, userName: null, _cts.Token, refresh: true);
     }
 
     private static Severity SeverityFor(JobProblemKind kind) => kind switch

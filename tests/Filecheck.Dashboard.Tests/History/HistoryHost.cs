@@ -116,10 +116,10 @@ public sealed class HistoryHost : IAsyncDisposable
         return await query(db);
     }
 
-    public async Task<JobLoad> LookUpAsync(string id, string user)
+    public async Task<JobLoad> LookUpAsync(string id, string user, bool refresh = false)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(id, user);
+        return await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(id, user, refresh: refresh);
     }
 
     public async ValueTask DisposeAsync()

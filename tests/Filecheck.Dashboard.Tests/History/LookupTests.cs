@@ -31,6 +31,21 @@ public sealed class LookupTests(SmallSandbox sandbox) : IClassFixture<SmallSandb
     }
 
     [Fact]
+    public async Task LoadAsync_RefreshWithinCacheAge_AsksFilecheckAnyway()
+    {
+        using var temp = new TempDatabase();
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+        var path = "/jobs/" + WellKnownJobs.Passing;
+        await host.LookUpAsync(WellKnownJobs.Passing, "alice");
+        var before = sandbox.Server.Requests.Count(path);
+
+        var refreshed = await host.LookUpAsync(WellKnownJobs.Passing, "alice", refresh: true);
+
+        Assert.False(refreshed.FromStore);
+        Assert.Equal(before + 1, sandbox.Server.Requests.Count(path));
+    }
+
+    [Fact]
     public async Task LoadAsync_CacheAgeElapsedOrJobRunning_AsksFilecheckAgainWithoutDuplicatingRows()
     {
         using var temp = new TempDatabase();
