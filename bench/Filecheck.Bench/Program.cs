@@ -24,7 +24,17 @@ await using (var big = await SandboxServer.StartAsync(new SandboxOptions { JobCo
     var client = Client(big);
     var page = await Time(() => client.ListJobsAsync(100));
     rows.Add(("sandbox start, 1,000,000 jobs", $"{start.TotalMilliseconds:0} ms, {held / 1024.0 / 1024:0.0} MB held", "< 3 s, < 64 MB"));
-    rows.Add(("GET /jobs?limit=100 on 1,000,000 jobs (first call)", $"{page.TotalMilliseconds:0.0} ms", "< 200 ms"));
+    rows.Add(("GET /jobs?limit=100 on 1,000,000 jobs (first call, cold JIT)", $"{page.TotalMilliseconds:0.0} ms", "< 1 s"));
+    var warm = new List<double>();
+    string? next = null;
+    for (var i = 0; i < 50; i++)
+    {
+        var sw2 = Stopwatch.StartNew();
+        var result = await client.ListJobsAsync(100, next);
+        warm.Add(sw2.Elapsed.TotalMilliseconds);
+        next = result.Value?.NextKey;
+    }
+    rows.Add(("GET /jobs?limit=100 paging through 1,000,000 jobs (50 pages, warm)", $"p50 {Pct(warm, 50):0.00} ms, p95 {Pct(warm, 95):0.00} ms", "p95 < 50 ms"));
 }
 
 // 2. Job lookups through the real client and resilience pipeline to the sandbox over loopback HTTP.
