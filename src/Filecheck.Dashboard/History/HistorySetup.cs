@@ -25,6 +25,10 @@ public static class HistorySetup
             .UseSqlite(ConnectionString(DatabaseFile(sp)))
             .AddInterceptors(SqlitePragmas.Instance));
         services.AddSingleton<HistoryStore>();
+        if (services.Any(d => d.ServiceType == typeof(BackendInfo) && d.ImplementationInstance is BackendInfo { IsSandbox: true }))
+        {
+            services.AddSingleton<SandboxDatabase>();
+        }
         services.AddSingleton<HistorySearch>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
@@ -57,7 +61,7 @@ public static class HistorySetup
         var path = sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath;
         var root = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
         var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path));
-        return sp.GetService<BackendInfo>() is { IsSandbox: true } ? Path.ChangeExtension(full, ".sandbox.db") : full;
+        return sp.GetService<SandboxDatabase>() is { } sandbox ? sandbox.File(full) : full;
     }
 
     public static string ConnectionString(string file) => new SqliteConnectionStringBuilder
