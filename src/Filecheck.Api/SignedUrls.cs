@@ -1,29 +1,31 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Filecheck.Api.Models;
 
 namespace Filecheck.Api;
 
 /// <summary>
-/// Presigned URLs expire and grant access to customers' files: they are never stored or handed out in a download.
-/// This removes them from a job's JSON.
+/// Presigned URLs expire and open customers' files: they are never stored or handed out in a download. This removes
+/// them from a job's JSON (<c>downloadUrl</c>, a proof's <c>url</c>, and any URL whose query carries a signature,
+/// an expiry or a token) in one streaming pass.
 /// </summary>
 public static class SignedUrls
 {
     public const string Placeholder = "[signed URL removed]";
 
-    private static readonly string[] UrlProperties = ["downloadUrl", "url"];
-    private static readonly string[] SignatureMarkers = ["X-Amz-Signature", "X-Amz-Credential", "sig=", "Signature="];
+    private static readonly string[] UrlProperties = ["downloadUrl", "url", "signedUrl", "presignedUrl"];
+    private static readonly string[] SignatureMarkers =
+        ["sig=", "signature=", "x-amz-signature", "x-amz-credential", "x-goog-signature", "expires=", "token="];
 
-    /// <summary>The job as JSON (the API's own shape) with every signed URL replaced by <see cref="Placeholder"/>.</summary>
-    public static string RedactedJson(Job job, bool indented = false)
+    /// <summary>The job as JSON (the API's own shape) with every signed URL replaced.</summary>
+    /// <param name="asNull">Write <c>null</c> instead of <see cref="Placeholder"/> (what the history stores).</param>
+    public static string RedactedJson(Job job, bool indented = false, bool asNull = false)
     {
         var utf8 = JsonSerializer.SerializeToUtf8Bytes(job, FilecheckJsonContext.Default.Job);
-        return System.Text.Encoding.UTF8.GetString(Redact(utf8, indented));
+        return System.Text.Encoding.UTF8.GetString(Redact(utf8, indented, asNull));
     }
 
     /// <summary>Streams the JSON through once, replacing signed URLs; far cheaper than building a document.</summary>
-    public static byte[] Redact(ReadOnlySpan<byte> json, bool indented = false)
+    public static byte[] Redact(ReadOnlySpan<byte> json, bool indented = false, bool asNull = false)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
         using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -40,8 +42,10 @@ public static class SignedUrls
                         continue;
                     case JsonTokenType.String:
                         var value = reader.GetString()!;
-                        writer.WriteStringValue(property is null ? (IsSigned(value) ? Placeholder : value)
-                            : ShouldRedact(property, value) ? Placeholder : value);
+                        var redact = IsSigned(value) || (property is not null && UrlProperties.Contains(property, StringComparer.OrdinalIgnoreCase));
+                        if (!redact) writer.WriteStringValue(value);
+                        else if (asNull) writer.WriteNullValue();
+                        else writer.WriteStringValue(Placeholder);
                         break;
                     case JsonTokenType.StartObject: writer.WriteStartObject(); break;
                     case JsonTokenType.EndObject: writer.WriteEndObject(); break;
@@ -59,40 +63,8 @@ public static class SignedUrls
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Replaces, in place, URL-valued <c>downloadUrl</c>/<c>url</c> properties and any string carrying a signature.</summary>
-    public static void Redact(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj.ToList())
-                {
-                    if (value is JsonValue v && v.TryGetValue<string>(out var s) && ShouldRedact(name, s))
-                    {
-                        obj[name] = Placeholder;
-                    }
-                    else
-                    {
-                        Redact(value);
-                    }
-                }
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var s) && IsSigned(s))
-                        array[i] = Placeholder;
-                    else
-                        Redact(array[i]);
-                }
-                break;
-        }
-    }
-
+    /// <summary>An absolute URL whose query carries a signature, an expiry or a token.</summary>
     public static bool IsSigned(string value) =>
-        SignatureMarkers.Any(m => value.Contains(m, StringComparison.OrdinalIgnoreCase));
-
-    private static bool ShouldRedact(string property, string value) =>
-        IsSigned(value)
-        || (UrlProperties.Contains(property) && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Query.Length > 1);
+        value.Contains('?') && value.Contains("://", StringComparison.Ordinal)
+        && SignatureMarkers.Any(m => value.Contains(m, StringComparison.OrdinalIgnoreCase));
 }

@@ -245,7 +245,6 @@ public static class AccessSetup
 
     /// <summary>Only local paths; anything else (another host, a protocol-relative URL) goes home.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
-            ? returnUrl
-            : "/";
+        // The framework's own test also refuses control characters, which browsers strip ("/\t/evil.com" is "//evil.com").
+        Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl) && !returnUrl!.Any(char.IsControl) ? returnUrl! : "/";
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Filecheck.Api;
 using Filecheck.Api.Models;
 
@@ -11,16 +10,7 @@ namespace Filecheck.Dashboard.History;
 /// </summary>
 public static class JobBody
 {
-    private static readonly string[] UrlProperties = ["downloadUrl", "url", "signedUrl", "presignedUrl"];
-    private static readonly string[] SignatureMarkers =
-        ["sig=", "signature=", "x-amz-signature", "x-amz-credential", "x-goog-signature", "expires=", "token="];
-
-    public static string Serialize(Job job)
-    {
-        var node = JsonSerializer.SerializeToNode(job, FilecheckJsonContext.Default.Job);
-        Strip(node);
-        return node!.ToJsonString();
-    }
+    public static string Serialize(Job job) => SignedUrls.RedactedJson(job, asNull: true);
 
     public static Job? Deserialize(string body)
     {
@@ -33,43 +23,4 @@ public static class JobBody
             return null;
         }
     }
-
-    /// <summary>Sets signed URLs to null in place.</summary>
-    public static void Strip(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj.ToList())
-                {
-                    if (value is JsonValue v && v.TryGetValue<string>(out var s))
-                    {
-                        if (UrlProperties.Contains(name, StringComparer.OrdinalIgnoreCase) || IsSigned(s)) obj[name] = null;
-                    }
-                    else
-                    {
-                        Strip(value);
-                    }
-                }
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is JsonValue v && v.TryGetValue<string>(out var s))
-                    {
-                        if (IsSigned(s)) array[i] = null;
-                    }
-                    else
-                    {
-                        Strip(array[i]);
-                    }
-                }
-                break;
-        }
-    }
-
-    /// <summary>An absolute URL whose query carries a signature, an expiry or a token.</summary>
-    public static bool IsSigned(string value) =>
-        value.Contains('?') && value.Contains("://", StringComparison.Ordinal)
-        && SignatureMarkers.Any(m => value.Contains(m, StringComparison.OrdinalIgnoreCase));
 }

@@ -12,6 +12,7 @@ namespace Filecheck.Dashboard.Jobs;
 public partial class JobPage : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private CancellationTokenSource? _loading;
     private JobLoad? _load;
     private string? _loadedId;
     private IDisposable? _subscription;
@@ -31,8 +32,9 @@ public partial class JobPage : IAsyncDisposable
     [SupplyParameterFromQuery(Name = "file")] public string? File { get; set; }
     [SupplyParameterFromQuery(Name = "step")] public string? Step { get; set; }
     [SupplyParameterFromQuery(Name = "zoom")] public string? Zoom { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public double? From { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public double? To { get; set; }
+    // Strings, parsed here: a typed parameter would end the circuit on "?from=abc".
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Filter { get; set; }
     [SupplyParameterFromQuery(Name = "outcome")] public string? OutcomeFilter { get; set; }
     [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
@@ -57,16 +59,40 @@ public partial class JobPage : IAsyncDisposable
         State = new JobViewState
         {
             Tab = JobTabs.Normalize(Tab), File = File, Step = Step, ZoomFile = Zoom,
-            From = From is >= 0 ? From : null, To = To is > 0 ? To : null,
+            From = Seconds(From), To = Seconds(To) is > 0 and var to ? to : null,
             Filter = Filter, Outcome = OutcomeFilter,
             Sort = FileRows.SortColumns.Contains(Sort) ? Sort : null, Desc = Desc == "1",
         };
-        if (_loadedId == Id) return;
+        // Loaded once the circuit is interactive: a prerender would ask Filecheck (and audit) a second time.
+        if (!RendererInfo.IsInteractive || _loadedId == Id) return;
         _loadedId = Id;
         StopWatching();
+        _paused = false;
+        _liveProblem = null;
         _load = null;
-        _load = await Lookup.LoadAsync(Id, _cts.Token);
+        await LoadAsync(refresh: false);
     }
+
+    /// <summary>One load at a time: a newer one (another job, a refresh) cancels the older, which then changes nothing.</summary>
+    private async Task LoadAsync(bool refresh)
+    {
+        _loading?.Cancel();
+        var loading = _loading = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+        var id = Id;
+        try
+        {
+            var load = await Lookup.LoadAsync(id, userName: null, loading.Token, refresh);
+            if (!loading.IsCancellationRequested && id == Id) _load = load;
+        }
+        catch (OperationCanceledException) when (loading.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Seconds from the job's start, within a sane range; anything else is ignored.</summary>
+    private static double? Seconds(string? text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
+        && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? s : null;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -141,7 +167,19 @@ public partial class JobPage : IAsyncDisposable
         if (!JobId.TryParse(Id, out var id, out _)) return;
         _subscription = Watcher.Subscribe(id, OnUpdateAsync);
         // The "running for" clock and the growing bars tick between polls.
-        _ticker ??= Clock.CreateTimer(_ => InvokeAsync(StateHasChanged), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _ticker ??= Clock.CreateTimer(_ => _ = TickAsync(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private async Task TickAsync()
+    {
+        try
+        {
+            await InvokeAsync(StateHasChanged);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The page went away between two ticks.
+        }
     }
 
     private void StopWatching()
@@ -154,8 +192,8 @@ public partial class JobPage : IAsyncDisposable
 
     private Task OnUpdateAsync(JobUpdate update) => InvokeAsync(() =>
     {
-        if (_paused || _load?.View is not { } view) return;
-        if (update.Job is { } job)
+        if (_paused || _load?.View is not { } view || view.Job.Id != Id) return;
+        if (update.Job is { } job && job.Id == view.Job.Id)
         {
             _load = JobLoad.Ok(view with { Job = job, FetchedAt = update.At });
             _liveProblem = null;
@@ -176,7 +214,10 @@ public partial class JobPage : IAsyncDisposable
 
     private async Task ReloadAsync()
     {
-        _load = await Lookup.LoadAsync(Id, userName: null, _cts.Token, refresh: true);
+        StopWatching();
+        _liveProblem = null;
+        // A live job is watched again after the next render (OnAfterRenderAsync).
+        await LoadAsync(refresh: true);
     }
 
     private static Severity SeverityFor(JobProblemKind kind) => kind switch
@@ -191,6 +232,7 @@ public partial class JobPage : IAsyncDisposable
         StopWatching();
         _cts.Cancel();
         _cts.Dispose();
+        _loading?.Dispose();
         if (_self is not null)
         {
             try
@@ -201,7 +243,10 @@ public partial class JobPage : IAsyncDisposable
             {
                 // The circuit is gone; so is the page's registration.
             }
-            _self.Dispose();
+            finally
+            {
+                _self.Dispose();
+            }
         }
     }
 }

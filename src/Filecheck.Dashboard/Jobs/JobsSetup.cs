@@ -11,7 +11,12 @@ public static class JobsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LibraryNames>();
         services.AddScoped<JobLookupService>();
-        services.AddOptions<Live.JobWatcherOptions>();
+        services.AddOptions<Live.JobWatcherOptions>()
+            // Bound when there is a configuration (the app); hosts without one (component tests) keep the defaults.
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(Live.JobWatcherOptions.Section).Bind(o))
+            .Validate(o => o.MinInterval > TimeSpan.Zero, "Jobs:Watcher:MinInterval must be more than zero.")
+            .Validate(o => o.MaxInterval >= o.MinInterval, "Jobs:Watcher:MaxInterval must be at least Jobs:Watcher:MinInterval.")
+            .ValidateOnStart();
         services.AddSingleton<Live.JobWatcher>();
         services.AddRuns();
         return services;

@@ -87,6 +87,25 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("from=abc&to=1e400")]
+    [InlineData("from=-5&to=NaN&tab=nonsense&sort=drop%20table&desc=yes")]
+    [InlineData("from=99999999999999&zoom=task_unknown&file=nope&step=nope")]
+    public void Render_HostileQueryString_ShowsTheJobIgnoringWhatItCannotUse(string query)
+    {
+        _sandbox.AddClient(_ctx.Services);
+        _ctx.Services.AddJobs();
+        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>()
+            .NavigateTo($"/jobs/{WellKnownJobs.Passing}?{query}");
+
+        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, WellKnownJobs.Passing));
+        page.WaitForState(() => page.FindAll("[data-testid=job-header]").Count > 0, TimeSpan.FromSeconds(15));
+
+        page.WaitForState(() => page.FindAll("[data-testid=timeline-row]").Count > 0, TimeSpan.FromSeconds(5));
+        Assert.Empty(page.FindAll("[data-testid=selection-panel]"));
+    }
+
+    [Theory]
     [InlineData("../../etc/passwd", "InvalidId")]
     [InlineData("job_doesnotexist0000000000000", "NotFound")]
     public void Render_BadOrUnknownId_ShowsProblem(string id, string kind)

@@ -9,11 +9,14 @@ public static class FileRows
 {
     public static readonly string[] SortColumns = ["name", "type", "status", "outcome", "steps", "duration"];
 
-    public static FileRow From(JobTask task)
+    public static FileRow From(JobTask task) =>
+        new(task.Id, task.DisplayName, task.FileType, task.Status, task.Outcome, task.Steps?.Count ?? 0, StepTime(task));
+
+    /// <summary>The file's step durations added up; null when no step reports one.</summary>
+    public static TimeSpan? StepTime(JobTask task)
     {
         var ms = task.Steps?.Where(s => s.Duration is not null).Sum(s => s.Duration!.Value);
-        return new FileRow(task.Id, task.DisplayName, task.FileType, task.Status, task.Outcome, task.Steps?.Count ?? 0,
-            ms is > 0 ? TimeSpan.FromMilliseconds(ms.Value) : null);
+        return ms is > 0 ? TimeSpan.FromMilliseconds(ms.Value) : null;
     }
 
     public static IReadOnlyList<FileRow> Query(IEnumerable<JobTask> tasks, string? filter, string? outcome, string? sort, bool desc)

@@ -7,6 +7,8 @@ namespace Filecheck.Dashboard.Jobs.Live;
 
 public sealed class JobWatcherOptions
 {
+    public const string Section = "Jobs:Watcher";
+
     /// <summary>The first poll interval; it doubles while nothing changes.</summary>
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -99,9 +101,17 @@ public sealed class JobWatcher(
 
         private void Close()
         {
+            if (_closed) return;
             _closed = true;
             _owner._watches.TryRemove(new KeyValuePair<string, Watch>(_id.Value, this));
-            _cts.Cancel();
+            try
+            {
+                _cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The poll loop already ended and disposed it.
+            }
         }
 
         private async Task RunAsync(CancellationToken ct)
@@ -148,7 +158,14 @@ public sealed class JobWatcher(
             catch (Exception ex)
             {
                 _owner._logger.LogError(ex, "Watching job {JobId} stopped unexpectedly", _id.Value);
+                // Tell the pages, so none says "updating live" while nothing polls.
+                await PublishAsync(new JobUpdate(null,
+                    new FilecheckFailure(FilecheckFailureKind.Unavailable, "Live updates stopped"), _owner._clock.GetUtcNow()));
                 lock (_gate) Close();
+            }
+            finally
+            {
+                _cts.Dispose();
             }
         }
 

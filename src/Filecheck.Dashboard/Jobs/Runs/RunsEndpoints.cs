@@ -13,8 +13,14 @@ public static class RunsEndpoints
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
         services.AddSingleton<RunsService>();
+        services.AddSingleton<ArtifactUrlPolicy>();
         // Presigned URLs carry their own signature: this client has no API-key handler, by design.
-        services.AddHttpClient(ProofClient, c => c.Timeout = TimeSpan.FromSeconds(20))
+        services.AddHttpClient(ProofClient, c =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(20);
+                // Bounds the body even when no Content-Length is sent.
+                c.MaxResponseContentBufferSize = MaxProofBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         return services;
     }
@@ -29,7 +35,7 @@ public static class RunsEndpoints
     }
 
     private static async Task<IResult> ProofAsync(
-        string id, string taskId, int index, RunsService runs, IHttpClientFactory http, HttpContext context)
+        string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         var ct = context.RequestAborted;
@@ -39,7 +45,7 @@ public static class RunsEndpoints
             if (!result.IsSuccess) return Upstream(result.Failure);
             var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
             if (run is null || index < 1 || index > run.Proofs.Count) return Results.NotFound("This file has no such proof.");
-            if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url)) return Results.NotFound("This proof has no usable address.");
+            if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This proof has no usable address.");
 
             using var response = await http.CreateClient(ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.IsSuccessStatusCode)
@@ -57,7 +63,7 @@ public static class RunsEndpoints
         return Results.StatusCode(StatusCodes.Status502BadGateway);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, HttpContext context)
+    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, ArtifactUrlPolicy policy, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         // Always fresh: the browser follows this URL straight away.
@@ -65,18 +71,26 @@ public static class RunsEndpoints
         if (!result.IsSuccess) return Upstream(result.Failure);
         var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
         if (run is null) return Results.NotFound("This job has no such file.");
-        return IsHttpUrl(run.DownloadUrl, out var url)
+        return IsHttpUrl(run.DownloadUrl, out var url) && policy.IsAllowed(url)
             ? Results.Redirect(url.AbsoluteUri)
             : Results.NotFound("This file has no output to download.");
     }
 
-    private static async Task<IResult> RawJsonAsync(string id, [FromServices] IFilecheckClient client, HttpContext context)
+    private static async Task<IResult> RawJsonAsync(string id, JobLookupService lookup, HttpContext context)
     {
-        if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
-        var result = await client.GetJobAsync(jobId, context.RequestAborted);
-        if (!result.IsSuccess) return Upstream(result.Failure);
-        var json = SignedUrls.RedactedJson(result.Value, indented: true);
-        return Results.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", jobId.Value + ".json");
+        // Through the lookup like the page: audited, written through to the history, the stored copy when Filecheck is down.
+        var load = await lookup.LoadAsync(id, context.User.Identity?.Name, context.RequestAborted);
+        if (load.Problem is { } problem)
+        {
+            return problem.Kind switch
+            {
+                JobProblemKind.InvalidId => Results.BadRequest(problem.Detail),
+                JobProblemKind.NotFound => Results.NotFound(problem.Detail),
+                _ => Results.Problem(problem.Detail, statusCode: StatusCodes.Status502BadGateway),
+            };
+        }
+        var json = SignedUrls.RedactedJson(load.View!.Job, indented: true);
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", load.View.Job.Id + ".json");
     }
 
     private static IResult Upstream(FilecheckFailure failure) => failure.Kind switch
