@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Filecheck.Dashboard.Backend;
@@ -32,7 +33,8 @@ public static class HistorySetup
         services.AddSingleton<HistorySearch>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
-        services.AddSingleton<WebhookIntake>();
+        // Per request: it uses a typed Filecheck client, which should not live as long as the process.
+        services.AddScoped<WebhookIntake>();
         services.AddHostedService<HistoryStartup>();
         if (configuration.GetValue($"{HistoryOptions.Section}:Sync:Enabled", true))
         {
@@ -40,15 +42,30 @@ public static class HistorySetup
             services.AddHostedService(sp => sp.GetRequiredService<HistorySync>());
         }
         SandboxWebhooks.Configure(services, configuration);
+        // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddFixedWindowLimiter(WebhookRateLimit, w =>
+            {
+                w.PermitLimit = configuration.GetValue($"{HistoryOptions.Section}:Webhooks:PerMinute", 600);
+                w.Window = TimeSpan.FromMinutes(1);
+                w.QueueLimit = 0;
+            });
+        });
         return services;
     }
 
+    private const string WebhookRateLimit = "webhooks";
+
     public static WebApplication MapHistory(this WebApplication app)
     {
+        app.UseRateLimiter();
         // Anonymous to the sign-in scheme: the intake authenticates the sender itself (secret header, signature).
         app.MapPost(WebhookIntake.Path, (HttpContext ctx, WebhookIntake intake) => intake.HandleAsync(ctx.Request, ctx.RequestAborted))
             .AllowAnonymous()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RequireRateLimiting(WebhookRateLimit);
         return app;
     }
 

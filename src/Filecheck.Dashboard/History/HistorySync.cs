@@ -10,7 +10,18 @@ public sealed class HistorySync(
     private CancellationTokenSource _wake = new();
 
     /// <summary>Starts the next run now instead of after the wait (the admin page's button).</summary>
-    public void RunNow() => Volatile.Read(ref _wake).Cancel();
+    public void RunNow()
+    {
+        try
+        {
+            Volatile.Read(ref _wake).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A run was just starting and swapped in a fresh source: wake that one instead.
+            Volatile.Read(ref _wake).Cancel();
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

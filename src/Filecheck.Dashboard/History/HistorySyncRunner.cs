@@ -77,38 +77,51 @@ public sealed class HistorySyncRunner : IDisposable
     {
         var started = _clock.GetUtcNow();
         _status.Begin(started);
-        await _store.UpdateSyncStateAsync(s => s.LastRunStartedAt = started, ct);
         var run = new Counters();
         FilecheckFailure? failure;
         try
         {
+            await _store.UpdateSyncStateAsync(s => s.LastRunStartedAt = started, ct);
             failure = await SyncListAsync(run, ct) ?? await FetchDetailsAsync(run, ct);
             if (failure is null) run.Pruned = await PruneAsync(ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopping: the admin page must not show a run that never ends.
+            _status.End(_clock.GetUtcNow(), new SyncRunResult(run.Pages, run.Listed, run.Added, run.Details, run.Missing, run.Pruned,
+                new FilecheckFailure(FilecheckFailureKind.Unavailable, "The sync was stopped")));
+            throw;
+        }
+        catch (Exception e)
         {
             _logger.LogError(e, "History sync run failed");
             failure = new FilecheckFailure(FilecheckFailureKind.Unavailable, "The sync failed: " + e.GetType().Name);
         }
 
         var ended = _clock.GetUtcNow();
-        await _store.UpdateSyncStateAsync(s =>
-        {
-            s.LastRunEndedAt = ended;
-            if (failure is null)
-            {
-                s.LastSuccessAt = ended;
-                s.ConsecutiveFailures = 0;
-            }
-            else
-            {
-                s.LastError = $"{failure.Kind}: {failure.Message}";
-                s.LastErrorAt = ended;
-                s.ConsecutiveFailures++;
-            }
-        }, CancellationToken.None);
         var result = new SyncRunResult(run.Pages, run.Listed, run.Added, run.Details, run.Missing, run.Pruned, failure);
-        _status.End(ended, result);
+        try
+        {
+            await _store.UpdateSyncStateAsync(s =>
+            {
+                s.LastRunEndedAt = ended;
+                if (failure is null)
+                {
+                    s.LastSuccessAt = ended;
+                    s.ConsecutiveFailures = 0;
+                }
+                else
+                {
+                    s.LastError = $"{failure.Kind}: {failure.Message}";
+                    s.LastErrorAt = ended;
+                    s.ConsecutiveFailures++;
+                }
+            }, CancellationToken.None);
+        }
+        finally
+        {
+            _status.End(ended, result);
+        }
         if (failure is not null) _logger.LogWarning("History sync stopped early: {Kind} {Message}", failure.Kind, failure.Message);
         return result;
     }
