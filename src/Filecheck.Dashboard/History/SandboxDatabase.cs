@@ -31,19 +31,28 @@ public sealed class SandboxDatabase(ILogger<SandboxDatabase> logger) : IDisposab
                 _file = Path.ChangeExtension(configuredPath, $".sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
                 _temporary = true;
             }
+            // SQLite pools connections per process by connection string: an earlier host's idle ones would still point
+            // at the file about to be deleted.
+            ClearPool(_file);
             foreach (var suffix in Suffixes) System.IO.File.Delete(_file + suffix);
             logger.LogInformation("Sandbox mode: a fresh history at {Path}", _file);
             return _file;
         }
     }
 
+    private static void ClearPool(string file)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(HistorySetup.ConnectionString(file));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_file is not null) ClearPool(_file);
             _lock?.Dispose();
             if (!_temporary || _file is null) return;
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var suffix in Suffixes)
             {
                 try { System.IO.File.Delete(_file + suffix); } catch (IOException) { }

@@ -15,6 +15,8 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         ["Auth:Mode"] = "Demo",
         ["Sandbox:JobCount"] = "120",
         ["Sandbox:Seed"] = "5",
+        // Each app its own history, never the repository's data folder.
+        ["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-access-").FullName, "history.db"),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
