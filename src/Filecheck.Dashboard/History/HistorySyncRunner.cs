@@ -23,7 +23,9 @@ public sealed class HistorySyncRunner : IDisposable
 {
     private const int DetailBatch = 50;
 
-    private readonly IFilecheckClient _client;
+    private readonly IServiceScopeFactory _scopes;
+    // A client per run (runs never overlap): a typed HttpClient should not live as long as this singleton.
+    private IFilecheckClient _client = default!;
     private readonly HistoryStore _store;
     private readonly HistoryOptions _options;
     private readonly TimeProvider _clock;
@@ -32,10 +34,10 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly RateLimiter _budget;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
 
-    public HistorySyncRunner(IFilecheckClient client, HistoryStore store, IOptions<HistoryOptions> options, TimeProvider clock,
+    public HistorySyncRunner(IServiceScopeFactory scopes, HistoryStore store, IOptions<HistoryOptions> options, TimeProvider clock,
         HistorySyncStatus status, ILogger<HistorySyncRunner> logger)
     {
-        _client = client;
+        _scopes = scopes;
         _store = store;
         _options = options.Value;
         _clock = clock;
@@ -65,6 +67,8 @@ public sealed class HistorySyncRunner : IDisposable
         await _oneRun.WaitAsync(ct);
         try
         {
+            using var scope = _scopes.CreateScope();
+            _client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
             return await RunAsync(ct);
         }
         finally

@@ -147,7 +147,7 @@ public sealed class JobWatcherTests : IAsyncLifetime
 
     private static async Task WaitBrieflyForAsync(Func<bool> condition)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(100);
+        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(300);
         while (!condition() && DateTime.UtcNow < until) await Task.Delay(5);
     }
 }

@@ -125,6 +125,8 @@ public sealed class JobWatcher(
                 while (!ct.IsCancellationRequested)
                 {
                     await Task.Delay(interval, _owner._clock, ct);
+                    // When the state was asked for, not when it arrived.
+                    var polledAt = _owner._clock.GetUtcNow();
                     FilecheckResult<Job> result;
                     using (var scope = _owner._scopes.CreateScope())
                     {
@@ -132,7 +134,7 @@ public sealed class JobWatcher(
                         result = await client.GetJobAsync(_id, ct);
                         if (result.IsSuccess) await KeepAsync(scope.ServiceProvider, result.Value, ct);
                     }
-                    var update = new JobUpdate(result.Value, result.Failure, _owner._clock.GetUtcNow());
+                    var update = new JobUpdate(result.Value, result.Failure, polledAt);
                     await PublishAsync(update);
 
                     var job = result.Value;
