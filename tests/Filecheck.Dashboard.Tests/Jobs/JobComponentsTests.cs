@@ -124,7 +124,7 @@ public sealed class JobComponentsTests : IClassFixture<SandboxFixture>, IAsyncLi
         var detail = _ctx.Render<StepDetail>(p => p.Add(x => x.Step, step).Add(x => x.FileName, "flyer.pdf"));
 
         var summary = StepReport.Read(step).Summary!;
-        Assert.Contains($"{summary.Warnings} warnings", detail.Find("[data-testid=report-summary]").TextContent);
+        Assert.Contains(summary.Warnings == 1 ? "1 warning" : $"{summary.Warnings} warnings", detail.Find("[data-testid=report-summary]").TextContent);
         Assert.Equal(summary.Warnings, detail.FindAll("[data-testid=findings] li").Count);
         Assert.Equal(step.Reason, detail.Find("[data-testid=step-reason]").TextContent.Trim());
         Assert.Contains("profileId", detail.Find("[data-testid=step-params]").TextContent);

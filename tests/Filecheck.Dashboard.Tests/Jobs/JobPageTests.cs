@@ -86,6 +86,22 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=live-row]"));
     }
 
+    [Fact]
+    public void Render_Prerendered_AsksFilecheckOnlyOnceTheCircuitIsInteractive()
+    {
+        _sandbox.AddClient(_ctx.Services);
+        _ctx.Services.AddJobs();
+        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        var path = "/jobs/" + WellKnownJobs.Warning;
+        var before = _sandbox.Server.Requests.Count(path);
+
+        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, WellKnownJobs.Warning));
+
+        // The prerender shows progress and leaves the lookup (and its audit) to the interactive render.
+        Assert.Empty(page.FindAll("[data-testid=job-header]"));
+        Assert.Equal(before, _sandbox.Server.Requests.Count(path));
+    }
+
     [Theory]
     [InlineData("from=abc&to=1e400")]
     [InlineData("from=-5&to=NaN&tab=nonsense&sort=drop%20table&desc=yes")]
