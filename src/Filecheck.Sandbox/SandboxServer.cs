@@ -72,6 +72,9 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The host app's ASPNETCORE_URLS reaches the web host's settings before the sources are cleared; the explicit
+        // listener below wins, as intended, so Kestrel's "overriding address(es)" warning says nothing useful here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         // The owner (Program.cs or the host app) decides when to stop; don't hook the process's Ctrl+C/SIGTERM.
         builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
