@@ -5,10 +5,10 @@ public sealed class SandboxOptions
 {
     /// <summary>Same seed, same jobs.</summary>
     public int Seed { get; set; } = 42;
-    /// <summary>How many historical jobs to generate (default ~2,000; up to 1,000,000).</summary>
-    public int JobCount { get; set; } = 2000;
-    /// <summary>Spread of the generated history, ending now.</summary>
-    public int Days { get; set; } = 60;
+    /// <summary>How many historical jobs to generate (default 5,000; up to 1,000,000).</summary>
+    public int JobCount { get; set; } = 5000;
+    /// <summary>Spread of the generated history in days, ending now (default 180, so the story's planted changes have a before).</summary>
+    public int Days { get; set; } = 180;
     /// <summary>The secret key the sandbox accepts as Bearer; generated at start when null (an obviously fake sk_test_...).</summary>
     public string? ApiKey { get; set; }
     /// <summary>0 picks a free loopback port.</summary>

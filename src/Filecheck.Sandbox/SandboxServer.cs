@@ -357,6 +357,27 @@ public sealed class SandboxServer : IAsyncDisposable
         ["clock"] = _options.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
         ["wellKnownJobs"] = new JsonArray(WellKnownJobs.All.Select(j => (JsonNode)new JsonObject { ["id"] = j.Id, ["description"] = j.Description }).ToArray()),
         ["faults"] = FaultState(),
+        ["story"] = StoryInfo(Jobs.Story),
+    };
+
+    /// <summary>What is planted in the history and from when, so a person or a test can check that trends find it.</summary>
+    private static JsonObject StoryInfo(SandboxStory s) => new()
+    {
+        ["ruleChange"] = new JsonObject
+        {
+            ["workflowId"] = SandboxStory.RuleChangeWorkflow, ["ruleId"] = SandboxStory.RuleChangeRule,
+            ["check"] = SandboxStory.RuleChangeCheck, ["from"] = s.RuleChangeAt.ToString("O", CultureInfo.InvariantCulture),
+            ["hitRate"] = SandboxStory.RuleChangeHitRate,
+        },
+        ["slowerStep"] = new JsonObject
+        {
+            ["stepType"] = SandboxStory.SlowStepType, ["from"] = s.SlowStepFrom.ToString("O", CultureInfo.InvariantCulture),
+            ["factor"] = SandboxStory.SlowStepFactor,
+        },
+        ["commonReason"] = new JsonObject
+        {
+            ["check"] = SandboxStory.CommonReasonCheck, ["from"] = s.CommonReasonFrom.ToString("O", CultureInfo.InvariantCulture),
+        },
     };
 
     private JsonObject FaultState() => new()

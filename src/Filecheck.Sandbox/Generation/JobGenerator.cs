@@ -18,6 +18,8 @@ internal sealed record TaskSpec(string FileName, string[] Chain)
 
 internal sealed record JobMeta(string Channel, string? WorkflowId, string? RuleId, string ProfileId, string? ValidateProfile)
 {
+    /// <summary>Share of files with no finding at all.</summary>
+    public double CleanShare { get; init; } = 0.5;
     public string? OrderId { get; init; }
     public string? CustomerId { get; init; }
     public string? CustomerEmail { get; init; }
@@ -45,7 +47,7 @@ internal static class JobGenerator
     ];
 
     /// <summary>A random job. <paramref name="speed"/> stretches every duration (slow jobs stay running for minutes).</summary>
-    public static JobPlan Random(string id, DateTimeOffset created, int seed, double speed = 1.0)
+    public static JobPlan Random(string id, DateTimeOffset created, int seed, double speed = 1.0, SandboxStory? story = null)
     {
         var rng = new Random(seed);
         var roll = rng.NextDouble();
@@ -82,6 +84,7 @@ internal static class JobGenerator
                 CustomerEmail = email,
                 MetaData = new JsonObject { ["cartId"] = "cart_" + rng.Next(10000, 99999).ToString(CultureInfo.InvariantCulture) },
                 OnFail = rng.NextDouble() < 0.8 ? "reject" : "manual_review",
+                CleanShare = wf?.CleanShare ?? 0.5,
             };
         }
         else
@@ -90,12 +93,14 @@ internal static class JobGenerator
             {
                 MetaData = rng.NextDouble() < 0.3 ? new JsonObject { ["externalRef"] = "PO-" + rng.Next(10000, 99999).ToString(CultureInfo.InvariantCulture) } : null,
                 OnFail = channel == "api" ? "accept_with_warnings" : "manual_review",
+                CleanShare = wf?.CleanShare ?? 0.5,
             };
         }
-        return Build(id, created, rng, meta, names.Select(n => new TaskSpec(n, chain)).ToArray(), speed);
+        var context = story is null ? null : StoryContext.For(story, created, seed, wf?.Id);
+        return Build(id, created, rng, meta, names.Select(n => new TaskSpec(n, chain)).ToArray(), speed, story: context);
     }
 
-    public static JobPlan Build(string id, DateTimeOffset created, Random rng, JobMeta meta, IReadOnlyList<TaskSpec> specs, double speed = 1.0, TimeSpan? jobWait = null)
+    public static JobPlan Build(string id, DateTimeOffset created, Random rng, JobMeta meta, IReadOnlyList<TaskSpec> specs, double speed = 1.0, TimeSpan? jobWait = null, StoryContext? story = null)
     {
         var wait = jobWait ?? Ms(Ids.LogNormal(rng, 1500, 0.7) * speed);
         var tasks = new List<TaskPlan>(specs.Count);
@@ -103,7 +108,7 @@ internal static class JobGenerator
         foreach (var spec in specs)
         {
             var stagger = spec.Offset ?? Ms(rng.Next(0, 400) + tasks.Count * 150);
-            tasks.Add(BuildTask(id, created, created + wait + stagger, rng, meta, spec, speed, urlSource));
+            tasks.Add(BuildTask(id, created, created + wait + stagger, rng, meta, spec, speed, urlSource, story));
         }
         return new JobPlan
         {
@@ -121,7 +126,7 @@ internal static class JobGenerator
         };
     }
 
-    private static TaskPlan BuildTask(string jobId, DateTimeOffset created, DateTimeOffset start, Random rng, JobMeta meta, TaskSpec spec, double speed, bool urlSource)
+    private static TaskPlan BuildTask(string jobId, DateTimeOffset created, DateTimeOffset start, Random rng, JobMeta meta, TaskSpec spec, double speed, bool urlSource, StoryContext? story)
     {
         var (fileType, mime) = Catalog.TypeOf(spec.FileName);
         var raster = fileType == "raster";
@@ -131,7 +136,8 @@ internal static class JobGenerator
         var fileRef = urlSource ? null : Ids.Ulid("upload_", created.ToUnixTimeMilliseconds() - 2000, rng);
         var chain = spec.Chain;
 
-        var findings = spec.Findings ?? (chain.Contains("preflight") ? RollFindings(rng, raster) : []);
+        var findings = spec.Findings ?? (chain.Contains("preflight") ? RollFindings(rng, raster, meta.CleanShare) : []);
+        if (story is not null && chain.Contains("preflight")) findings = story.Apply(findings, raster);
         int errorAt = spec.ErrorAtStep ?? (rng.NextDouble() < 0.03 ? (rng.NextDouble() < 0.6 ? 0 : rng.Next(chain.Length)) : -1);
         var errorReason = spec.ErrorReason ?? (errorAt == 0
             ? Catalog.ErrorReasons[rng.Next(2)]
@@ -151,7 +157,7 @@ internal static class JobGenerator
             var stepId = $"step_{type}_{perType[type]}";
             if (i > 0 && spec.Durations is null) t += Ms(Ids.LogNormal(rng, 600, 0.6) * speed);
             var sizeFactor = 1 + Math.Min(size / 50_000_000.0, 3) + Math.Log(pages) * 0.3;
-            var dur = spec.Durations?[i] ?? Ms(Math.Clamp(Ids.LogNormal(rng, MedianMs[type] * sizeFactor, 0.55), 300, 120_000) * speed);
+            var dur = spec.Durations?[i] ?? Ms(Math.Clamp(Ids.LogNormal(rng, MedianMs[type] * sizeFactor, 0.55), 300, 120_000) * speed * (story?.DurationFactor(type) ?? 1.0));
 
             if (errorAt >= 0 && i > errorAt)
             {
@@ -274,10 +280,12 @@ internal static class JobGenerator
         return findings.Count == 1 ? worst.Message : $"{worst.Message} (+{findings.Count - 1} more)";
     }
 
-    private static Finding[] RollFindings(Random rng, bool raster)
+    private static Finding[] RollFindings(Random rng, bool raster, double cleanShare)
     {
         var r = rng.NextDouble();
-        var count = r < 0.5 ? 0 : r < 0.8 ? 1 : r < 0.93 ? 2 : 3;
+        // Below cleanShare: clean; the rest splits 60/26/14 into one, two or three findings, as it always did at 0.5.
+        var u = (r - cleanShare) / (1 - cleanShare);
+        var count = r < cleanShare ? 0 : u < 0.6 ? 1 : u < 0.86 ? 2 : 3;
         if (count == 0) return [];
         var candidates = Catalog.Checks.Where(c => c.Severity is not null && c.IsRaster == raster).ToList();
         var result = new List<Finding>();
