@@ -27,6 +27,10 @@ public sealed class SandboxOptions
     public Dictionary<string, string> WebhookHeaders { get; set; } = new();
     /// <summary>When set, webhooks carry x-filecheck-signature: hex HMAC-SHA256 of the raw body with this secret.</summary>
     public string? WebhookSigningSecret { get; set; }
+    /// <summary>The largest file <c>POST /uploads</c> allows (the API's 500 MB); tests lower it to prove the target refuses more.</summary>
+    public long UploadMaxBytes { get; set; } = 500L * 1024 * 1024;
+    /// <summary>How long presigned upload credentials hold (the API's 300 s).</summary>
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromSeconds(300);
 }
 
 /// <summary>The job IDs a newcomer and the tests can paste.</summary>

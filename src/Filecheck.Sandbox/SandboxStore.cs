@@ -72,6 +72,18 @@ public sealed class SandboxStore
         return id;
     }
 
+    /// <summary>A job submitted through <c>POST /jobs</c>: it starts now and runs with the clock.</summary>
+    internal JobPlan Submit(Func<string, DateTimeOffset, Random, JobPlan> build)
+    {
+        var n = Interlocked.Increment(ref _createdCount);
+        var rng = new Random(Ids.Seed(_options.Seed, StreamCreated, n));
+        var now = Truncate(_clock.GetUtcNow());
+        var plan = build(Ids.Ulid("job_", now.ToUnixTimeMilliseconds(), rng), now, rng);
+        AddExplicit(plan);
+        NewlyCreated.Enqueue(plan);
+        return plan;
+    }
+
     internal ConcurrentQueue<JobPlan> NewlyCreated { get; } = new();
 
     internal static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
