@@ -160,9 +160,10 @@ public sealed class SandboxServer : IAsyncDisposable
         });
 
         app.MapGet("/jobs", ListJobs);
-        app.MapPost("/jobs", SubmitJob);
-        app.MapPost("/uploads", CreateUpload);
-        app.MapPost(SandboxUploads.TargetPath, (HttpContext ctx) => _uploads.ReceiveAsync(ctx));
+        // Cast to Delegate: a Func<HttpContext, Task<IResult>> would otherwise bind as a RequestDelegate and drop its result.
+        app.MapPost("/jobs", (Delegate)SubmitJob);
+        app.MapPost("/uploads", (Delegate)CreateUpload);
+        app.MapPost(SandboxUploads.TargetPath, (Delegate)_uploads.ReceiveAsync);
         app.MapGet("/jobs/{id}", GetJob);
         MapLibrary(app, "workflows", Catalog.WorkflowItems, items => new WorkflowList { Workflows = items }, i => new WorkflowResponse { Workflow = i }, "Workflow");
         MapLibrary(app, "rules", Catalog.RuleItems, items => new RuleList { Rules = items }, i => new RuleResponse { Rule = i }, "Rule");
