@@ -147,7 +147,7 @@ public sealed class SubmissionTests : IClassFixture<SubmissionSandboxFixture>, I
         var refused = await client.UploadAsync(target.Value, untouchable, 501 * MB, "huge.pdf", "application/pdf");
         Assert.False(refused.IsSuccess);
         Assert.Equal(FilecheckFailureKind.TooLarge, refused.Failure.Kind);
-        Assert.Equal("The file is too large for Filecheck: the file is 501 MB; Filecheck accepts at most 500 MB.", refused.Failure.Describe());
+        Assert.Equal("Filecheck cannot take a file this large: the file is 501 MB; Filecheck accepts at most 500 MB.", refused.Failure.Describe());
         Assert.Equal(0, _server.Requests.Total);
     }
 
