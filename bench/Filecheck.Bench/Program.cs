@@ -17,14 +17,16 @@ var rows = new List<(string What, string Figure, string Target)>();
 
 // 1. The sandbox with a million jobs: start time and memory, first page and a deep job over real HTTP.
 var before = GC.GetTotalMemory(forceFullCollection: true);
+var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime; // CPU time, comparable when the machine is busy
 var sw = Stopwatch.StartNew();
 await using (var big = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 1_000_000, Seed = 1 }))
 {
     var start = sw.Elapsed;
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     var held = GC.GetTotalMemory(forceFullCollection: true) - before;
     var client = Client(big);
     var page = await Time(() => client.ListJobsAsync(100));
-    rows.Add(("sandbox start, 1,000,000 jobs", $"{start.TotalMilliseconds:0} ms, {held / 1024.0 / 1024:0.0} MB held", "< 3 s, < 64 MB"));
+    rows.Add(("sandbox start, 1,000,000 jobs", $"{start.TotalMilliseconds:0} ms ({cpu.TotalMilliseconds:0} ms CPU), {held / 1024.0 / 1024:0.0} MB held", "< 3 s, < 64 MB"));
     rows.Add(("GET /jobs?limit=100 on 1,000,000 jobs (first call, cold JIT)", $"{page.TotalMilliseconds:0.0} ms", "< 1 s"));
     var warm = new List<double>();
     string? next = null;

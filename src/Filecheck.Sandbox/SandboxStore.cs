@@ -80,7 +80,7 @@ public sealed class SandboxStore
         var now = Truncate(_clock.GetUtcNow());
         var plan = build(Ids.Ulid("job_", now.ToUnixTimeMilliseconds(), rng), now, rng);
         AddExplicit(plan);
-        NewlyCreated.Enqueue(plan);
+        if (_options.WebhookUrl is not null) NewlyCreated.Enqueue(plan); // only the webhook sender drains the queue
         return plan;
     }
 

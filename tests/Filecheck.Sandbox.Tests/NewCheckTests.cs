@@ -217,6 +217,31 @@ public sealed class NewCheckTests
     }
 
     [Fact]
+    public async Task PostJobs_InlineBase64AndUrlSources_BecomeOneTaskEach()
+    {
+        await using var sb = await Sandbox.StartAsync();
+        var body = new JsonObject
+        {
+            ["sources"] = new JsonArray(
+                new JsonObject { ["file"] = Convert.ToBase64String(Pdf), ["name"] = "inline.pdf", ["steps"] = new JsonArray(new JsonObject { ["type"] = "preflight" }) },
+                new JsonObject { ["url"] = "https://cdn.example.com/uploads/banner_photo.jpg", ["steps"] = new JsonArray(new JsonObject { ["type"] = "preflight" }, new JsonObject { ["type"] = "upscale" }) }),
+            ["channel"] = "admin",
+            ["policy"] = new JsonObject { ["onFail"] = "manual_review" },
+        };
+        var (status, text) = await PostJson(sb, "/jobs", body.ToJsonString());
+        Assert.True(status == 201, text);
+        Spec.AssertValid(SpecValidator.ResponseName("post", "/jobs", 201), text, "POST /jobs inline");
+        var job = JsonNode.Parse(text)!["job"]!;
+        Assert.Equal("admin", (string)job["channel"]!);
+        var tasks = job["tasks"]!.AsArray();
+        Assert.Equal(2, tasks.Count);
+        Assert.Equal("pdf", (string)tasks[0]!["fileType"]!);
+        Assert.Equal(Pdf.Length, (long)tasks[0]!["originalArtifact"]!["sizeBytes"]!);
+        Assert.Equal("https://cdn.example.com/uploads/banner_photo.jpg", (string)tasks[1]!["source"]!);
+        Assert.Equal("raster", (string)tasks[1]!["fileType"]!);
+    }
+
+    [Fact]
     public async Task PostJobs_UnknownProfile_Gets400WithItsName()
     {
         await using var sb = await Sandbox.StartAsync();
