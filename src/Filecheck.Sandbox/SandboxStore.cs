@@ -108,10 +108,11 @@ public sealed class SandboxStore
         var end = start.ToUnixTimeMilliseconds() - (long)TimeSpan.FromMinutes(15).TotalMilliseconds;
         var begin = start.ToUnixTimeMilliseconds() - (long)TimeSpan.FromDays(Math.Max(1, o.Days)).TotalMilliseconds;
         var span = end - begin;
+        var rhythm = new RhythmTable(begin, end);
         for (var i = 0; i < history;)
         {
             var t = begin + (long)(rng.NextDouble() * span);
-            if (rng.NextDouble() * RhythmMax < Rhythm(t, begin, span)) times[i++] = t;
+            if (rng.NextDouble() * RhythmMax < rhythm.At(t, begin, span)) times[i++] = t;
         }
         Array.Sort(times, 0, history);
         // Jobs started in the last minute or two, still running at start.
@@ -126,18 +127,42 @@ public sealed class SandboxStore
 
     private const double RhythmMax = 1.2 * 1.3; // the largest trend times the largest season
 
-    /// <summary>Relative arrival rate: office hours, quiet weekends, a print season peaking before Christmas, slow growth.</summary>
-    internal static double Rhythm(long ms, long begin, long span)
+    /// <summary>
+    /// Relative arrival rate: office hours, quiet weekends, a print season peaking before Christmas, slow growth.
+    /// Tabled per minute of the day and per day, so a million draws cost no calendar arithmetic.
+    /// </summary>
+    private sealed class RhythmTable
     {
-        var t = DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
-        var h = t.Hour + t.Minute / 60.0;
-        var day = 0.12 + 0.88 * Math.Exp(-Math.Pow(h - 13, 2) / (2 * 3.5 * 3.5));
-        var week = t.DayOfWeek switch { DayOfWeek.Saturday => 0.45, DayOfWeek.Sunday => 0.3, _ => 1.0 };
-        var trend = 0.8 + 0.4 * (ms - begin) / Math.Max(1, span);
-        return day * week * trend * Season(t);
+        private const long DayMs = 86_400_000;
+        private static readonly double[] Minute = Enumerable.Range(0, 1440)
+            .Select(m => 0.12 + 0.88 * Math.Exp(-Math.Pow(m / 60 + m % 60 / 60.0 - 13, 2) / (2 * 3.5 * 3.5))).ToArray();
+        private readonly long _firstDay;
+        private readonly double[] _week;
+        private readonly double[] _season;
+
+        public RhythmTable(long begin, long end)
+        {
+            _firstDay = begin / DayMs;
+            var days = (int)(end / DayMs - _firstDay + 1);
+            _week = new double[days];
+            _season = new double[days];
+            for (var i = 0; i < days; i++)
+            {
+                var date = DateTimeOffset.FromUnixTimeMilliseconds((_firstDay + i) * DayMs).UtcDateTime;
+                _week[i] = date.DayOfWeek switch { DayOfWeek.Saturday => 0.45, DayOfWeek.Sunday => 0.3, _ => 1.0 };
+                _season[i] = Season(date);
+            }
+        }
+
+        public double At(long ms, long begin, long span)
+        {
+            var day = ms / DayMs;
+            var i = (int)(day - _firstDay);
+            var trend = 0.8 + 0.4 * (ms - begin) / Math.Max(1, span);
+            return Minute[(int)((ms - day * DayMs) / 60_000)] * _week[i] * trend * _season[i];
+        }
     }
 
-    /// <summary>1.3 in mid-December, 0.7 in mid-June: print orders follow the year.</summary>
     internal static double Season(DateTime t) => 1.0 + 0.3 * Math.Cos(2 * Math.PI * (t.DayOfYear - 349) / 365.25);
 
     // ---- ids ------------------------------------------------------------------------------------------------------
