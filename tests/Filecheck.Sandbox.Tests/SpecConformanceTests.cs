@@ -7,7 +7,7 @@ public sealed class SpecConformanceTests
     private static readonly SpecValidator Spec = new();
     private static readonly string ListJobs = SpecValidator.ResponseName("get", "/jobs", 200);
 
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(SpecValidator.SharedDir, "filecheck", "fixtures", name));
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(SpecValidator.SpecDir, "fixtures", name));
 
     [Theory]
     [InlineData("job.full.json", "JobResponse")]

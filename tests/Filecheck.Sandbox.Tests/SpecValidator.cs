@@ -15,7 +15,7 @@ public sealed class SpecValidator
 
     public SpecValidator(bool widenOutcomeEnums = true)
     {
-        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedDir, "filecheck", "openapi.json")))!.AsObject();
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecDir, "openapi.json")))!.AsObject();
         var defs = spec["components"]!["schemas"]!.DeepClone().AsObject();
         if (widenOutcomeEnums)
         {
@@ -79,21 +79,6 @@ public sealed class SpecValidator
 
     private static string Shorten(string s) => s.Length > 600 ? s[..600] + "…" : s;
 
-    /// <summary>The folder holding filecheck/openapi.json: /work/shared locally, the repository's sibling shared/ on CI.</summary>
-    public static string SharedDir { get; } = FindShared();
-
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var inside = Path.Combine(dir.FullName, "shared");
-            if (File.Exists(Path.Combine(inside, "filecheck", "openapi.json"))) return inside;
-            if (dir.Parent is { } parent)
-            {
-                var sibling = Path.Combine(parent.FullName, "shared");
-                if (File.Exists(Path.Combine(sibling, "filecheck", "openapi.json"))) return sibling;
-            }
-        }
-        throw new InvalidOperationException("shared/filecheck/openapi.json not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The vendor's files, copied from the repository's spec/filecheck/ beside the test assembly.</summary>
+    public static string SpecDir { get; } = Path.Combine(AppContext.BaseDirectory, "spec", "filecheck");
 }
