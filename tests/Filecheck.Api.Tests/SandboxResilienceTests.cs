@@ -119,18 +119,17 @@ public sealed class SandboxResilienceTests : IClassFixture<SandboxFixture>, IAsy
         Assert.True(workflows.IsSuccess, workflows.Failure?.ToString());
         Assert.True(rules.IsSuccess, rules.Failure?.ToString());
         Assert.True(profiles.IsSuccess, profiles.Failure?.ToString());
+        // The sandbox serves all three libraries, so each list must have an item that reads back by its ID.
         Assert.NotEmpty(workflows.Value!);
+        Assert.NotEmpty(rules.Value!);
+        Assert.NotEmpty(profiles.Value!);
         var workflow = await client.GetWorkflowAsync(workflows.Value![0].Id);
         Assert.Equal(workflows.Value[0].Id, workflow.Value?.Id);
-        if (rules.Value!.Count > 0)
-        {
-            Assert.Equal(rules.Value[0].Id, (await client.GetRuleAsync(rules.Value[0].Id)).Value?.Id);
-        }
-
-        if (profiles.Value!.Count > 0)
-        {
-            Assert.Equal(profiles.Value[0].Id, (await client.GetProfileAsync(profiles.Value[0].Id)).Value?.Id);
-        }
+        var rule = await client.GetRuleAsync(rules.Value![0].Id);
+        Assert.Equal(rules.Value[0].Id, rule.Value?.Id);
+        var profile = await client.GetProfileAsync(profiles.Value![0].Id);
+        Assert.Equal(profiles.Value[0].Id, profile.Value?.Id);
+        Assert.Equal(profiles.Value[0].Name, profile.Value?.Name);
     }
 
     [Fact]

@@ -7,42 +7,12 @@ namespace Filecheck.Api.Tests;
 
 internal static class Fixtures
 {
-    private static readonly Lazy<string> Folder = new(Locate);
-
-    public static string Directory => Folder.Value;
+    /// <summary>The vendor's fixtures, copied from the repository's spec/filecheck/ beside the test assembly.</summary>
+    public static string Directory { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "spec", "filecheck", "fixtures");
 
     public static string Path(string relative) => System.IO.Path.Combine(Directory, relative);
 
     public static string Read(string relative) => File.ReadAllText(Path(relative));
-
-    // CI clones the repository next to a shared/ folder, exactly like /work/main and /work/shared.
-    private static string Locate()
-    {
-        if (Environment.GetEnvironmentVariable("FILECHECK_FIXTURES") is { Length: > 0 } overridden)
-        {
-            return overridden;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { dir.FullName, dir.Parent?.FullName })
-            {
-                if (candidate is null)
-                {
-                    continue;
-                }
-
-                var path = System.IO.Path.Combine(candidate, "shared", "filecheck", "fixtures");
-                if (System.IO.Directory.Exists(path))
-                {
-                    return path;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"No shared/filecheck/fixtures folder above {AppContext.BaseDirectory}; clone the repository next to shared/.");
-    }
 }
 
 /// <summary>Answers every request with a canned response and records what was sent.</summary>

@@ -6,6 +6,8 @@ namespace Filecheck.Sandbox.Tests;
 /// <summary>
 /// Validates bodies against the vendor's openapi.json: components.schemas become $defs of one registered schema
 /// (refs rewritten from #/components/schemas/X to #/$defs/X), and each operation's response schema is added beside them.
+/// The published schemas name no required field, so a body with every field renamed would pass: by default every object
+/// schema the vendor's fixtures reach also requires the fields that every fixture instance of it carries.
 /// </summary>
 public sealed class SpecValidator
 {
@@ -13,9 +15,9 @@ public sealed class SpecValidator
     private readonly EvaluationOptions _options;
     private readonly HashSet<string> _names = [];
 
-    public SpecValidator(bool widenOutcomeEnums = true)
+    public SpecValidator(bool widenOutcomeEnums = true, bool requireFixtureFields = true)
     {
-        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedDir, "filecheck", "openapi.json")))!.AsObject();
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecDir, "openapi.json")))!.AsObject();
         var defs = spec["components"]!["schemas"]!.DeepClone().AsObject();
         if (widenOutcomeEnums)
         {
@@ -38,6 +40,11 @@ public sealed class SpecValidator
                 defs[ResponseName(method, path, int.Parse(status))] = schema.DeepClone();
             }
         }
+        if (requireFixtureFields)
+        {
+            foreach (var (schema, fields) in FixtureFields(defs))
+                schema["required"] = new JsonArray(fields.Order(StringComparer.Ordinal).Select(f => (JsonNode)f).ToArray());
+        }
         foreach (var n in defs.Select(kv => kv.Key)) _names.Add(n);
         var text = new JsonObject
         {
@@ -48,6 +55,54 @@ public sealed class SpecValidator
         var document = JsonSchema.FromText(text);
         _options = new EvaluationOptions { OutputFormat = OutputFormat.List };
         _options.SchemaRegistry.Register(document);
+    }
+
+    /// <summary>Every vendor fixture with the schema it answers as.</summary>
+    public static readonly (string File, string Schema)[] Fixtures =
+    [
+        ("job.full.json", "JobResponse"),
+        ("job.lean.json", "JobResponse"),
+        ("job.preflight.json", "JobResponse"),
+        ("job.pending-202.json", "JobPendingResponse"),
+        ("job.runs.json", "RunsResponse"),
+        ("jobs.list.json", "get_jobs_200"),
+        ("errors/app-400.json", "Error"),
+        ("errors/app-404.json", "Error"),
+        ("errors/app-500.json", "Error"),
+        ("errors/gw-401.json", "Error"),
+        ("errors/gw-403.json", "Error"),
+    ];
+
+    public static string Fixture(string file) => File.ReadAllText(Path.Combine(SpecDir, "fixtures", file));
+
+    /// <summary>Per object schema the fixtures reach (through $ref, properties and items): the fields all its instances carry.
+    /// Lean steps carry no timing, so started/ended/duration stay optional.</summary>
+    private static Dictionary<JsonObject, HashSet<string>> FixtureFields(JsonObject defs)
+    {
+        var fields = new Dictionary<JsonObject, HashSet<string>>(ReferenceEqualityComparer.Instance);
+        void Walk(JsonNode? schemaNode, JsonNode? value)
+        {
+            if (schemaNode is not JsonObject schema || value is null) return;
+            if (schema["$ref"] is { } reference)
+            {
+                Walk(defs[((string)reference!).Split('/')[^1]], value);
+                return;
+            }
+            // Only schemas that name their fields: metaData, summary and params are open bags of the customer's keys.
+            if (value is JsonObject obj && schema["properties"] is JsonObject properties)
+            {
+                var keys = obj.Select(kv => kv.Key).ToHashSet();
+                if (fields.TryGetValue(schema, out var known)) known.IntersectWith(keys);
+                else fields[schema] = keys;
+                foreach (var (key, child) in obj) Walk(properties[key], child);
+            }
+            else if (value is JsonArray array)
+            {
+                foreach (var item in array) Walk(schema["items"], item);
+            }
+        }
+        foreach (var (file, schema) in Fixtures) Walk(defs[schema], JsonNode.Parse(Fixture(file)));
+        return fields;
     }
 
     public static string ResponseName(string method, string path, int status) =>
@@ -79,21 +134,6 @@ public sealed class SpecValidator
 
     private static string Shorten(string s) => s.Length > 600 ? s[..600] + "…" : s;
 
-    /// <summary>The folder holding filecheck/openapi.json: /work/shared locally, the repository's sibling shared/ on CI.</summary>
-    public static string SharedDir { get; } = FindShared();
-
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var inside = Path.Combine(dir.FullName, "shared");
-            if (File.Exists(Path.Combine(inside, "filecheck", "openapi.json"))) return inside;
-            if (dir.Parent is { } parent)
-            {
-                var sibling = Path.Combine(parent.FullName, "shared");
-                if (File.Exists(Path.Combine(sibling, "filecheck", "openapi.json"))) return sibling;
-            }
-        }
-        throw new InvalidOperationException("shared/filecheck/openapi.json not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The vendor's files, copied from the repository's spec/filecheck/ beside the test assembly.</summary>
+    public static string SpecDir { get; } = Path.Combine(AppContext.BaseDirectory, "spec", "filecheck");
 }

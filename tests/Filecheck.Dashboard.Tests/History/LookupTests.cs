@@ -45,20 +45,33 @@ public sealed class LookupTests(SmallSandbox sandbox) : IClassFixture<SmallSandb
         Assert.Equal(before + 1, sandbox.Server.Requests.Count(path));
     }
 
-    [Fact]
-    public async Task LoadAsync_CacheAgeElapsedOrJobRunning_AsksFilecheckAgainWithoutDuplicatingRows()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LoadAsync_CacheAgeElapsedOrJobRunning_AsksFilecheckAgainWithoutDuplicatingRows(bool running)
     {
         using var temp = new TempDatabase();
-        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:CacheAge"] = "00:00:00");
-        var path = "/jobs/" + WellKnownJobs.Fixed;
+        // Elapsed: a terminal job with no cache age at all. Running: the default cache age, but the job is not done yet.
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s =>
+        {
+            if (!running) s["History:CacheAge"] = "00:00:00";
+        });
+        Assert.Equal(running ? TimeSpan.FromMinutes(10) : TimeSpan.Zero, host.Get<Microsoft.Extensions.Options.IOptions<Filecheck.Dashboard.History.HistoryOptions>>().Value.CacheAge);
+        var id = running ? sandbox.Server.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromHours(1)) : WellKnownJobs.Fixed;
+        var path = "/jobs/" + id;
         var before = sandbox.Server.Requests.Count(path);
 
-        for (var i = 0; i < 3; i++) Assert.False((await host.LookUpAsync(WellKnownJobs.Fixed, "alice")).FromStore);
+        for (var i = 0; i < 3; i++)
+        {
+            var load = await host.LookUpAsync(id, "alice");
+            Assert.False(load.FromStore);
+            Assert.Equal(running, !load.View!.Job.IsTerminal);
+        }
 
         Assert.Equal(before + 3, sandbox.Server.Requests.Count(path));
         Assert.Equal(1, await host.QueryAsync(db => db.Jobs.CountAsync()));
         Assert.Equal(1, await host.QueryAsync(db => db.Snapshots.CountAsync()));
-        var steps = sandbox.Server.Jobs.Get(WellKnownJobs.Fixed)!.Tasks!.Sum(t => t.Steps!.Count);
+        var steps = sandbox.Server.Jobs.Get(id)!.Tasks!.Sum(t => t.Steps!.Count);
         Assert.Equal(steps, await host.QueryAsync(db => db.Steps.CountAsync()));
     }
 

@@ -7,41 +7,22 @@ using Filecheck.Dashboard.Jobs.Files;
 using Filecheck.Dashboard.Jobs.Runs;
 using Filecheck.Dashboard.Jobs.Steps;
 using Filecheck.Dashboard.Jobs.Timeline;
-using Filecheck.Sandbox;
+using Filecheck.Dashboard.Tests.Support;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
-/// <summary>The job page's parts rendered on their own, fed by jobs from a real sandbox over HTTP.</summary>
-public sealed class JobComponentsTests : IClassFixture<SandboxFixture>, IAsyncLifetime
+/// <summary>The job page's parts rendered on their own, fed by the vendor's fixtures and jobs described from them.</summary>
+public sealed class JobComponentsTests : ComponentTest
 {
-    private readonly SandboxFixture _sandbox;
-    private readonly BunitContext _ctx = new();
-
-    public JobComponentsTests(SandboxFixture sandbox)
-    {
-        _sandbox = sandbox;
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        sandbox.AddClient(_ctx.Services);
-        _ctx.Services.AddJobs();
-    }
-
-    private async Task<Job> GetJobAsync(string id)
-    {
-        var result = await _ctx.Services.GetRequiredService<IFilecheckClient>().GetJobAsync(JobId.Parse(id));
-        Assert.True(result.IsSuccess, result.Failure?.Message);
-        return result.Value;
-    }
-
     [Fact]
     public async Task TimelineView_FixedJob_DrawsOneBarPerTimedStepAtTheModelsGeometry()
     {
-        var job = await GetJobAsync(WellKnownJobs.Fixed);
+        var job = await GetJobAsync(FakeJobs.Full); // its autofix step fixed the file
         var timeline = JobTimeline.Build(job, DateTimeOffset.UtcNow);
 
-        var view = _ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, timeline));
+        var view = Ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, timeline));
 
         var bars = view.FindAll("[data-testid=timeline-bar]");
         var modelBars = timeline.Rows.SelectMany(r => r.Bars).ToList();
@@ -58,9 +39,9 @@ public sealed class JobComponentsTests : IClassFixture<SandboxFixture>, IAsyncLi
     [Fact]
     public async Task TimelineView_ClickABar_ReportsFileAndStep()
     {
-        var job = await GetJobAsync(WellKnownJobs.Failing);
+        var job = await GetJobAsync(FakeJobs.Full);
         (string TaskId, string? StepId)? selected = null;
-        var view = _ctx.Render<TimelineView>(p => p
+        var view = Ctx.Render<TimelineView>(p => p
             .Add(x => x.Timeline, JobTimeline.Build(job, DateTimeOffset.UtcNow))
             .Add(x => x.OnSelect, s => selected = s));
 
@@ -73,81 +54,117 @@ public sealed class JobComponentsTests : IClassFixture<SandboxFixture>, IAsyncLi
     [Fact]
     public async Task TimelineView_RunningJobWithPendingSteps_ListsThemAsUntimed()
     {
-        var id = _sandbox.Server.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromMinutes(10));
-        var job = await GetJobAsync(id);
+        var now = DateTimeOffset.Parse("2026-07-29T10:16:00Z");
+        var job = Filecheck.Add(FakeJobs.Running(now, running: TimeSpan.FromSeconds(30)));
 
-        var view = _ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(job, DateTimeOffset.UtcNow)));
+        var view = Ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(job, now)));
 
         Assert.Contains(view.FindAll("[data-testid=timeline-bar]"), b => b.ClassList.Contains("running"));
         Assert.Contains("not started yet", view.Find("[data-testid=timeline-untimed]").TextContent);
     }
 
     [Fact]
-    public async Task FilesTable_LargeJobFilteredAndSorted_ShowsMatchingRowsInOrder()
+    public void FilesTable_LargeJobFilteredAndSorted_ShowsMatchingRowsInOrder()
     {
-        var job = await GetJobAsync(WellKnownJobs.Large);
+        var job = Filecheck.Add(FakeJobs.Large(200));
         var state = new JobViewState { Filter = "page-1", Sort = "name", Desc = true };
 
-        var table = _ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, job.Tasks!).Add(x => x.State, state));
+        var table = Ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, job.Tasks!).Add(x => x.State, state));
 
         var expected = job.Tasks!.Select(t => t.DisplayName).Where(n => n.Contains("page-1", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(111, expected.Count); // page-1, page-10..19, page-100..199
         Assert.Contains($"{expected.Count} of {job.Tasks!.Count} files", table.Find("[data-testid=files-count]").TextContent);
         var names = table.FindAll("[data-testid=files-row] td:first-child").Select(td => td.TextContent.Trim()).ToList();
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.Contains("page-1", n));
         Assert.Equal(names.OrderByDescending(n => n, StringComparer.Ordinal).ToList(), names);
-        // Virtualized: a 200-file job never renders every row at once in the test's viewport.
-        Assert.True(names.Count <= expected.Count);
+        Assert.Equal(expected.OrderByDescending(n => n, StringComparer.Ordinal).Take(names.Count), names);
+        // Virtualized: the rows go through one Virtualize with a fixed row height, which draws only what a browser's
+        // viewport shows (bUnit's viewport is unbounded, so the rendered count cannot tell; the component can).
+        var virtualize = Assert.Single(table.FindComponents<Microsoft.AspNetCore.Components.Web.Virtualization.Virtualize<FileRow>>());
+        Assert.Equal(expected.Count, virtualize.Instance.Items!.Count);
+        Assert.True(virtualize.Instance.ItemSize > 0);
+        Assert.Equal(names.Count, virtualize.FindAll("[data-testid=files-row]").Count);
     }
 
     [Fact]
     public async Task FilesTable_ClickSortHeader_AsksForThatSortAndTogglesDirection()
     {
-        var job = await GetJobAsync(WellKnownJobs.Large);
+        var job = Filecheck.Add(FakeJobs.Large(200));
         JobViewState? asked = null;
-        var table = _ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, job.Tasks!)
+        var table = Ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, job.Tasks!)
             .Add(x => x.State, new JobViewState { Sort = "duration" })
             .Add(x => x.OnChange, s => asked = s));
 
-        table.Find("[data-testid=sort-duration]").Click();
+        // Awaited: the table's Virtualize may still be rendering, and a plain Click would only queue the event.
+        await table.Find("[data-testid=sort-duration]").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
 
         Assert.Equal("duration", asked!.Sort);
         Assert.True(asked.Desc);
     }
 
     [Fact]
-    public async Task StepDetail_WarningPreflight_ShowsSummaryFindingsReasonAndParams()
+    public void StepDetail_WarningPreflight_ShowsSummaryFindingsReasonAndParams()
     {
-        var job = await GetJobAsync(WellKnownJobs.Warning);
+        var job = Filecheck.Add(FakeJobs.Fixture("job.full.json", j =>
+        {
+            j["id"] = "job_fake_warning";
+            var preflight = j["tasks"]![0]!["steps"]![0]!;
+            preflight["reason"] = "2 warnings: low resolution image, ink coverage";
+            preflight["outputs"]![0]!["body"]!["findings"] = JsonNode.Parse("""
+                [{"check":"image_resolution","severity":"warning","message":"Image at 96 dpi","fix":"Use 300 dpi","page":1},
+                 {"check":"ink_coverage","severity":"warning","message":"Ink coverage 320%","page":2}]
+                """);
+        }));
         var step = job.Tasks!.SelectMany(t => t.Steps!).First(s => s.Type == "preflight" && s.Outcome == "warn");
 
-        var detail = _ctx.Render<StepDetail>(p => p.Add(x => x.Step, step).Add(x => x.FileName, "flyer.pdf"));
+        var detail = Ctx.Render<StepDetail>(p => p.Add(x => x.Step, step).Add(x => x.FileName, "flyer.pdf"));
 
         var summary = StepReport.Read(step).Summary!;
-        Assert.Contains(summary.Warnings == 1 ? "1 warning" : $"{summary.Warnings} warnings", detail.Find("[data-testid=report-summary]").TextContent);
-        Assert.Equal(summary.Warnings, detail.FindAll("[data-testid=findings] li").Count);
+        Assert.Equal(2, summary.Warnings);
+        Assert.Contains("2 warnings", detail.Find("[data-testid=report-summary]").TextContent);
+        var findings = detail.FindAll("[data-testid=findings] li");
+        Assert.Equal(2, findings.Count);
+        Assert.Contains("Image at 96 dpi", findings[0].TextContent);
+        Assert.Contains("Use 300 dpi", findings[0].TextContent);
+        Assert.Contains("Ink coverage 320%", findings[1].TextContent);
         Assert.Equal(step.Reason, detail.Find("[data-testid=step-reason]").TextContent.Trim());
         Assert.Contains("profileId", detail.Find("[data-testid=step-params]").TextContent);
     }
 
     [Fact]
-    public async Task StepDetail_FailedValidate_ShowsProfileNotCompliantWithFailedRules()
+    public void StepDetail_FailedValidate_ShowsProfileNotCompliantWithFailedRules()
     {
-        var job = await GetJobAsync(WellKnownJobs.Failing);
+        string[] failedRules = ["Font Helvetica is not embedded", "Output intent missing"];
+        var job = Filecheck.Add(FakeJobs.Fixture("job.full.json", j =>
+        {
+            j["id"] = "job_fake_not_compliant";
+            var validate = j["tasks"]![0]!["steps"]![2]!;
+            validate["outcome"] = "fail";
+            var result = validate["outputs"]![0]!["result"]!["results"]![0]!;
+            result["compliant"] = false;
+            result["failedRules"] = 2;
+            result["failedRuleDetails"] = new JsonArray(JsonValue.Create(failedRules[0]), new JsonObject { ["description"] = failedRules[1] });
+        }));
         var step = job.Tasks!.SelectMany(t => t.Steps!).First(s => s.Type == "validate");
 
-        var detail = _ctx.Render<StepDetail>(p => p.Add(x => x.Step, step));
+        var detail = Ctx.Render<StepDetail>(p => p.Add(x => x.Step, step));
 
-        var table = detail.Find("[data-testid=validate-results]");
-        Assert.Contains("Not compliant", table.TextContent);
+        var row = detail.Find("[data-testid=validate-results] tbody tr");
+        var cells = row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal("PDF/X-1b", cells[0]);
+        Assert.Equal("Not compliant", cells[1]);
+        Assert.Equal("42 / 2", cells[3]);
+        // The failed rules themselves, each in words, not just the verdict.
+        Assert.Equal(string.Join("; ", failedRules), cells[4]);
     }
 
     [Fact]
     public async Task StepDetail_CloseButton_RaisesOnClose()
     {
-        var job = await GetJobAsync(WellKnownJobs.Passing);
+        var job = await GetJobAsync(FakeJobs.Full);
         var closed = false;
-        var detail = _ctx.Render<StepDetail>(p => p.Add(x => x.Step, job.Tasks![0].Steps![0]).Add(x => x.OnClose, () => closed = true));
+        var detail = Ctx.Render<StepDetail>(p => p.Add(x => x.Step, job.Tasks![0].Steps![0]).Add(x => x.OnClose, () => closed = true));
 
         detail.Find("button[aria-label^='Close step detail']").Click();
 
@@ -155,40 +172,52 @@ public sealed class JobComponentsTests : IClassFixture<SandboxFixture>, IAsyncLi
     }
 
     [Theory]
-    [InlineData(WellKnownJobs.Warning)]
-    [InlineData(WellKnownJobs.Fixed)]
+    [InlineData(FakeJobs.Full)]
+    [InlineData("job_fake_two_runs")]
     public async Task RunsView_Job_ShowsProofsThroughTheDashboardAndADownloadPerFileWithOutput(string jobId)
     {
-        var runs = (await _ctx.Services.GetRequiredService<IFilecheckClient>().GetRunsAsync(JobId.Parse(jobId))).Value!.Runs;
-        var view = _ctx.Render<RunsView>(p => p.Add(x => x.JobId, jobId));
+        if (jobId != FakeJobs.Full)
+        {
+            // Two files: one with two proofs and an output, one with a proof and nothing to download.
+            var runs2 = JsonNode.Parse(FakeJobs.Read("job.runs.json"))!;
+            runs2["id"] = jobId;
+            var second = runs2["runs"]![0]!.DeepClone();
+            second["id"] = "task_fake_second";
+            second["hasOutput"] = false;
+            second["downloadUrl"] = null;
+            runs2["runs"]!.AsArray().Add(second);
+            runs2["runs"]![0]!["proofs"]!.AsArray().Add(new JsonObject { ["url"] = "https://fc-artifacts.s3.amazonaws.com/p2.png?X-Amz-Signature=ghi" });
+            Filecheck.Add(FakeJobs.Fixture("job.full.json", j => j["id"] = jobId),
+                JsonSerializer.Deserialize(runs2.ToJsonString(), FilecheckJsonContext.Default.RunsResponse));
+        }
+        var runs = (await Filecheck.GetRunsAsync(JobId.Parse(jobId))).Value!.Runs;
+        Assert.Contains(runs, r => r.DownloadUrl is not null);
+        var view = Ctx.Render<RunsView>(p => p.Add(x => x.JobId, jobId));
         view.WaitForState(() => view.FindAll("[data-testid=run]").Count > 0, TimeSpan.FromSeconds(10));
 
         var images = view.FindAll("[data-testid=proof-image]");
         Assert.NotEmpty(images);
-        // The browser asks the dashboard, never the signed URL, and never sees the key.
+        // The browser asks the dashboard, never the signed URL.
         Assert.Equal(runs.Sum(r => r.Proofs.Count), images.Count);
         Assert.All(images, img => Assert.StartsWith($"/jobs/{jobId}/files/", img.GetAttribute("src")));
-        Assert.DoesNotContain("sig=", view.Markup);
-        Assert.DoesNotContain(_sandbox.Server.ApiKey, view.Markup);
+        Assert.DoesNotContain("X-Amz-Signature", view.Markup);
+        Assert.DoesNotContain("amazonaws.com", view.Markup);
         Assert.Equal(runs.Count(r => r.HasOutput || r.DownloadUrl is not null), view.FindAll("[data-testid=download]").Count);
     }
 
     [Fact]
     public void RawJsonView_Job_ShowsJsonWithoutSignedUrls()
     {
-        var job = GetJobAsync(WellKnownJobs.Fixed).GetAwaiter().GetResult();
+        var job = GetJobAsync(FakeJobs.Full).GetAwaiter().GetResult();
         Assert.Contains(job.Tasks!, t => t.OutputArtifacts?.Any(a => a.DownloadUrl is not null) == true || job.Deliverables?.Count > 0);
 
-        var view = _ctx.Render<RawJsonView>(p => p.Add(x => x.Job, job));
+        var view = Ctx.Render<RawJsonView>(p => p.Add(x => x.Job, job));
 
         var json = view.Find("[data-testid=raw-json]").TextContent;
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(job.Id, doc.RootElement.GetProperty("id").GetString());
-        Assert.DoesNotContain("sig=", json);
+        Assert.DoesNotContain("X-Amz-Signature", json);
         Assert.Contains(SignedUrls.Placeholder, json);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }

@@ -70,16 +70,6 @@ public sealed class JobPartsTests
 
 internal static class Fixtures
 {
-    /// <summary>The vendor's fixtures, in the <c>shared/</c> folder beside the repository.</summary>
-    public static string Path(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { System.IO.Path.Combine(dir.FullName, "shared", "filecheck", "fixtures"), System.IO.Path.Combine(dir.FullName, "..", "shared", "filecheck", "fixtures") })
-            {
-                if (Directory.Exists(candidate)) return System.IO.Path.Combine(candidate, name);
-            }
-        }
-        throw new DirectoryNotFoundException("shared/filecheck/fixtures was not found beside the repository.");
-    }
+    /// <summary>The vendor's fixtures, copied from the repository's spec/filecheck/ beside the test assembly.</summary>
+    public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "spec", "filecheck", "fixtures", name);
 }

@@ -17,6 +17,7 @@ namespace Filecheck.Dashboard.Tests.Jobs;
 public sealed class JobWatcherTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private TimerCountingClock _watcherClock = default!;
     private SandboxServer _sandbox = default!;
     private ServiceProvider _services = default!;
     private JobWatcher _watcher = default!;
@@ -32,8 +33,9 @@ public sealed class JobWatcherTests : IAsyncLifetime
         var services = new ServiceCollection().AddLogging();
         services.AddFilecheckClient(configuration);
         _services = services.BuildServiceProvider();
+        _watcherClock = new TimerCountingClock(_clock);
         _watcher = new JobWatcher(
-            _services.GetRequiredService<IServiceScopeFactory>(), _clock,
+            _services.GetRequiredService<IServiceScopeFactory>(), _watcherClock,
             Options.Create(new JobWatcherOptions { MinInterval = TimeSpan.FromSeconds(1), MaxInterval = TimeSpan.FromSeconds(10) }),
             NullLogger<JobWatcher>.Instance);
     }
@@ -104,15 +106,57 @@ public sealed class JobWatcherTests : IAsyncLifetime
         var times = new ConcurrentQueue<DateTimeOffset>();
         using var subscription = _watcher.Subscribe(id, u => { times.Enqueue(u.At); return Task.CompletedTask; });
 
-        for (var n = 1; n <= 7; n++)
+        while (true)
         {
-            await AdvanceUntilAsync(() => times.Count >= n, step: TimeSpan.FromMilliseconds(500));
+            // The clock moves only while the watcher waits for its next poll, never while one is in flight.
+            await WaitForAsync(() => _watcherClock.Waiting, "the watcher to finish its poll and wait for the next");
+            if (times.Count >= 7) break;
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
         }
 
         var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
         // The first poll changes what the watcher knew (nothing); after that the job sits still and the pace halves.
         Assert.True(gaps.Zip(gaps.Skip(1)).All(p => p.Second >= p.First), string.Join(", ", gaps));
         Assert.InRange(gaps.Last(), 9.5, 10.5);
+    }
+
+    /// <summary>Waits in real time (bounded) for a condition the watcher's own work makes true.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited 30 s for {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>The fake clock as the watcher sees it; it knows whether a poll delay is armed and has not fired yet.</summary>
+    private sealed class TimerCountingClock(FakeTimeProvider inner) : TimeProvider
+    {
+        private int _created;
+        private int _fired;
+
+        /// <summary>The watcher sits in its delay: every poll it started has finished and armed the next delay.</summary>
+        public bool Waiting => Volatile.Read(ref _created) - Volatile.Read(ref _fired) == 1;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _created);
+            return inner.CreateTimer(s =>
+            {
+                Interlocked.Increment(ref _fired);
+                callback(s);
+            }, state, dueTime, period);
+        }
     }
 
     private static JobUpdate Last(List<JobUpdate> updates)
