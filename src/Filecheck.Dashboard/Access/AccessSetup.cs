@@ -39,7 +39,7 @@ public static class AccessSetup
     /// <summary>The keys a usable <c>AzureAd</c> section must have (a secret or a certificate besides).</summary>
     public static readonly string[] RequiredAzureAdKeys = ["AzureAd:Instance", "AzureAd:TenantId", "AzureAd:ClientId"];
 
-    public static WebApplicationBuilder AddAccess(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAccess(this IHostApplicationBuilder builder)
     {
         var settings = ResolveSettings(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(settings);

@@ -9,7 +9,9 @@ public sealed class HistorySync(
 {
     private CancellationTokenSource _wake = new();
 
-    /// <summary>Starts the next run now instead of after the wait (the admin page's button).</summary>
+    public bool Enabled => options.Value.Sync.Enabled;
+
+    /// <summary>Starts the next run now instead of after the wait (the admin page's button); nothing while the sync is off.</summary>
     public void RunNow()
     {
         try
@@ -26,6 +28,7 @@ public sealed class HistorySync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value.Sync;
+        if (!o.Enabled) return;
         await store.EnsureReadyAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,5 +1,5 @@
 using System.Net;
-using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.History;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

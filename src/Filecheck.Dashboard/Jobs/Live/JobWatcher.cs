@@ -14,6 +14,18 @@ public sealed class JobWatcherOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
+/// <summary>Names the exact key of a bad setting, so the start fails with something to fix.</summary>
+internal sealed class JobWatcherOptionsValidator : IValidateOptions<JobWatcherOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobWatcherOptions o)
+    {
+        var errors = new List<string>();
+        if (o.MinInterval <= TimeSpan.Zero) errors.Add("Jobs:Watcher:MinInterval must be more than zero.");
+        if (o.MaxInterval < o.MinInterval) errors.Add("Jobs:Watcher:MaxInterval must be at least Jobs:Watcher:MinInterval.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
 /// <summary>What a subscriber receives: the latest copy of the job, or why the last poll failed.</summary>
 public sealed record JobUpdate(Job? Job, FilecheckFailure? Failure, DateTimeOffset At);
 
