@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.RateLimiting;
 using System.Data.Common;
 using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -29,6 +30,8 @@ public static class HistorySetup
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
         services.AddSingleton<HistoryStore>();
+        // The port Jobs owns: replaces its no-history default whichever feature is added first.
+        services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
         services.AddSingleton<HistorySearch>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();

@@ -1,12 +1,9 @@
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
-
-/// <summary>A job as the store holds it.</summary>
-/// <param name="LastFetchedAt">The last full fetch; null when the job was only seen in the list.</param>
-public sealed record StoredJob(Job Job, bool IsTerminal, bool HasDetails, DateTimeOffset? LastFetchedAt, DateTimeOffset LastSeenAt);
 
 /// <summary>What one write did: rows added, rows changed, status/outcome changes recorded.</summary>
 public readonly record struct HistoryWrite(int Added, int Changed, int Snapshots)
@@ -16,8 +13,6 @@ public readonly record struct HistoryWrite(int Added, int Changed, int Snapshots
 }
 
 /// <summary>Counts the admin page shows.</summary>
-public sealed record RecentLookup(string JobId, DateTimeOffset At, string? Status, string? Outcome, string? OrderId, string? CustomerEmail);
-
 public sealed record HistoryCounts(int Jobs, int Terminal, int WithDetails, int DetailsPending, int Running, int Lookups);
 
 /// <summary>Where a job's state came from.</summary>
@@ -25,7 +20,7 @@ public static class HistorySource
 {
     public const string List = "list";
     public const string Details = "details";
-    public const string Lookup = "lookup";
+    public const string Lookup = JobSources.Lookup;
     public const string Webhook = "webhook";
 }
 

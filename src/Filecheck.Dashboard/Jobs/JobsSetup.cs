@@ -24,6 +24,8 @@ public static class JobsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LibraryNames>();
         services.AddScoped<JobLookupService>();
+        // Without the History feature, lookups keep nothing; History replaces this whichever is added first.
+        services.TryAddSingleton<IJobHistory, NoJobHistory>();
         var watcher = services.AddOptions<JobWatcherOptions>().ValidateOnStart();
         if (configuration is not null) watcher.Bind(configuration.GetSection(JobWatcherOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobWatcherOptions>, JobWatcherOptionsValidator>());

@@ -37,8 +37,10 @@ public sealed class JobWatcher(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<JobWatcherOptions> options,
-    ILogger<JobWatcher> logger) : IDisposable
+    ILogger<JobWatcher> logger,
+    IJobHistory history) : IDisposable
 {
+    private readonly IJobHistory _history = history;
     private readonly IServiceScopeFactory _scopes = scopes;
     private readonly TimeProvider _clock = clock;
     private readonly JobWatcherOptions _options = options.Value;
@@ -144,7 +146,7 @@ public sealed class JobWatcher(
                     {
                         var client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
                         result = await client.GetJobAsync(_id, ct);
-                        if (result.IsSuccess) await KeepAsync(scope.ServiceProvider, result.Value, ct);
+                        if (result.IsSuccess) await KeepAsync(result.Value, ct);
                     }
                     var update = new JobUpdate(result.Value, result.Failure, polledAt);
                     await PublishAsync(update);
@@ -183,13 +185,12 @@ public sealed class JobWatcher(
             }
         }
 
-        /// <summary>What the watcher sees goes into the history like any lookup (when there is one).</summary>
-        private async Task KeepAsync(IServiceProvider services, Job job, CancellationToken ct)
+        /// <summary>What the watcher sees goes into the history like any lookup.</summary>
+        private async Task KeepAsync(Job job, CancellationToken ct)
         {
-            if (services.GetService<History.HistoryStore>() is not { } store) return;
             try
             {
-                await store.SaveJobAsync(job, "watch", ct);
+                await _owner._history.SaveAsync(job, JobSources.Watch, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
