@@ -29,7 +29,12 @@ public static class HistorySetup
         services.AddDbContextFactory<HistoryDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
-        services.AddSingleton<HistoryStore>();
+        services.AddSingleton<HistoryMigrator>();
+        services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<JobWriter>();
+        services.AddSingleton<LookupAudit>();
+        services.AddSingleton<SyncStateStore>();
+        services.AddSingleton<HistoryReads>();
         // The port Jobs owns: replaces its no-history default whichever feature is added first.
         services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
         services.AddSingleton<HistorySearch>();
@@ -82,11 +87,11 @@ public static class HistorySetup
     }.ToString();
 
     /// <summary>Applies the migrations before the dashboard serves a request, and says when webhooks cannot be accepted.</summary>
-    private sealed class HistoryStartup(HistoryStore store, IOptions<HistoryOptions> options, ILogger<HistoryStartup> logger) : IHostedService
+    private sealed class HistoryStartup(HistoryMigrator migrator, IOptions<HistoryOptions> options, ILogger<HistoryStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await store.EnsureReadyAsync(cancellationToken);
+            await migrator.EnsureReadyAsync(cancellationToken);
             if (string.IsNullOrEmpty(options.Value.Webhooks.Secret))
             {
                 logger.LogWarning("History:Webhooks:Secret is not set: every webhook to {Path} is refused with 401", WebhookIntake.Path);

@@ -4,7 +4,7 @@ namespace Filecheck.Dashboard.History;
 
 /// <summary>Runs the sync in the background: every <c>History:Sync:Interval</c>, backing off while Filecheck is down.</summary>
 public sealed class HistorySync(
-    HistorySyncRunner runner, HistoryStore store, HistorySyncStatus status, IOptions<HistoryOptions> options,
+    HistorySyncRunner runner, HistoryMigrator migrator, SyncStateStore state, HistorySyncStatus status, IOptions<HistoryOptions> options,
     TimeProvider clock, ILogger<HistorySync> logger) : BackgroundService
 {
     private CancellationTokenSource _wake = new();
@@ -29,7 +29,7 @@ public sealed class HistorySync(
     {
         var o = options.Value.Sync;
         if (!o.Enabled) return;
-        await store.EnsureReadyAsync(stoppingToken);
+        await migrator.EnsureReadyAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -42,7 +42,7 @@ public sealed class HistorySync(
                 }
                 else
                 {
-                    var failures = (await store.GetSyncStateAsync(stoppingToken)).ConsecutiveFailures;
+                    var failures = (await state.GetAsync(stoppingToken)).ConsecutiveFailures;
                     wait = Backoff(o, failures, result.Failure?.RetryAfter);
                 }
             }

@@ -35,7 +35,7 @@ public sealed class FeatureOrderTests
 
         var sandbox = services.GetRequiredService<SandboxLauncher>();
         var history = services.GetRequiredService<IOptions<HistoryOptions>>().Value;
-        await services.GetRequiredService<HistoryStore>().EnsureReadyAsync();
+        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
 
         Assert.True(services.GetRequiredService<BackendInfo>().IsSandbox);
         // Generated jobs live in a file of their own, never in the configured one.
@@ -63,7 +63,7 @@ public sealed class FeatureOrderTests
             ("Filecheck:BaseUrl", "https://api.filecheck.example/"), ("Filecheck:ApiKey", "sk_test_order"));
         var services = app.Services;
 
-        await services.GetRequiredService<HistoryStore>().EnsureReadyAsync();
+        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
 
         Assert.False(services.GetRequiredService<BackendInfo>().IsSandbox);
         Assert.Equal(temp.File, services.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath);

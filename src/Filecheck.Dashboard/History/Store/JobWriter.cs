@@ -1,138 +1,16 @@
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
 
-/// <summary>What one write did: rows added, rows changed, status/outcome changes recorded.</summary>
-public readonly record struct HistoryWrite(int Added, int Changed, int Snapshots)
-{
-    public static HistoryWrite operator +(HistoryWrite a, HistoryWrite b) =>
-        new(a.Added + b.Added, a.Changed + b.Changed, a.Snapshots + b.Snapshots);
-}
-
-/// <summary>Counts the admin page shows.</summary>
-public sealed record HistoryCounts(int Jobs, int Terminal, int WithDetails, int DetailsPending, int Running, int Lookups);
-
-/// <summary>Where a job's state came from.</summary>
-public static class HistorySource
-{
-    public const string List = "list";
-    public const string Details = "details";
-    public const string Lookup = JobSources.Lookup;
-    public const string Webhook = "webhook";
-}
-
 /// <summary>
-/// The one write path of the history. SQLite allows one writer, so every write goes through a single gate, in a
-/// transaction (BEGIN IMMEDIATE), and is idempotent: saving the same job again never adds a row, and an older answer
-/// arriving after a newer one (concurrent fetches) never rolls a job back.
+/// Writes jobs into the history: full jobs (lookups, webhooks, the sync's details), pages of the job list, refresh marks
+/// and the pruning of old step details. Every write is idempotent: saving the same job again never adds a row, and an
+/// older answer arriving after a newer one (concurrent fetches) never rolls a job back.
 /// </summary>
-public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, TimeProvider clock, ILogger<HistoryStore> logger) : IDisposable
+public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<JobWriter> logger)
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly Lock _readyGate = new();
-    private Task? _ready;
-
-    /// <summary>Applies the migrations once per process (never EnsureCreated). Every other method awaits it.</summary>
-    public Task EnsureReadyAsync(CancellationToken ct = default)
-    {
-        lock (_readyGate)
-        {
-            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled) _ready = MigrateAsync(ct);
-            return _ready;
-        }
-    }
-
-    private async Task MigrateAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var path = db.Database.GetDbConnection().DataSource;
-        if (!string.IsNullOrEmpty(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
-        // WAL is a property of the file: set it before the first table exists (the connection interceptor repeats it on open).
-        await db.Database.OpenConnectionAsync(ct);
-        await using (var wal = db.Database.GetDbConnection().CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
-            await wal.ExecuteNonQueryAsync(ct);
-        }
-        await db.Database.MigrateAsync(ct);
-        logger.LogInformation("History store ready at {Path}", path);
-    }
-
-    // ---- reads ------------------------------------------------------------------------------------------------------
-
-    public async Task<StoredJob?> GetJobAsync(string jobId, CancellationToken ct = default)
-    {
-        await EnsureReadyAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        if (row is null || JobBody.Deserialize(row.Body) is not { } job) return null;
-        return new StoredJob(job, row.IsTerminal, row.HasDetails, row.LastFetchedAt, row.LastSeenAt);
-    }
-
-    /// <summary>The jobs this user looked up most recently, newest first, each once.</summary>
-    public async Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count = 8, CancellationToken ct = default)
-    {
-        await EnsureReadyAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        // Ids grow with time; SQLite cannot order by DateTimeOffset.
-        var lookups = await db.Lookups.AsNoTracking()
-            .Where(l => l.UserName == userName && !l.Result.StartsWith("failed"))
-            .OrderByDescending(l => l.Id).Take(count * 5)
-            .Select(l => new { l.JobId, l.At })
-            .ToListAsync(ct);
-        var latest = lookups.DistinctBy(l => l.JobId).Take(count).ToList();
-        var ids = latest.Select(l => l.JobId).ToList();
-        var jobs = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
-            .Select(j => new { j.Id, j.Status, j.Outcome, j.OrderId, j.CustomerEmail }).ToDictionaryAsync(j => j.Id, ct);
-        return latest.Select(l => jobs.TryGetValue(l.JobId, out var j)
-                ? new RecentLookup(l.JobId, l.At, j.Status, j.Outcome, j.OrderId, j.CustomerEmail)
-                : new RecentLookup(l.JobId, l.At, null, null, null, null))
-            .ToList();
-    }
-
-    /// <summary>
-    /// Jobs whose details the sync should fetch: terminal ones without steps (newest first, never the pruned), then
-    /// non-terminal ones last fetched before <paramref name="recheckBefore"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> PendingDetailsAsync(int max, DateTimeOffset recheckBefore, CancellationToken ct = default)
-    {
-        await EnsureReadyAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var recheck = await db.Jobs.AsNoTracking()
-            .Where(j => !j.IsTerminal && (j.LastFetchedAt == null || j.LastFetchedAt < recheckBefore))
-            .OrderByDescending(j => j.CreatedAt).Select(j => j.Id).Take(max).ToListAsync(ct);
-        var terminal = await db.Jobs.AsNoTracking()
-            .Where(j => j.IsTerminal && !j.HasDetails && j.StepsPrunedAt == null)
-            .OrderByDescending(j => j.CreatedAt).Select(j => j.Id).Take(Math.Max(0, max - recheck.Count)).ToListAsync(ct);
-        return [.. recheck, .. terminal];
-    }
-
-    public async Task<HistoryCounts> CountsAsync(CancellationToken ct = default)
-    {
-        await EnsureReadyAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var jobs = await db.Jobs.CountAsync(ct);
-        var terminal = await db.Jobs.CountAsync(j => j.IsTerminal, ct);
-        var withDetails = await db.Jobs.CountAsync(j => j.IsTerminal && (j.HasDetails || j.StepsPrunedAt != null), ct);
-        var lookups = await db.Lookups.CountAsync(ct);
-        return new HistoryCounts(jobs, terminal, withDetails, terminal - withDetails, jobs - terminal, lookups);
-    }
-
-    public async Task<SyncStateRecord> GetSyncStateAsync(CancellationToken ct = default)
-    {
-        await EnsureReadyAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.SyncState.AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, ct) ?? new SyncStateRecord { Id = 1 };
-    }
-
-    // ---- writes -----------------------------------------------------------------------------------------------------
-
-    /// <summary>Raised after a commit that saved full jobs: their IDs and the source (lookup, webhook, details).</summary>
-    public event Action<IReadOnlyList<string>, string>? JobsSaved;
-
     /// <summary>Saves a job read in full (<c>GET /jobs/{id}</c>): its row, its tasks and steps (replaced), a snapshot on change.</summary>
     public Task<HistoryWrite> SaveJobAsync(Job job, string source, CancellationToken ct = default) =>
         SaveJobsAsync([job], source, ct);
@@ -140,20 +18,24 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
     /// <summary>Several full jobs in one transaction (the sync's detail batches).</summary>
     public async Task<HistoryWrite> SaveJobsAsync(IReadOnlyList<Job> jobs, string source, CancellationToken ct = default)
     {
-        var write = await WriteAsync(async db =>
+        return await writer.WriteAsync(db => WriteJobsAsync(db, jobs, source, ct), ct);
+    }
+
+    /// <summary>
+    /// Everything saving full jobs changes, inside the one write transaction: job rows, tasks, steps and snapshots.
+    /// Anything that must stay in step with those rows is written here too, so it commits or rolls back with them.
+    /// </summary>
+    private async Task<HistoryWrite> WriteJobsAsync(HistoryDbContext db, IReadOnlyList<Job> jobs, string source, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var batch = Newest(jobs);
+        var existing = await Existing(db, batch.Keys, ct);
+        var total = default(HistoryWrite);
+        foreach (var job in batch.Values)
         {
-            var now = clock.GetUtcNow();
-            var batch = Newest(jobs);
-            var existing = await Existing(db, batch.Keys, ct);
-            var total = default(HistoryWrite);
-            foreach (var job in batch.Values)
-            {
-                total += await ApplyFullAsync(db, job, existing.GetValueOrDefault(job.Id), source, now, ct);
-            }
-            return total;
-        }, ct);
-        JobsSaved?.Invoke(jobs.Select(j => j.Id).Distinct().ToArray(), source);
-        return write;
+            total += await ApplyFullAsync(db, job, existing.GetValueOrDefault(job.Id), source, now, ct);
+        }
+        return total;
     }
 
     /// <summary>
@@ -161,7 +43,7 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
     /// between two pages resumes exactly after the last page it stored.
     /// </summary>
     public Task<HistoryWrite> SaveListPageAsync(IReadOnlyList<Job> lean, Action<SyncStateRecord>? updateState, CancellationToken ct = default) =>
-        WriteAsync(async db =>
+        writer.WriteAsync(async db =>
         {
             var now = clock.GetUtcNow();
             var batch = Newest(lean);
@@ -171,28 +53,13 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             {
                 total += ApplyLean(db, job, existing.GetValueOrDefault(job.Id), now);
             }
-            if (updateState is not null) updateState(await StateRow(db, ct));
+            if (updateState is not null) updateState(await SyncStateStore.RowAsync(db, ct));
             return total;
-        }, ct);
-
-    public Task UpdateSyncStateAsync(Action<SyncStateRecord> update, CancellationToken ct = default) =>
-        WriteAsync(async db =>
-        {
-            update(await StateRow(db, ct));
-            return 0;
-        }, ct);
-
-    /// <summary>The audit: who looked up which job, and what they were shown.</summary>
-    public Task RecordLookupAsync(string jobId, string userName, string result, CancellationToken ct = default) =>
-        WriteAsync(db =>
-        {
-            db.Lookups.Add(new LookupRecord { JobId = jobId, UserName = userName, Result = result, At = clock.GetUtcNow() });
-            return Task.FromResult(0);
         }, ct);
 
     /// <summary>An authenticated webhook named the job but Filecheck could not be asked: let the sync fetch it.</summary>
     public Task MarkForRefreshAsync(string jobId, CancellationToken ct = default) =>
-        WriteAsync(async db =>
+        writer.WriteAsync(async db =>
         {
             var row = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
             if (row is not null)
@@ -205,7 +72,7 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
 
     /// <summary>Removes step details (tasks, steps, and the steps inside the body) of jobs created before <paramref name="createdBefore"/>; the job rows stay.</summary>
     public Task<int> PruneStepDetailsAsync(DateTimeOffset createdBefore, int batchSize = 500, CancellationToken ct = default) =>
-        WriteAsync(async db =>
+        writer.WriteAsync(async db =>
         {
             var now = clock.GetUtcNow();
             var rows = await db.Jobs
@@ -229,37 +96,6 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             }
             return rows.Count;
         }, ct);
-
-    private async Task<T> WriteAsync<T>(Func<HistoryDbContext, Task<T>> work, CancellationToken ct)
-    {
-        await EnsureReadyAsync(ct);
-        await _writer.WaitAsync(ct);
-        try
-        {
-            await using var db = await factory.CreateDbContextAsync(ct);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var result = await work(db);
-            // Once the work is done, finish it: a cancellation here would only waste it.
-            await db.SaveChangesAsync(CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-            return result;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
-
-    private static async Task<SyncStateRecord> StateRow(HistoryDbContext db, CancellationToken ct)
-    {
-        var row = await db.SyncState.FirstOrDefaultAsync(s => s.Id == 1, ct);
-        if (row is null)
-        {
-            row = new SyncStateRecord { Id = 1 };
-            db.SyncState.Add(row);
-        }
-        return row;
-    }
 
     /// <summary>One entry per job: when a batch names a job twice, the newest state wins.</summary>
     private static Dictionary<string, Job> Newest(IReadOnlyList<Job> jobs)
@@ -404,6 +240,4 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             }
         }
     }
-
-    public void Dispose() => _writer.Dispose();
 }
