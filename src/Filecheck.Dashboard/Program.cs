@@ -1,22 +1,23 @@
 using Filecheck.Dashboard;
 using Filecheck.Dashboard.Access;
-using Filecheck.Dashboard.Backend;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.Shell;
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
-builder.AddFilecheckBackend();
+builder.AddShell();
 builder.AddAccess();
-builder.Services.AddShell();
-builder.Services.AddJobs();
-builder.Services.AddHistory(builder.Configuration);
+builder.AddSandbox();
+builder.AddJobs();
+builder.AddHistory();
 
 var app = builder.Build();
 
 app.UseShell();
 app.MapAccess();
+app.MapSandbox();
 app.MapHistory();
 app.MapJobs();
 app.MapShell();

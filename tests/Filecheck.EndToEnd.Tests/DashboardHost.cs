@@ -29,7 +29,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     public Uri BaseAddress { get; private set; } = default!;
 
     /// <summary>The in-process sandbox the dashboard talks to, so tests can make running jobs or switch faults on.</summary>
-    public Filecheck.Sandbox.SandboxServer Sandbox => Services.GetRequiredService<Filecheck.Dashboard.Backend.SandboxLauncher>().Server;
+    public Filecheck.Sandbox.SandboxServer Sandbox => Services.GetRequiredService<Filecheck.Dashboard.Sandbox.SandboxLauncher>().Server;
 
     public void Start()
     {

@@ -5,10 +5,10 @@ namespace Filecheck.Dashboard.Access;
 
 /// <summary>
 /// A circuit keeps the user it started with for as long as the tab is open; this re-checks it every
-/// <see cref="AccessSettings.RevalidationInterval"/> and signs the circuit out once the session has ended or was signed
+/// <see cref="AccessOptions.RevalidationInterval"/> and signs the circuit out once the session has ended or was signed
 /// out elsewhere. The router then sends the browser to sign in again.
 /// </summary>
-public sealed class SessionRevalidator(ILoggerFactory loggerFactory, AccessSettings settings, SignedOutSessions sessions)
+public sealed class SessionRevalidator(ILoggerFactory loggerFactory, AccessOptions settings, SignedOutSessions sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => settings.RevalidationInterval;

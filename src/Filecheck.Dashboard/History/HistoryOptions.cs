@@ -46,6 +46,8 @@ public sealed class HistoryWebhookOptions
     /// <summary>When set, <c>x-filecheck-signature</c> (hex HMAC-SHA256 of the raw body) must match too.</summary>
     public string? SigningSecret { get; set; }
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>Webhooks accepted per minute; the rest get 429.</summary>
+    public int PerMinute { get; set; } = 600;
 }
 
 public sealed class HistoryRetentionOptions
@@ -71,6 +73,7 @@ internal sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
         if (o.Sync.MaxBackoff <= TimeSpan.Zero) errors.Add("History:Sync:MaxBackoff must be positive.");
         if (string.IsNullOrWhiteSpace(o.Webhooks.SecretHeader)) errors.Add("History:Webhooks:SecretHeader must name a header.");
         if (o.Webhooks.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024) errors.Add("History:Webhooks:MaxBodyBytes must be between 1024 and 16777216.");
+        if (o.Webhooks.PerMinute < 1) errors.Add("History:Webhooks:PerMinute must be at least 1.");
         if (o.Retention.StepDetailsAge is { } age && age <= TimeSpan.Zero) errors.Add("History:Retention:StepDetailsAge must be positive (or empty to keep forever).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -19,7 +19,7 @@ public sealed record JobSearchPage(string Query, IReadOnlyList<JobSearchHit> Hit
 /// Finds stored jobs by order ID, customer ID or customer email (exact or prefix; email case-insensitive), on the
 /// server, a page at a time. Indexed range scans, not LIKE: a prefix "abc" is the range [abc, abc\uffff).
 /// </summary>
-public sealed class HistorySearch(IDbContextFactory<HistoryDbContext> factory, HistoryStore store)
+public sealed class HistorySearch(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator)
 {
     public const int MaxQueryLength = 200;
     public const int MinPrefixLength = 3;
@@ -34,7 +34,7 @@ public sealed class HistorySearch(IDbContextFactory<HistoryDbContext> factory, H
         if (q.Length > MaxQueryLength) return new JobSearchPage(q[..MaxQueryLength], [], page, pageSize, 0, "That is too long to be an order ID, customer ID or email.");
         if (q.Any(char.IsControl)) return new JobSearchPage("", [], page, pageSize, 0, "The search contains hidden control characters. Type or paste just the ID or email.");
 
-        await store.EnsureReadyAsync(ct);
+        await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var lower = q.ToLowerInvariant();
         var prefix = q.Length >= MinPrefixLength;

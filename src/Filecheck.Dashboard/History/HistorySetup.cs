@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.RateLimiting;
 using System.Data.Common;
-using System.Security.Cryptography;
-using Filecheck.Dashboard.Backend;
 using Filecheck.Dashboard.History.Data;
-using Filecheck.Sandbox;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Filecheck.Dashboard.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -17,38 +13,47 @@ namespace Filecheck.Dashboard.History;
 public static class HistorySetup
 {
     /// <summary>The store, search, sync, webhook intake; migrations applied at start.</summary>
-    public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddHistory(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHistory(builder.Configuration, builder.Environment.ContentRootPath);
+        return builder;
+    }
+
+    /// <summary>The same services for a host without a builder (a worker, a bUnit context); relative paths are under <paramref name="contentRoot"/>.</summary>
+    public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
+    {
+        var root = contentRoot ?? Directory.GetCurrentDirectory();
         services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDbContextFactory<HistoryDbContext>((sp, o) => o
-            .UseSqlite(ConnectionString(DatabaseFile(sp)))
+            .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
-        services.AddSingleton<HistoryStore>();
-        if (services.Any(d => d.ServiceType == typeof(BackendInfo) && d.ImplementationInstance is BackendInfo { IsSandbox: true }))
-        {
-            services.AddSingleton<SandboxDatabase>();
-        }
+        services.AddSingleton<HistoryMigrator>();
+        services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<JobWriter>();
+        services.AddSingleton<LookupAudit>();
+        services.AddSingleton<SyncStateStore>();
+        services.AddSingleton<HistoryReads>();
+        // The port Jobs owns: replaces its no-history default whichever feature is added first.
+        services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
         services.AddSingleton<HistorySearch>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
         // Per request: it uses a typed Filecheck client, which should not live as long as the process.
         services.AddScoped<WebhookIntake>();
         services.AddHostedService<HistoryStartup>();
-        if (configuration.GetValue($"{HistoryOptions.Section}:Sync:Enabled", true))
-        {
-            services.AddSingleton<HistorySync>();
-            services.AddHostedService(sp => sp.GetRequiredService<HistorySync>());
-        }
-        SandboxWebhooks.Configure(services, configuration);
+        // Always there; it does nothing while History:Sync:Enabled is false.
+        services.AddSingleton<HistorySync>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistorySync>());
         // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back.
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<HistoryOptions>>((o, history) =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddFixedWindowLimiter(WebhookRateLimit, w =>
             {
-                w.PermitLimit = configuration.GetValue($"{HistoryOptions.Section}:Webhooks:PerMinute", 600);
+                w.PermitLimit = history.Value.Webhooks.PerMinute;
                 w.Window = TimeSpan.FromMinutes(1);
                 w.QueueLimit = 0;
             });
@@ -69,17 +74,9 @@ public static class HistorySetup
         return app;
     }
 
-    /// <summary>
-    /// The database file: relative to the content root. With the built-in sandbox the file is a separate
-    /// <c>*.sandbox.db</c>, so generated jobs never mix with a real Filecheck account's history.
-    /// </summary>
-    internal static string DatabaseFile(IServiceProvider sp)
-    {
-        var path = sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath;
-        var root = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
-        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path));
-        return sp.GetService<SandboxDatabase>() is { } sandbox ? sandbox.File(full) : full;
-    }
+    /// <summary>The database file: <paramref name="path"/>, relative to the content root unless rooted.</summary>
+    public static string FullPath(string path, string contentRoot) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
 
     public static string ConnectionString(string file) => new SqliteConnectionStringBuilder
     {
@@ -90,11 +87,11 @@ public static class HistorySetup
     }.ToString();
 
     /// <summary>Applies the migrations before the dashboard serves a request, and says when webhooks cannot be accepted.</summary>
-    private sealed class HistoryStartup(HistoryStore store, IOptions<HistoryOptions> options, ILogger<HistoryStartup> logger) : IHostedService
+    private sealed class HistoryStartup(HistoryMigrator migrator, IOptions<HistoryOptions> options, ILogger<HistoryStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await store.EnsureReadyAsync(cancellationToken);
+            await migrator.EnsureReadyAsync(cancellationToken);
             if (string.IsNullOrEmpty(options.Value.Webhooks.Secret))
             {
                 logger.LogWarning("History:Webhooks:Secret is not set: every webhook to {Path} is refused with 401", WebhookIntake.Path);
@@ -123,59 +120,5 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         await using var command = connection.CreateCommand();
         command.CommandText = Sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-}
-
-/// <summary>
-/// With the built-in sandbox, makes it post its webhooks to this dashboard with a secret and a signing secret made up
-/// at start (unless configured). The dashboard's address is known only once Kestrel listens, so the sandbox starts with
-/// a placeholder URL and gets the real one when the application has started.
-/// </summary>
-internal static class SandboxWebhooks
-{
-    private static readonly Uri Placeholder = new("http://127.0.0.1:9/webhooks/filecheck");
-
-    public static void Configure(IServiceCollection services, IConfiguration configuration)
-    {
-        if (services.FirstOrDefault(d => d.ServiceType == typeof(SandboxLauncher))?.ImplementationInstance is not SandboxLauncher launcher) return;
-
-        var webhooks = new HistoryWebhookOptions();
-        configuration.GetSection($"{HistoryOptions.Section}:Webhooks").Bind(webhooks);
-        var secret = string.IsNullOrEmpty(webhooks.Secret) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : webhooks.Secret;
-        var signing = string.IsNullOrEmpty(webhooks.SigningSecret) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : webhooks.SigningSecret;
-        services.PostConfigure<HistoryOptions>(o =>
-        {
-            o.Webhooks.Secret = secret;
-            o.Webhooks.SigningSecret = signing;
-        });
-
-        // The sandbox the backend set up (not started yet): tell it where and how to post its webhooks.
-        var sandbox = launcher.Options;
-        sandbox.WebhookUrl ??= Placeholder;
-        sandbox.WebhookHeaders[webhooks.SecretHeader] = secret;
-        sandbox.WebhookSigningSecret = signing;
-        services.AddHostedService(sp => new SandboxWebhookTarget(sandbox, sp.GetRequiredService<IServer>(),
-            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SandboxWebhookTarget>>()));
-    }
-
-    internal sealed class SandboxWebhookTarget(SandboxOptions sandbox, IServer server, IHostApplicationLifetime lifetime, ILogger<SandboxWebhookTarget> logger)
-        : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            lifetime.ApplicationStarted.Register(() =>
-            {
-                var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-                var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault();
-                if (address is null || sandbox.WebhookUrl != Placeholder) return;
-                var uri = new UriBuilder(address.Replace("://+", "://localhost").Replace("://*", "://localhost")) { Path = WebhookIntake.Path };
-                if (uri.Host is "0.0.0.0" or "[::]" or "::") uri.Host = "127.0.0.1";
-                sandbox.WebhookUrl = uri.Uri;
-                logger.LogInformation("The sandbox posts its webhooks to {Url}", sandbox.WebhookUrl);
-            });
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -4,12 +4,14 @@ namespace Filecheck.Dashboard.History;
 
 /// <summary>Runs the sync in the background: every <c>History:Sync:Interval</c>, backing off while Filecheck is down.</summary>
 public sealed class HistorySync(
-    HistorySyncRunner runner, HistoryStore store, HistorySyncStatus status, IOptions<HistoryOptions> options,
+    HistorySyncRunner runner, HistoryMigrator migrator, SyncStateStore state, HistorySyncStatus status, IOptions<HistoryOptions> options,
     TimeProvider clock, ILogger<HistorySync> logger) : BackgroundService
 {
     private CancellationTokenSource _wake = new();
 
-    /// <summary>Starts the next run now instead of after the wait (the admin page's button).</summary>
+    public bool Enabled => options.Value.Sync.Enabled;
+
+    /// <summary>Starts the next run now instead of after the wait (the admin page's button); nothing while the sync is off.</summary>
     public void RunNow()
     {
         try
@@ -26,7 +28,8 @@ public sealed class HistorySync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value.Sync;
-        await store.EnsureReadyAsync(stoppingToken);
+        if (!o.Enabled) return;
+        await migrator.EnsureReadyAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -39,7 +42,7 @@ public sealed class HistorySync(
                 }
                 else
                 {
-                    var failures = (await store.GetSyncStateAsync(stoppingToken)).ConsecutiveFailures;
+                    var failures = (await state.GetAsync(stoppingToken)).ConsecutiveFailures;
                     wait = Backoff(o, failures, result.Failure?.RetryAfter);
                 }
             }

@@ -26,7 +26,9 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly IServiceScopeFactory _scopes;
     // A client per run (runs never overlap): a typed HttpClient should not live as long as this singleton.
     private IFilecheckClient _client = default!;
-    private readonly HistoryStore _store;
+    private readonly JobWriter _jobs;
+    private readonly HistoryReads _reads;
+    private readonly SyncStateStore _state;
     private readonly HistoryOptions _options;
     private readonly TimeProvider _clock;
     private readonly HistorySyncStatus _status;
@@ -34,11 +36,13 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly RateLimiter _budget;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
 
-    public HistorySyncRunner(IServiceScopeFactory scopes, HistoryStore store, IOptions<HistoryOptions> options, TimeProvider clock,
+    public HistorySyncRunner(IServiceScopeFactory scopes, JobWriter jobs, HistoryReads reads, SyncStateStore state, IOptions<HistoryOptions> options, TimeProvider clock,
         HistorySyncStatus status, ILogger<HistorySyncRunner> logger)
     {
         _scopes = scopes;
-        _store = store;
+        _jobs = jobs;
+        _reads = reads;
+        _state = state;
         _options = options.Value;
         _clock = clock;
         _status = status;
@@ -85,7 +89,7 @@ public sealed class HistorySyncRunner : IDisposable
         FilecheckFailure? failure;
         try
         {
-            await _store.UpdateSyncStateAsync(s => s.LastRunStartedAt = started, ct);
+            await _state.UpdateAsync(s => s.LastRunStartedAt = started, ct);
             failure = await SyncListAsync(run, ct) ?? await FetchDetailsAsync(run, ct);
             if (failure is null) run.Pruned = await PruneAsync(ct);
         }
@@ -106,7 +110,7 @@ public sealed class HistorySyncRunner : IDisposable
         var result = new SyncRunResult(run.Pages, run.Listed, run.Added, run.Details, run.Missing, run.Pruned, failure);
         try
         {
-            await _store.UpdateSyncStateAsync(s =>
+            await _state.UpdateAsync(s =>
             {
                 s.LastRunEndedAt = ended;
                 if (failure is null)
@@ -134,7 +138,7 @@ public sealed class HistorySyncRunner : IDisposable
 
     private async Task<FilecheckFailure?> SyncListAsync(Counters run, CancellationToken ct)
     {
-        var state = await _store.GetSyncStateAsync(ct);
+        var state = await _state.GetAsync(ct);
         var mark = state.HeadMark;
         if (mark is { } held)
         {
@@ -166,7 +170,7 @@ public sealed class HistorySyncRunner : IDisposable
             if (page.NextKey is null || page.Jobs.Count == 0 || page.Jobs.Any(j => j.CreatedAt < stopBelow)) break;
             nextKey = page.NextKey;
         }
-        await _store.UpdateSyncStateAsync(s => s.HeadMark = Max(s.HeadMark ?? newest, newest), ct);
+        await _state.UpdateAsync(s => s.HeadMark = Max(s.HeadMark ?? newest, newest), ct);
         return null;
     }
 
@@ -210,7 +214,7 @@ public sealed class HistorySyncRunner : IDisposable
 
     private async Task SaveAsync(JobListPage page, Counters run, Action<Data.SyncStateRecord>? state, CancellationToken ct)
     {
-        var write = await _store.SaveListPageAsync(page.Jobs, state, ct);
+        var write = await _jobs.SaveListPageAsync(page.Jobs, state, ct);
         run.Pages++;
         run.Listed += page.Jobs.Count;
         run.Added += write.Added;
@@ -225,7 +229,7 @@ public sealed class HistorySyncRunner : IDisposable
     {
         var o = _options.Sync;
         if (o.MaxDetailsPerRun == 0) return null;
-        var ids = await _store.PendingDetailsAsync(o.MaxDetailsPerRun, _clock.GetUtcNow() - o.Interval, ct);
+        var ids = await _reads.PendingDetailsAsync(o.MaxDetailsPerRun, _clock.GetUtcNow() - o.Interval, ct);
         _status.Phase = "Fetching job details";
         _status.DetailsTarget = ids.Count;
         foreach (var chunk in ids.Chunk(DetailBatch))
@@ -260,7 +264,7 @@ public sealed class HistorySyncRunner : IDisposable
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
             }
-            if (!fetched.IsEmpty) await _store.SaveJobsAsync(fetched.ToArray(), HistorySource.Details, ct);
+            if (!fetched.IsEmpty) await _jobs.SaveJobsAsync(fetched.ToArray(), HistorySource.Details, ct);
             run.Details += fetched.Count;
             _status.Details = run.Details;
             if (stop is not null) return stop;
@@ -277,7 +281,7 @@ public sealed class HistorySyncRunner : IDisposable
         int pruned;
         do
         {
-            pruned = await _store.PruneStepDetailsAsync(before, ct: ct);
+            pruned = await _jobs.PruneStepDetailsAsync(before, ct: ct);
             total += pruned;
         } while (pruned > 0);
         return total;

@@ -13,7 +13,7 @@ namespace Filecheck.Dashboard.History;
 /// constant time. The body is never trusted: only the job ID is taken from it, and the job is fetched from Filecheck.
 /// Any 4xx changes nothing.
 /// </summary>
-public sealed class WebhookIntake(IFilecheckClient client, HistoryStore store, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
+public sealed class WebhookIntake(IFilecheckClient client, JobWriter jobs, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
 {
     public const string Path = "/webhooks/filecheck";
     public const string SignatureHeader = "x-filecheck-signature";
@@ -45,7 +45,7 @@ public sealed class WebhookIntake(IFilecheckClient client, HistoryStore store, I
         var result = await client.GetJobAsync(id, ct);
         if (result.IsSuccess)
         {
-            await store.SaveJobAsync(result.Value, HistorySource.Webhook, ct);
+            await jobs.SaveJobAsync(result.Value, HistorySource.Webhook, ct);
             return Results.Json(new WebhookAnswer(id.Value, result.Value.Status, "stored"), statusCode: StatusCodes.Status200OK);
         }
         if (result.Failure.Kind == FilecheckFailureKind.NotFound)
@@ -54,7 +54,7 @@ public sealed class WebhookIntake(IFilecheckClient client, HistoryStore store, I
         }
         // Authenticated, but Filecheck cannot be asked now: the sync fetches the job later.
         logger.LogWarning("Webhook for {JobId} accepted but the job could not be fetched: {Kind}", id.Value, result.Failure.Kind);
-        await store.MarkForRefreshAsync(id.Value, ct);
+        await jobs.MarkForRefreshAsync(id.Value, ct);
         return Results.Json(new WebhookAnswer(id.Value, null, "queued"), statusCode: StatusCodes.Status202Accepted);
     }
 

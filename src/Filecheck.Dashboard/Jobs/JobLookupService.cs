@@ -1,8 +1,6 @@
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.History;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -34,8 +32,7 @@ public sealed class JobLookupService(
     LibraryNames names,
     TimeProvider clock,
     ILogger<JobLookupService> logger,
-    HistoryStore? history = null,
-    IOptions<HistoryOptions>? historyOptions = null,
+    IJobHistory history,
     AuthenticationStateProvider? authentication = null)
 {
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, userName: null, ct);
@@ -49,8 +46,8 @@ public sealed class JobLookupService(
             return JobLoad.Failed(JobProblem.InvalidId(error ?? "Enter a job ID."));
         }
 
-        var stored = history is null ? null : await Safe(() => history.GetJobAsync(id.Value, ct), null);
-        var cacheAge = historyOptions?.Value.CacheAge ?? TimeSpan.Zero;
+        var stored = await Safe(() => history.GetAsync(id.Value, ct), null);
+        var cacheAge = history.CacheAge;
         if (!refresh && stored is { IsTerminal: true, HasDetails: true, LastFetchedAt: { } fetched } && clock.GetUtcNow() - fetched <= cacheAge)
         {
             await AuditAsync(id, userName, "cache", ct);
@@ -76,7 +73,11 @@ public sealed class JobLookupService(
         }
 
         var job = result.Value;
-        if (history is not null) await Safe(() => history.SaveJobAsync(job, HistorySource.Lookup, ct), default(HistoryWrite));
+        await Safe(async () =>
+        {
+            await history.SaveAsync(job, JobSources.Lookup, ct);
+            return 0;
+        }, 0);
         await AuditAsync(id, userName, "fresh", ct);
         return await ViewAsync(job, clock.GetUtcNow(), withNames: true, ct);
     }
@@ -91,11 +92,9 @@ public sealed class JobLookupService(
 
     private async Task AuditAsync(JobId id, string? userName, string result, CancellationToken ct)
     {
-        if (history is null) return;
-        var user = userName ?? await CurrentUserAsync() ?? "unknown";
         await Safe(async () =>
         {
-            await history.RecordLookupAsync(id.Value, user, result, ct);
+            await history.RecordLookupAsync(id.Value, async () => userName ?? await CurrentUserAsync() ?? "unknown", result, ct);
             return 0;
         }, 0);
     }

@@ -11,14 +11,8 @@ namespace Filecheck.Dashboard.Jobs;
 
 public partial class JobPage : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _cts = new();
-    private CancellationTokenSource? _loading;
-    private JobLoad? _load;
+    private JobLiveView _live = default!;
     private string? _loadedId;
-    private IDisposable? _subscription;
-    private ITimer? _ticker;
-    private bool _paused;
-    private string? _liveProblem;
     private DotNetObjectReference<JobPage>? _self;
 
     [Inject] private JobLookupService Lookup { get; set; } = default!;
@@ -42,7 +36,13 @@ public partial class JobPage : IAsyncDisposable
 
     private JobViewState State { get; set; } = new();
     private DateTimeOffset Now => Clock.GetUtcNow();
-    private bool IsLive => _load?.View is { Job.IsTerminal: false };
+
+    protected override void OnInitialized() =>
+        _live = new JobLiveView(Lookup, Watcher, Clock, change => InvokeAsync(() =>
+        {
+            change();
+            StateHasChanged();
+        }));
 
     private int ActiveTab
     {
@@ -56,43 +56,16 @@ public partial class JobPage : IAsyncDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        State = new JobViewState
+        State = JobViewState.FromQuery(new Dictionary<string, string?>
         {
-            Tab = JobTabs.Normalize(Tab), File = File, Step = Step, ZoomFile = Zoom,
-            From = Seconds(From), To = Seconds(To) is > 0 and var to ? to : null,
-            Filter = Filter, Outcome = OutcomeFilter,
-            Sort = FileRows.SortColumns.Contains(Sort) ? Sort : null, Desc = Desc == "1",
-        };
+            ["tab"] = Tab, ["file"] = File, ["step"] = Step, ["zoom"] = Zoom, ["from"] = From, ["to"] = To,
+            ["q"] = Filter, ["outcome"] = OutcomeFilter, ["sort"] = Sort, ["desc"] = Desc,
+        });
         // Loaded once the circuit is interactive: a prerender would ask Filecheck (and audit) a second time.
         if (!RendererInfo.IsInteractive || _loadedId == Id) return;
         _loadedId = Id;
-        StopWatching();
-        _paused = false;
-        _liveProblem = null;
-        _load = null;
-        await LoadAsync(refresh: false);
+        await _live.OpenAsync(Id);
     }
-
-    /// <summary>One load at a time: a newer one (another job, a refresh) cancels the older, which then changes nothing.</summary>
-    private async Task LoadAsync(bool refresh)
-    {
-        _loading?.Cancel();
-        var loading = _loading = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
-        var id = Id;
-        try
-        {
-            var load = await Lookup.LoadAsync(id, userName: null, loading.Token, refresh);
-            if (!loading.IsCancellationRequested && id == Id) _load = load;
-        }
-        catch (OperationCanceledException) when (loading.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>Seconds from the job's start, within a sane range; anything else is ignored.</summary>
-    private static double? Seconds(string? text) =>
-        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
-        && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? s : null;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -103,7 +76,7 @@ public partial class JobPage : IAsyncDisposable
             await JS.InvokeVoidAsync("fcShortcuts.register", _self);
         }
         // Live updates only once interactive: a prerender has no circuit to push to.
-        if (IsLive && !_paused && _subscription is null) StartWatching();
+        _live.Watch();
     }
 
     private JobTimeline Timeline(Job job)
@@ -140,7 +113,7 @@ public partial class JobPage : IAsyncDisposable
     [JSInvokable]
     public Task OnShortcut(string key) => InvokeAsync(() =>
     {
-        if (_load?.View?.Job is not { } job) return;
+        if (_live.Load?.View?.Job is not { } job) return;
         switch (key)
         {
             case "Escape":
@@ -162,63 +135,10 @@ public partial class JobPage : IAsyncDisposable
         ? FileRows.Query(job.Tasks ?? [], State.Filter, State.Outcome, State.Sort, State.Desc).Select(r => r.TaskId).ToList()
         : (job.Tasks ?? []).Select(t => t.Id).ToList();
 
-    private void StartWatching()
-    {
-        if (!JobId.TryParse(Id, out var id, out _)) return;
-        _subscription = Watcher.Subscribe(id, OnUpdateAsync);
-        // The "running for" clock and the growing bars tick between polls.
-        _ticker ??= Clock.CreateTimer(_ => _ = TickAsync(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-    }
+    private void TogglePause() => _live.TogglePause();
 
-    private async Task TickAsync()
-    {
-        try
-        {
-            await InvokeAsync(StateHasChanged);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The page went away between two ticks.
-        }
-    }
-
-    private void StopWatching()
-    {
-        _subscription?.Dispose();
-        _subscription = null;
-        _ticker?.Dispose();
-        _ticker = null;
-    }
-
-    private Task OnUpdateAsync(JobUpdate update) => InvokeAsync(() =>
-    {
-        if (_paused || _load?.View is not { } view || view.Job.Id != Id) return;
-        if (update.Job is { } job && job.Id == view.Job.Id)
-        {
-            _load = JobLoad.Ok(view with { Job = job, FetchedAt = update.At });
-            _liveProblem = null;
-            if (job.IsTerminal) StopWatching();
-        }
-        else if (update.Failure is { } failure)
-        {
-            _liveProblem = JobProblem.From(failure).Title;
-        }
-        StateHasChanged();
-    });
-
-    private void TogglePause()
-    {
-        _paused = !_paused;
-        if (_paused) StopWatching();
-    }
-
-    private async Task ReloadAsync()
-    {
-        StopWatching();
-        _liveProblem = null;
-        // A live job is watched again after the next render (OnAfterRenderAsync).
-        await LoadAsync(refresh: true);
-    }
+    // A live job is watched again after the next render (OnAfterRenderAsync).
+    private Task ReloadAsync() => _live.ReloadAsync();
 
     private static Severity SeverityFor(JobProblemKind kind) => kind switch
     {
@@ -229,10 +149,7 @@ public partial class JobPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        StopWatching();
-        _cts.Cancel();
-        _cts.Dispose();
-        _loading?.Dispose();
+        _live.Dispose();
         if (_self is not null)
         {
             try

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Filecheck.Dashboard.Jobs.Files;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -32,6 +34,38 @@ public sealed record JobViewState
     public string? Outcome { get; init; }
     public string? Sort { get; init; }
     public bool Desc { get; init; }
+
+    /// <summary>
+    /// The view a query string asks for (keys as <see cref="ToQuery"/> writes them). Whatever cannot be used (an unknown
+    /// tab or sort, a range that is no number) is dropped, never an error: a pasted link always opens the job.
+    /// </summary>
+    public static JobViewState FromQuery(IReadOnlyDictionary<string, string?> query)
+    {
+        string? Get(string key) => query.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        var sort = Get("sort");
+        return new JobViewState
+        {
+            Tab = JobTabs.Normalize(Get("tab")),
+            File = Get("file"),
+            Step = Get("step"),
+            ZoomFile = Get("zoom"),
+            From = Seconds(Get("from")),
+            To = Seconds(Get("to")) is > 0 and var to ? to : null,
+            Filter = Get("q"),
+            Outcome = Get("outcome"),
+            Sort = FileRows.SortColumns.Contains(sort) ? sort : null,
+            Desc = Get("desc") == "1",
+        };
+    }
+
+    /// <summary>The view a raw query string (with or without its <c>?</c>) asks for.</summary>
+    public static JobViewState FromQuery(string? query) =>
+        FromQuery(QueryHelpers.ParseQuery(query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString()));
+
+    /// <summary>Seconds from the job's start, within a sane range; anything else is ignored.</summary>
+    private static double? Seconds(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
+        && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? s : null;
 
     public string ToQuery()
     {

@@ -1,23 +1,38 @@
+using Filecheck.Dashboard.Jobs.Live;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Jobs;
 
 public static class JobsSetup
 {
-    public static IServiceCollection AddJobs(this IServiceCollection services)
+    /// <summary>Lookups, the job page, live watching, proofs and downloads.</summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJobs(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// The same services for a host without a builder (a bUnit context): without a configuration every option keeps
+    /// its default.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration? configuration = null)
     {
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LibraryNames>();
         services.AddScoped<JobLookupService>();
-        services.AddOptions<Live.JobWatcherOptions>()
-            // Bound when there is a configuration (the app); hosts without one (component tests) keep the defaults.
-            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(Live.JobWatcherOptions.Section).Bind(o))
-            .Validate(o => o.MinInterval > TimeSpan.Zero, "Jobs:Watcher:MinInterval must be more than zero.")
-            .Validate(o => o.MaxInterval >= o.MinInterval, "Jobs:Watcher:MaxInterval must be at least Jobs:Watcher:MinInterval.")
-            .ValidateOnStart();
-        services.AddSingleton<Live.JobWatcher>();
+        // Without the History feature, lookups keep nothing; History replaces this whichever is added first.
+        services.TryAddSingleton<IJobHistory, NoJobHistory>();
+        var watcher = services.AddOptions<JobWatcherOptions>().ValidateOnStart();
+        if (configuration is not null) watcher.Bind(configuration.GetSection(JobWatcherOptions.Section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobWatcherOptions>, JobWatcherOptionsValidator>());
+        services.AddSingleton<JobWatcher>();
+        var artifacts = services.AddOptions<ArtifactOptions>().ValidateOnStart();
+        if (configuration is not null) artifacts.Bind(configuration.GetSection(ArtifactOptions.Section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArtifactOptions>, ArtifactOptionsValidator>());
         services.AddRuns();
         return services;
     }

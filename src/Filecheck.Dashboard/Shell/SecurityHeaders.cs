@@ -16,7 +16,7 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var policy = ContentSecurityPolicy(app.ApplicationServices.GetService<AccessSettings>()?.SignInOrigin);
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<AccessOptions>().SignInOrigin);
         return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>

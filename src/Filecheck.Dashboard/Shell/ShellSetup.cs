@@ -5,13 +5,14 @@ namespace Filecheck.Dashboard.Shell;
 
 public static class ShellSetup
 {
-    public static IServiceCollection AddShell(this IServiceCollection services)
+    public static IHostApplicationBuilder AddShell(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHealthChecks();
         services.AddScoped<ThemeState>();
-        return services;
+        return builder;
     }
 
     public static WebApplication UseShell(this WebApplication app)

@@ -16,5 +16,5 @@ public sealed class SafeReturnUrlTests
     [InlineData("/\n/evil.example/", "/")]
     [InlineData("javascript:alert(1)", "/")]
     public void SafeReturnUrl_AnyInput_OnlyLocalPathsSurvive(string? input, string expected) =>
-        Assert.Equal(expected, AccessSetup.SafeReturnUrl(input));
+        Assert.Equal(expected, AccessEndpoints.SafeReturnUrl(input));
 }

@@ -103,7 +103,7 @@ public sealed class SessionTests
     }
 
     private SessionRevalidator Revalidator(SignedOutSessions sessions) =>
-        new(NullLoggerFactory.Instance, new AccessSettings(AuthMode.Demo, TimeSpan.FromHours(8)) { RevalidationInterval = TimeSpan.FromMilliseconds(20) }, sessions);
+        new(NullLoggerFactory.Instance, new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromMilliseconds(20) }, sessions);
 
     private static AccessGuard Guard(ClaimsPrincipal user)
     {

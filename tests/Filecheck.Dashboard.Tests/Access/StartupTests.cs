@@ -2,8 +2,8 @@ using System.Net;
 using Filecheck.Dashboard.Access;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Tests.Access;
 
@@ -48,7 +48,7 @@ public sealed class StartupTests
     {
         await using var app = new ProductionDemoApp();
 
-        Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<AccessSettings>().Mode);
+        Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<AccessOptions>().AuthMode);
         var client = await app.SignedInClientAsync("staff");
         var home = await client.GetStringAsync("/");
         Assert.Contains("data-testid=\"demo-banner\"", home);
@@ -65,24 +65,24 @@ public sealed class StartupTests
     [InlineData("Development", null, true, AuthMode.MicrosoftIdentity)]
     [InlineData("Production", null, true, AuthMode.MicrosoftIdentity)]
     [InlineData("Production", "MicrosoftIdentity", true, AuthMode.MicrosoftIdentity)]
-    public void ResolveSettings_ModeEnvironmentAndSection_PicksTheDemoOnlyWhenAllowed(string environment, string? mode, bool azureAd, AuthMode expected)
+    public void Resolve_ModeEnvironmentAndSection_PicksTheDemoOnlyWhenAllowed(string environment, string? mode, bool azureAd, AuthMode expected)
     {
         var values = new Dictionary<string, string?> { ["Auth:Mode"] = mode };
         if (azureAd) foreach (var (k, v) in CompleteAzureAd()) values[k] = v;
 
-        var settings = AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment(environment));
+        var settings = Resolve(values, environment);
 
-        Assert.Equal(expected, settings.Mode);
+        Assert.Equal(expected, settings.AuthMode);
     }
 
     [Fact]
-    public void ResolveSettings_CompleteAzureAd_TakesLifetimesAndTheProviderOrigin()
+    public void Resolve_CompleteAzureAd_TakesLifetimesAndTheProviderOrigin()
     {
         var values = CompleteAzureAd();
         values["Auth:SessionLifetime"] = "01:30:00";
         values["Auth:RevalidationInterval"] = "00:02:00";
 
-        var settings = AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment("Production"));
+        var settings = Resolve(values, "Production");
 
         Assert.Equal(TimeSpan.FromMinutes(90), settings.SessionLifetime);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.RevalidationInterval);
@@ -94,13 +94,13 @@ public sealed class StartupTests
     [InlineData("Auth:SessionLifetime", "-01:00:00")]
     [InlineData("Auth:RevalidationInterval", "soon")]
     [InlineData("AzureAd:Instance", "http://login.example.com/")]
-    public void ResolveSettings_BadValue_NamesTheKey(string key, string value)
+    public void Resolve_BadValue_NamesTheKey(string key, string value)
     {
         var values = CompleteAzureAd();
         values[key] = value;
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            AccessSetup.ResolveSettings(Configuration(values), new TestEnvironment("Production")));
+        // A value that is no time span fails its binding, one out of range its validation: both name the key.
+        var error = Assert.ThrowsAny<Exception>(() => Resolve(values, "Production"));
 
         Assert.Contains(key, error.Message);
     }
@@ -113,8 +113,15 @@ public sealed class StartupTests
         ["AzureAd:ClientSecret"] = "not-a-real-secret",
     };
 
-    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    /// <summary>The Access feature's own wiring and validation, as the dashboard's start runs them.</summary>
+    private static AccessOptions Resolve(Dictionary<string, string?> values, string environment)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.AddAccess();
+        using var host = builder.Build();
+        return host.Services.GetRequiredService<IOptions<AccessOptions>>().Value;
+    }
 
     /// <summary>Starts the real Program and returns the whole error text it stopped with.</summary>
     private static string StartFails(string environment, Dictionary<string, string?> settings)
@@ -127,13 +134,5 @@ public sealed class StartupTests
         for (var e = error; e is not null; e = e.InnerException) messages.Add(e.Message);
         Assert.Contains(messages, m => m.Contains("Missing:"));
         return string.Join(Environment.NewLine, messages);
-    }
-
-    private sealed class TestEnvironment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-        public string ApplicationName { get; set; } = "Filecheck.Dashboard";
-        public string ContentRootPath { get; set; } = "/";
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
-using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,28 +44,30 @@ public sealed class DashboardWiringTests : IAsyncLifetime
     public async Task Start_WithTheSandbox_MigratesASeparateSandboxDatabaseAndReceivesTheSandboxWebhooks()
     {
         var services = _dashboard.Services;
-        var store = services.GetRequiredService<HistoryStore>();
+        var reads = services.GetRequiredService<HistoryReads>();
         var sandbox = services.GetRequiredService<SandboxLauncher>().Server;
-        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        string? id = null;
-        store.JobsSaved += (ids, source) =>
-        {
-            if (source != HistorySource.Webhook || id is null || !ids.Contains(id)) return;
-            _ = Task.Run(async () =>
-            {
-                if (await store.GetJobAsync(id) is { IsTerminal: true }) completed.TrySetResult();
-            });
-        };
 
-        id = sandbox.Jobs.CreateRunningJob(1, TimeSpan.FromMilliseconds(100));
-        await completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var id = sandbox.Jobs.CreateRunningJob(1, TimeSpan.FromMilliseconds(100));
+        // Observed through the database: the job's completion recorded by a webhook, not by a lookup or the sync (off).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await StoredFromWebhookAsync(id))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The sandbox's job.completed webhook never reached the history.");
+            await Task.Delay(50);
+        }
 
         // Migrated at start, in a file of its own beside the configured one.
         Assert.True(File.Exists(Path.ChangeExtension(_temp.File, ".sandbox.db")));
         Assert.False(File.Exists(_temp.File));
-        var stored = await store.GetJobAsync(id);
+        var stored = await reads.GetJobAsync(id);
         Assert.Equal("done", stored!.Job.Status);
         Assert.True(stored.HasDetails);
+    }
+
+    private async Task<bool> StoredFromWebhookAsync(string id)
+    {
+        await using var db = await _dashboard.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        return await db.Snapshots.AnyAsync(s => s.JobId == id && s.Source == HistorySource.Webhook && s.Status == "done");
     }
 
     [Fact]

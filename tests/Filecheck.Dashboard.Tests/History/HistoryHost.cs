@@ -55,7 +55,9 @@ public sealed class HistoryHost : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
-    public HistoryStore Store => Services.GetRequiredService<HistoryStore>();
+    public JobWriter Writer => Services.GetRequiredService<JobWriter>();
+    public HistoryReads Reads => Services.GetRequiredService<HistoryReads>();
+    public SyncStateStore SyncState => Services.GetRequiredService<SyncStateStore>();
 
     public static Dictionary<string, string?> Settings(SandboxServer sandbox, string databaseFile) => new()
     {

@@ -29,7 +29,7 @@ public sealed class HistorySyncTests(LargeSandbox sandbox) : IClassFixture<Large
         var sample = detailed[^1];
         var expectedSteps = sandbox.Server.Jobs.Get(sample)!.Tasks!.Sum(t => t.Steps!.Count);
         Assert.Equal(expectedSteps, await host.QueryAsync(db => db.Steps.CountAsync(s => s.JobId == sample)));
-        var state = await host.Store.GetSyncStateAsync();
+        var state = await host.SyncState.GetAsync();
         Assert.True(state.BackfillDone);
         Assert.Null(state.BackfillNextKey);
 

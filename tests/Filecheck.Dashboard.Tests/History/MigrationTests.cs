@@ -42,8 +42,8 @@ public sealed class MigrationTests
         }
         SqliteConnection.ClearAllPools();
 
-        using var store = new HistoryStore(factory, TimeProvider.System, NullLogger<HistoryStore>.Instance);
-        await store.EnsureReadyAsync();
+        var migrator = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
+        await migrator.EnsureReadyAsync();
 
         await using (var db = factory.CreateDbContext())
         {
@@ -55,9 +55,9 @@ public sealed class MigrationTests
             Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
             Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
         }
-        var found = await new HistorySearch(factory, store).SearchAsync("ALICE.smith@example.com");
+        var found = await new HistorySearch(factory, migrator).SearchAsync("ALICE.smith@example.com");
         Assert.Equal(["job_old_one"], found.Hits.Select(h => h.Id));
-        var stored = await store.GetJobAsync("job_old_one");
+        var stored = await new HistoryReads(factory, migrator).GetJobAsync("job_old_one");
         Assert.Equal("fail", stored!.Job.Outcome);
     }
 
@@ -69,7 +69,7 @@ public sealed class MigrationTests
         await using var services = new ServiceCollection().AddLogging().AddHistory(configuration).BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<HistoryDbContext>>();
 
-        await services.GetRequiredService<HistoryStore>().EnsureReadyAsync();
+        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
 
         Assert.True(File.Exists(temp.File));
         await using var db = factory.CreateDbContext();

@@ -85,7 +85,7 @@ public sealed class SearchAndRetentionTests(SmallSandbox sandbox) : IClassFixtur
         Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0);
         var cutoff = await host.QueryAsync(db => db.Jobs.OrderBy(j => j.CreatedAt).Skip(jobs / 2).Select(j => j.CreatedAt).FirstAsync());
 
-        var pruned = await host.Store.PruneStepDetailsAsync(cutoff!.Value);
+        var pruned = await host.Writer.PruneStepDetailsAsync(cutoff!.Value);
 
         Assert.True(pruned > 0);
         Assert.Equal(jobs, await host.QueryAsync(db => db.Jobs.CountAsync()));
@@ -93,7 +93,7 @@ public sealed class SearchAndRetentionTests(SmallSandbox sandbox) : IClassFixtur
         Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0); // newer jobs keep theirs
         var prunedBody = await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Body).FirstAsync());
         Assert.DoesNotContain("\"steps\":[{", prunedBody);
-        Assert.Empty((await host.Store.PendingDetailsAsync(100_000, DateTimeOffset.MinValue)).Intersect(
+        Assert.Empty((await host.Reads.PendingDetailsAsync(100_000, DateTimeOffset.MinValue)).Intersect(
             await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Id).ToListAsync())));
         sandbox.Server.Requests.Reset();
         var again = await host.Get<HistorySyncRunner>().RunOnceAsync();

@@ -41,10 +41,9 @@ public sealed class StaleJobPageTests : IClassFixture<SmallSandbox>, IAsyncLifet
     [Fact]
     public async Task Render_FilecheckDown_ServesTheStoredCopyWithAStaleBanner()
     {
-        var store = _ctx.Services.GetRequiredService<HistoryStore>();
         var job = await _ctx.Services.GetRequiredService<IFilecheckClient>().GetJobAsync(JobId.Parse(WellKnownJobs.Failing));
-        await store.SaveJobAsync(job.Value!, HistorySource.Lookup);
-        var fetchedAt = (await store.GetJobAsync(WellKnownJobs.Failing))!.LastFetchedAt!.Value;
+        await _ctx.Services.GetRequiredService<JobWriter>().SaveJobAsync(job.Value!, HistorySource.Lookup);
+        var fetchedAt = (await _ctx.Services.GetRequiredService<HistoryReads>().GetJobAsync(WellKnownJobs.Failing))!.LastFetchedAt!.Value;
         _sandbox.Server.Faults.Always(SandboxFault.Unavailable);
 
         var page = Render(WellKnownJobs.Failing);

@@ -1,7 +1,8 @@
-using Filecheck.Dashboard.Backend;
+using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
@@ -11,7 +12,9 @@ public sealed class ArtifactUrlPolicyTests
     {
         var values = hosts.Select((h, i) => new KeyValuePair<string, string?>($"Filecheck:ArtifactHosts:{i}", h));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        return new ArtifactUrlPolicy(new ServiceCollection().BuildServiceProvider(), configuration, new BackendInfo(IsSandbox: false));
+        // The feature's own wiring binds Filecheck:ArtifactHosts.
+        using var services = new ServiceCollection().AddJobs(configuration).BuildServiceProvider();
+        return new ArtifactUrlPolicy(Options.Create(services.GetRequiredService<IOptions<ArtifactOptions>>().Value));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Filecheck.Api;
+using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Live;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.Configuration;
@@ -37,7 +38,7 @@ public sealed class JobWatcherTests : IAsyncLifetime
         _watcher = new JobWatcher(
             _services.GetRequiredService<IServiceScopeFactory>(), _watcherClock,
             Options.Create(new JobWatcherOptions { MinInterval = TimeSpan.FromSeconds(1), MaxInterval = TimeSpan.FromSeconds(10) }),
-            NullLogger<JobWatcher>.Instance);
+            NullLogger<JobWatcher>.Instance, new NoJobHistory());
     }
 
     public async Task DisposeAsync()

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Filecheck.Dashboard.History.Data;
 
-/// <summary>The history store's tables. Only <see cref="HistoryStore"/> and <see cref="HistorySearch"/> use it.</summary>
+/// <summary>The history store's tables. Only the History feature uses it (its writers, reads and search).</summary>
 public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options) : DbContext(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();

@@ -14,6 +14,18 @@ public sealed class JobWatcherOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
+/// <summary>Names the exact key of a bad setting, so the start fails with something to fix.</summary>
+internal sealed class JobWatcherOptionsValidator : IValidateOptions<JobWatcherOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobWatcherOptions o)
+    {
+        var errors = new List<string>();
+        if (o.MinInterval <= TimeSpan.Zero) errors.Add("Jobs:Watcher:MinInterval must be more than zero.");
+        if (o.MaxInterval < o.MinInterval) errors.Add("Jobs:Watcher:MaxInterval must be at least Jobs:Watcher:MinInterval.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
 /// <summary>What a subscriber receives: the latest copy of the job, or why the last poll failed.</summary>
 public sealed record JobUpdate(Job? Job, FilecheckFailure? Failure, DateTimeOffset At);
 
@@ -25,8 +37,10 @@ public sealed class JobWatcher(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<JobWatcherOptions> options,
-    ILogger<JobWatcher> logger) : IDisposable
+    ILogger<JobWatcher> logger,
+    IJobHistory history) : IDisposable
 {
+    private readonly IJobHistory _history = history;
     private readonly IServiceScopeFactory _scopes = scopes;
     private readonly TimeProvider _clock = clock;
     private readonly JobWatcherOptions _options = options.Value;
@@ -132,7 +146,7 @@ public sealed class JobWatcher(
                     {
                         var client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
                         result = await client.GetJobAsync(_id, ct);
-                        if (result.IsSuccess) await KeepAsync(scope.ServiceProvider, result.Value, ct);
+                        if (result.IsSuccess) await KeepAsync(result.Value, ct);
                     }
                     var update = new JobUpdate(result.Value, result.Failure, polledAt);
                     await PublishAsync(update);
@@ -171,13 +185,12 @@ public sealed class JobWatcher(
             }
         }
 
-        /// <summary>What the watcher sees goes into the history like any lookup (when there is one).</summary>
-        private async Task KeepAsync(IServiceProvider services, Job job, CancellationToken ct)
+        /// <summary>What the watcher sees goes into the history like any lookup.</summary>
+        private async Task KeepAsync(Job job, CancellationToken ct)
         {
-            if (services.GetService<History.HistoryStore>() is not { } store) return;
             try
             {
-                await store.SaveJobAsync(job, "watch", ct);
+                await _owner._history.SaveAsync(job, JobSources.Watch, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,5 +1,7 @@
 using Filecheck.Api.Models;
 
+using Filecheck.Dashboard.Shell;
+
 namespace Filecheck.Dashboard.Jobs.Timeline;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using Filecheck.Api.Models;
 using Microsoft.AspNetCore.Components;
 
+using Filecheck.Dashboard.Shell;
+
 namespace Filecheck.Dashboard.Jobs.Timeline;
 
 public partial class TimelineView

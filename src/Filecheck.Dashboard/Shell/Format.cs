@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Filecheck.Dashboard.Jobs;
+namespace Filecheck.Dashboard.Shell;
 
 /// <summary>Durations and times as a person reads them.</summary>
 public static class Format

@@ -1,7 +1,7 @@
 using Filecheck.Api.Models;
 using MudBlazor;
 
-namespace Filecheck.Dashboard.Jobs;
+namespace Filecheck.Dashboard.Shell;
 
 /// <summary>Word, colour and icon for a status or outcome: never colour alone. Unknown values render as themselves.</summary>
 public sealed record ChipStyle(string Label, Color Color, string Icon, string? Raw);

@@ -1,4 +1,6 @@
-namespace Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History;
+
+namespace Filecheck.Dashboard.Sandbox;
 
 /// <summary>
 /// The history of a sandbox run. The sandbox generates its jobs anew at every start (new IDs, times relative to now),

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Filecheck.Dashboard.Jobs;
+namespace Filecheck.Dashboard.Shell;
 
 /// <summary>What the lookup box accepts besides a job ID: an order ID, a customer ID or an email to search for.</summary>
 public static partial class LookupText

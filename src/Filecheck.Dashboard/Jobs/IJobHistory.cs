@@ -1,0 +1,54 @@
+using Filecheck.Api.Models;
+
+namespace Filecheck.Dashboard.Jobs;
+
+/// <summary>A job as the history holds it.</summary>
+/// <param name="LastFetchedAt">The last full fetch; null when the job was only seen in the list.</param>
+public sealed record StoredJob(Job Job, bool IsTerminal, bool HasDetails, DateTimeOffset? LastFetchedAt, DateTimeOffset LastSeenAt);
+
+/// <summary>One of a user's recent lookups, with what the history knows of the job.</summary>
+public sealed record RecentLookup(string JobId, DateTimeOffset At, string? Status, string? Outcome, string? OrderId, string? CustomerEmail);
+
+/// <summary>Where a job the Jobs feature hands to the history came from.</summary>
+public static class JobSources
+{
+    public const string Lookup = "lookup";
+    public const string Watch = "watch";
+}
+
+/// <summary>
+/// What Jobs needs from a history of jobs: the History feature implements it; without one, <see cref="NoJobHistory"/>
+/// keeps nothing. Implementations may throw: the lookup treats the history as a copy and carries on without it.
+/// </summary>
+public interface IJobHistory
+{
+    /// <summary>How long a stored terminal job is served without asking Filecheck.</summary>
+    TimeSpan CacheAge { get; }
+
+    Task<StoredJob?> GetAsync(string jobId, CancellationToken ct);
+
+    /// <summary>Keeps a job read in full from Filecheck.</summary>
+    Task SaveAsync(Job job, string source, CancellationToken ct);
+
+    /// <summary>The audit: who looked up which job, and what they were shown.</summary>
+    /// <param name="userName">Asked only when the audit is kept: outside a circuit there may be no user to ask.</param>
+    Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct);
+
+    /// <summary>The jobs this user looked up most recently, newest first, each once.</summary>
+    Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct);
+}
+
+/// <summary>No history: nothing is stored, nothing is served from it, nothing is remembered.</summary>
+public sealed class NoJobHistory : IJobHistory
+{
+    public TimeSpan CacheAge => TimeSpan.Zero;
+
+    public Task<StoredJob?> GetAsync(string jobId, CancellationToken ct) => Task.FromResult<StoredJob?>(null);
+
+    public Task SaveAsync(Job job, string source, CancellationToken ct) => Task.CompletedTask;
+
+    public Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RecentLookup>>([]);
+}

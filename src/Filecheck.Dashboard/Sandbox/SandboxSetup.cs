@@ -1,0 +1,64 @@
+using Filecheck.Api;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Jobs.Runs;
+using Filecheck.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Sandbox;
+
+/// <summary>
+/// The backend the dashboard talks to: the Filecheck client, pointed at the configured API or, with no
+/// <c>Filecheck:BaseUrl</c>, at the built-in sandbox started in-process on a loopback port with a key made up at start.
+/// Everything the sandbox mode changes elsewhere (its own history file, its webhooks, its artifact address) is set here
+/// through the other features' options, so the order of the <c>Add*</c> calls does not matter.
+/// </summary>
+public static class SandboxSetup
+{
+    public static IHostApplicationBuilder AddSandbox(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddFilecheckClient(builder.Configuration);
+        var backend = BackendInfo.From(builder.Configuration);
+        services.AddSingleton(backend);
+        if (!backend.IsSandbox) return builder;
+
+        services.AddOptions<SandboxOptions>().Bind(builder.Configuration.GetSection(SandboxOptionsValidator.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
+        services.AddSingleton<SandboxLauncher>();
+        // Read when the client's options are first needed (at start, by their validation): the sandbox's own web host
+        // is built only after the dashboard's, which keeps test hosts that capture the first host built on ours.
+        services.AddOptions<FilecheckOptions>().PostConfigure<SandboxLauncher>((o, launcher) =>
+        {
+            o.BaseUrl = launcher.Server.BaseAddress;
+            o.ApiKey = launcher.Server.ApiKey;
+        });
+        // Proofs and downloads come from the sandbox itself, and from nowhere else.
+        services.AddOptions<ArtifactOptions>().PostConfigure<SandboxLauncher>((o, launcher) => o.OnlyOrigin = launcher.Server.BaseAddress);
+        services.AddSingleton<SandboxDatabase>();
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddOptions<HistoryOptions>().PostConfigure<SandboxDatabase>((o, database) =>
+            o.DatabasePath = database.File(HistorySetup.FullPath(o.DatabasePath, contentRoot)));
+        SandboxWebhooks.Configure(services);
+        services.AddHostedService<SandboxStarter>();
+        return builder;
+    }
+
+    /// <summary>Points the sandbox's webhooks at this dashboard once it listens.</summary>
+    public static WebApplication MapSandbox(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<BackendInfo>().IsSandbox) SandboxWebhooks.TargetOnStart(app);
+        return app;
+    }
+
+    /// <summary>Starts the sandbox with the dashboard, not on the first lookup.</summary>
+    private sealed class SandboxStarter(SandboxLauncher launcher, ILogger<SandboxStarter> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation("No Filecheck:BaseUrl configured: using the built-in sandbox API at {BaseAddress}", launcher.Server.BaseAddress);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
