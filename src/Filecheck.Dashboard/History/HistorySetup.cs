@@ -25,6 +25,8 @@ public static class HistorySetup
         services.AddDbContextFactory<HistoryDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(DatabaseFile(sp)))
             .AddInterceptors(SqlitePragmas.Instance));
+        services.TryAddSingleton(Rollups.RollupZone.Utc);
+        services.AddSingleton<Rollups.RollupWriter>();
         services.AddSingleton<HistoryStore>();
         if (services.Any(d => d.ServiceType == typeof(BackendInfo) && d.ImplementationInstance is BackendInfo { IsSandbox: true }))
         {

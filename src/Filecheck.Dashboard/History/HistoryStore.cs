@@ -34,7 +34,7 @@ public static class HistorySource
 /// transaction (BEGIN IMMEDIATE), and is idempotent: saving the same job again never adds a row, and an older answer
 /// arriving after a newer one (concurrent fetches) never rolls a job back.
 /// </summary>
-public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, TimeProvider clock, ILogger<HistoryStore> logger) : IDisposable
+public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, TimeProvider clock, ILogger<HistoryStore> logger, Rollups.RollupWriter rollups) : IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _readyGate = new();
@@ -235,6 +235,9 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             return rows.Count;
         }, ct);
 
+    /// <summary>The rollup rebuild's writes: through the same gate, so they never interleave with a save.</summary>
+    internal Task<T> WriteRollupsAsync<T>(Func<HistoryDbContext, Task<T>> work, CancellationToken ct) => WriteAsync(work, ct);
+
     private async Task<T> WriteAsync<T>(Func<HistoryDbContext, Task<T>> work, CancellationToken ct)
     {
         await EnsureReadyAsync(ct);
@@ -244,6 +247,7 @@ public sealed class HistoryStore(IDbContextFactory<HistoryDbContext> factory, Ti
             await using var db = await factory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work(db);
+            await rollups.ApplyAsync(db, CancellationToken.None);
             // Once the work is done, finish it: a cancellation here would only waste it.
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);

@@ -42,7 +42,7 @@ public sealed class MigrationTests
         }
         SqliteConnection.ClearAllPools();
 
-        using var store = new HistoryStore(factory, TimeProvider.System, NullLogger<HistoryStore>.Instance);
+        using var store = new HistoryStore(factory, TimeProvider.System, NullLogger<HistoryStore>.Instance, new Filecheck.Dashboard.History.Rollups.RollupWriter(Filecheck.Dashboard.History.Rollups.RollupZone.Utc));
         await store.EnsureReadyAsync();
 
         await using (var db = factory.CreateDbContext())
