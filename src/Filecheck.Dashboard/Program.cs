@@ -4,6 +4,7 @@ using Filecheck.Dashboard.Backend;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Trends;
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
@@ -12,6 +13,7 @@ builder.AddAccess();
 builder.Services.AddShell();
 builder.Services.AddJobs();
 builder.Services.AddHistory(builder.Configuration);
+builder.Services.AddTrends(builder.Configuration);
 
 var app = builder.Build();
 
@@ -19,6 +21,7 @@ app.UseShell();
 app.MapAccess();
 app.MapHistory();
 app.MapJobs();
+app.MapTrends();
 app.MapShell();
 
 app.Run();

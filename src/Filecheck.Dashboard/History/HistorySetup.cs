@@ -28,6 +28,7 @@ public static class HistorySetup
         services.TryAddSingleton(Rollups.RollupZone.Utc);
         services.AddSingleton<Rollups.RollupWriter>();
         services.AddSingleton<HistoryStore>();
+        services.AddSingleton<Rollups.RollupRebuild>();
         if (services.Any(d => d.ServiceType == typeof(BackendInfo) && d.ImplementationInstance is BackendInfo { IsSandbox: true }))
         {
             services.AddSingleton<SandboxDatabase>();

@@ -100,9 +100,9 @@ public sealed record JobContribution
             {
                 var type = step.Type ?? "";
                 if (DurationOf(step) is { } ms) stepParts.Add(new StepPart(fileType, type, StepRollup.Duration, ms));
-                if (previous?.Ended is { } end && step.Started is { } start && start >= end)
+                if (previous?.Ended is { } end && step.Started is { } start && Millis(start) >= Millis(end))
                 {
-                    stepParts.Add(new StepPart(fileType, type, StepRollup.Wait, (long)Math.Round((start - end).TotalMilliseconds)));
+                    stepParts.Add(new StepPart(fileType, type, StepRollup.Wait, Millis(start) - Millis(end)));
                 }
                 previous = step;
                 var severity = step.Status == JobStatus.Error || step.Outcome == Api.Models.Outcome.Fail ? OutcomeGroup.Fail
@@ -128,9 +128,12 @@ public sealed record JobContribution
 
     public static long? DurationOf(StepRecord step)
     {
-        var ms = step.DurationMs ?? (step.Started is { } s && step.Ended is { } e ? (e - s).TotalMilliseconds : null);
+        var ms = step.DurationMs ?? (step.Started is { } s && step.Ended is { } e ? (double)(Millis(e) - Millis(s)) : null);
         return ms is { } v && v >= 0 && !double.IsNaN(v) ? (long)Math.Round(v) : null;
     }
+
+    /// <summary>The store keeps times to the millisecond (the API's precision): a save and a rebuild must agree.</summary>
+    private static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 
     private static List<string> FindingChecks(Job? job, string taskId, string stepId)
     {
