@@ -134,13 +134,12 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
             AddDurationChange(changes, view, Dimension.StepType, type, type.Length == 0 ? "(no type)" : type, typeBefore.GetValueOrDefault(type), typeNow[type], from, to);
         }
         var significant = ChangeTests.Holm(tests.Select(t => t.P).ToList());
-        for (var i = 0; i < tests.Count; i++)
-        {
-            if (significant[i]) changes.Add((tests[i].Item, tests[i].Score));
-        }
+        // Pass rates first (what a manager acts on), biggest moves first; then durations, step types ahead of the slices they explain.
+        var passChanges = tests.Where((t, i) => significant[i]).OrderByDescending(t => t.Score).Select(t => t.Item);
+        var durationChanges = changes.OrderByDescending(c => c.Item.Dimension == Dimension.StepType).ThenByDescending(c => c.Score).Select(c => c.Item);
 
         return new TrendsReport(view, zone.Zone.Id, from, to, prevFrom, prevTo, outcomes, total, previousTotal, inProgress, durations, waits,
-            reasons, breakdowns, changes.OrderByDescending(c => c.Score).Select(c => c.Item).Take(8).ToList(), options, hasHistory);
+            reasons, breakdowns, passChanges.Concat(durationChanges).Take(10).ToList(), options, hasHistory);
     }
 
     private void AddDurationChange(List<(ChangeItem, double)> changes, TrendsViewState view, string dimension, string value, string name,
