@@ -14,11 +14,13 @@ using Microsoft.Extensions.DependencyInjection;
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 var sandboxOnly = args.Contains("--sandbox-only"); // the sandbox's figures alone, without the dashboard's
 var rows = new List<(string What, string Figure, string Target)>();
+var trendsOnly = args.Contains("--trends-only");
 
 // 1. The sandbox with a million jobs: start time and memory, first page and a deep job over real HTTP.
 var before = GC.GetTotalMemory(forceFullCollection: true);
 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime; // CPU time, comparable when the machine is busy
 var sw = Stopwatch.StartNew();
+if (!trendsOnly)
 await using (var big = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 1_000_000, Seed = 1 }))
 {
     var start = sw.Elapsed;
@@ -41,7 +43,7 @@ await using (var big = await SandboxServer.StartAsync(new SandboxOptions { JobCo
 }
 
 // 2. Job lookups through the real client and resilience pipeline to the sandbox over loopback HTTP.
-if (!sandboxOnly)
+if (!sandboxOnly && !trendsOnly)
 await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 2000, Seed = 42 }))
 {
     var client = Client(sandbox);
@@ -60,6 +62,12 @@ await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { J
     rows.Add(Measure("JobTimeline.Build, 2,000-file job", () => JobTimeline.Build(huge, DateTimeOffset.UtcNow), "< 50 ms"));
     rows.Add(Measure("FileRows.Query filter+sort, 2,000 files", () => FileRows.Query(huge.Tasks!, "page-1", null, "duration", true), "< 10 ms"));
 }
+
+// 3. Trends at scale (--trends-jobs N, default 1,000,000; --trends-store FILE, reused between runs; --trends-only skips 1 and 2).
+var trendsJobs = int.Parse(args.SkipWhile(a => a != "--trends-jobs").Skip(1).FirstOrDefault() ?? "1000000", CultureInfo.InvariantCulture);
+var trendsStore = args.SkipWhile(a => a != "--trends-store").Skip(1).FirstOrDefault()
+    ?? Path.Combine(Path.GetTempPath(), $"fc-trends-bench-{trendsJobs}.db");
+if (trendsJobs > 0) await TrendsBench.RunAsync(trendsJobs, trendsStore, rows);
 
 var report = new StringBuilder();
 report.AppendLine("# Benchmark report").AppendLine();

@@ -4,6 +4,7 @@ using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Trends;
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
@@ -12,6 +13,7 @@ builder.AddAccess();
 builder.AddSandbox();
 builder.AddJobs();
 builder.AddHistory();
+builder.AddTrends();
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ app.MapAccess();
 app.MapSandbox();
 app.MapHistory();
 app.MapJobs();
+app.MapTrends();
 app.MapShell();
 
 app.Run();

@@ -1,4 +1,6 @@
 using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard;
 
@@ -31,4 +33,18 @@ public static class Urls
 
     /// <summary>The job's JSON with every signed URL redacted.</summary>
     public static string RawJson(string jobId) => $"/jobs/{Uri.EscapeDataString(jobId)}/raw.json";
+
+    /// <summary>The managers' trends, in the given view.</summary>
+    public static string Trends(TrendsViewState? view = null) =>
+        view?.ToQuery() is { Length: > 0 } q ? "/trends?" + q : "/trends";
+
+    /// <summary>One of the trends' CSV files (outcomes, durations, waits, reasons, breakdowns) for the same view.</summary>
+    public static string TrendsCsv(string name, TrendsViewState view) =>
+        $"/trends/{name}.csv" + (view.ToQuery() is { Length: > 0 } q ? "?" + q : "");
+
+    /// <summary>The jobs list, filtered (the trends' drill-down).</summary>
+    public static string JobsList(JobsListState? state = null) =>
+        state?.ToQuery() is { Length: > 0 } q ? "/jobs?" + q : "/jobs";
+
+    public const string RollupAdmin = "/admin/rollups";
 }

@@ -30,6 +30,9 @@ public static class HistorySetup
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
         services.AddSingleton<HistoryMigrator>();
+        services.TryAddSingleton(Rollups.RollupZone.Utc);
+        services.AddSingleton<Rollups.RollupWriter>();
+        services.AddSingleton<Rollups.RollupRebuild>();
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<JobWriter>();
         services.AddSingleton<LookupAudit>();

@@ -38,6 +38,14 @@ public static class SandboxSetup
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddOptions<HistoryOptions>().PostConfigure<SandboxDatabase>((o, database) =>
             o.DatabasePath = database.File(HistorySetup.FullPath(o.DatabasePath, contentRoot)));
+        // The sandbox is a loopback API of generated jobs: read all of it at once, so /trends shows its whole history
+        // within a minute of start. A real Filecheck account keeps the configured budgets.
+        services.PostConfigure<HistoryOptions>(o =>
+        {
+            o.Sync.DetailConcurrency = Math.Max(o.Sync.DetailConcurrency, 16);
+            o.Sync.RequestsPerMinute = Math.Max(o.Sync.RequestsPerMinute, 1_000_000);
+            o.Sync.MaxDetailsPerRun = Math.Max(o.Sync.MaxDetailsPerRun, 1_000_000);
+        });
         SandboxWebhooks.Configure(services);
         services.AddHostedService<SandboxStarter>();
         return builder;

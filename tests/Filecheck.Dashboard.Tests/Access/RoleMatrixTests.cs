@@ -21,7 +21,8 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
     private static readonly string[] Public = [Anonymous, .. Users];
     private static readonly string[] SignedIn = Users;
     private static readonly string[] LookUpJobs = ["staff", "manager", "cs", "admin"];
-    // For the trends and sharing pages to come: ViewTrends = ["manager", "admin"], ShareProofs = ["cs", "admin"].
+    private static readonly string[] ViewTrends = ["manager", "admin"];
+    // For the sharing pages to come: ShareProofs = ["cs", "admin"].
     private static readonly string[] Administer = ["admin"];
 
     /// <summary>Who gets through each endpoint: "METHOD /pattern" → the callers that are not challenged nor refused.</summary>
@@ -46,6 +47,18 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         ["POST /search"] = LookUpJobs,
         ["GET /admin/sync"] = Administer,
         ["POST /admin/sync"] = Administer,
+        ["GET /admin/rollups"] = Administer,
+        ["POST /admin/rollups"] = Administer,
+        ["GET /trends"] = ViewTrends,
+        ["POST /trends"] = ViewTrends,
+        ["GET /trends/outcomes.csv"] = ViewTrends,
+        ["GET /trends/durations.csv"] = ViewTrends,
+        ["GET /trends/waits.csv"] = ViewTrends,
+        ["GET /trends/reasons.csv"] = ViewTrends,
+        ["GET /trends/breakdowns.csv"] = ViewTrends,
+        // The trends' drill-down, and the jobs list staff will grow from it.
+        ["GET /jobs"] = LookUpJobs,
+        ["POST /jobs"] = LookUpJobs,
         ["GET /jobs/{id}/files/{taskId}/proofs/{index:int}"] = LookUpJobs,
         ["GET /jobs/{id}/files/{taskId}/download"] = LookUpJobs,
         ["GET /jobs/{id}/raw.json"] = LookUpJobs,

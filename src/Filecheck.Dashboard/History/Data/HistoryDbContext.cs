@@ -58,6 +58,7 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
             e.ToTable("SyncState");
             e.Property(s => s.Id).ValueGeneratedNever();
         });
+        Rollups.RollupModel.Configure(model);
     }
 }
 

@@ -7,7 +7,7 @@ namespace Filecheck.Dashboard.History;
 /// The one writer of the history. SQLite allows one writer, so every write (jobs, audit, sync state) goes through this
 /// gate, in a transaction (BEGIN IMMEDIATE), committed even when the caller gives up once the work is done.
 /// </summary>
-public sealed class HistoryWriter(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator) : IDisposable
+public sealed class HistoryWriter(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator, Rollups.RollupWriter rollups) : IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -20,6 +20,8 @@ public sealed class HistoryWriter(IDbContextFactory<HistoryDbContext> factory, H
             await using var db = await factory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work(db);
+            // The trends' daily rollups change in the same transaction as the rows they count.
+            await rollups.ApplyAsync(db, CancellationToken.None);
             // Once the work is done, finish it: a cancellation here would only waste it.
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+/// <summary>
+/// The trends at scale: a store of <c>jobs</c> finished jobs (7 steps each, one file) over a year, filled once through
+/// the history's own write path (JobWriter.SaveJobsAsync, so rows and rollups are exactly what the sync writes) and
+/// kept in a file that later runs reuse; then each trends query beside the same aggregate by the sqlite3 CLI over the raw steps.
+/// </summary>
+internal static class TrendsBench
+{
+    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    {
+        public HistoryDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+    }
+
+    private sealed class NoNames : ITrendNames
+    {
+        public Task<string?> WorkflowAsync(string id, CancellationToken ct) => Task.FromResult<string?>(null);
+        public Task<string?> RuleAsync(string id, CancellationToken ct) => Task.FromResult<string?>(null);
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Channels = ["web", "api", "store", "admin"];
+    private static readonly string[] FileTypes = ["pdf", "pdf", "pdf", "raster", "vector", "office"];
+    private static readonly string[] StepTypes = ["preflight", "autofix", "repreflight", "validate", "optimize", "previews", "proof"];
+    private static readonly string?[] Outcomes = ["pass", "pass", "pass", "fixed", "warn", "fail", "mixed", null];
+
+    public static async Task RunAsync(int jobCount, string file, List<(string What, string Figure, string Target)> rows)
+    {
+        var factory = new Factory(file);
+        var writer = new RollupWriter(RollupZone.Utc);
+        var migrator = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
+        using var historyWriter = new HistoryWriter(factory, migrator, writer);
+        var store = new JobWriter(historyWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
+        await migrator.EnsureReadyAsync();
+        long held;
+        await using (var db = factory.CreateDbContext()) held = await db.Jobs.LongCountAsync();
+        if (held < jobCount)
+        {
+            var sw = Stopwatch.StartNew();
+            var rng = new Random(2026 + (int)held);
+            for (var start = (int)held; start < jobCount; start += 500)
+            {
+                var batch = Enumerable.Range(start, Math.Min(500, jobCount - start)).Select(i => Job(i, rng)).ToList();
+                await store.SaveJobsAsync(batch, HistorySource.Details);
+                if (start % 50_000 == 0) Console.Error.WriteLine($"  trends store: {start:N0} of {jobCount:N0} jobs, {sw.Elapsed.TotalSeconds:0} s");
+            }
+            var saved = jobCount - held;
+            rows.Add(($"history save with rollups, {saved:N0} jobs of 7 steps (batches of 500)",
+                $"{sw.Elapsed.TotalMilliseconds * 1000 / saved:0} µs per job, of which rollups {writer.Spent.TotalMilliseconds * 1000 / saved:0} µs ({writer.Spent / sw.Elapsed:P0})",
+                "rollups ≤ 10% of a save"));
+        }
+        SqliteConnection.ClearAllPools();
+        long steps;
+        await using (var db = factory.CreateDbContext()) steps = await db.Steps.LongCountAsync();
+        var size = new FileInfo(file).Length + (File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0);
+        rows.Add(("trends store", $"{jobCount:N0} jobs, {steps:N0} steps, {size / 1024.0 / 1024:0} MB", "1,000,000 jobs, ~7M steps"));
+
+        var query = new TrendsQuery(factory, RollupZone.Utc, new NoNames(), new FixedClock(Now));
+        foreach (var (name, view) in new (string, TrendsViewState)[]
+                 {
+                     ("90 days by week", new() { Days = 90, Group = TrendGrouping.Week }),
+                     ("90 days by week, one workflow", new() { Days = 90, Group = TrendGrouping.Week, Workflow = "wf_3" }),
+                     ("90 days by week, files, one file type", new() { Days = 90, Group = TrendGrouping.Week, Unit = TrendUnit.Files, FileType = "raster" }),
+                     ("30 days by day", new() { Days = 30, Group = TrendGrouping.Day }),
+                     ("365 days by month", new() { Days = 365, Group = TrendGrouping.Month }),
+                 })
+        {
+            await query.LoadAsync(view);
+            var samples = new List<double>();
+            for (var i = 0; i < 15; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                await query.LoadAsync(view);
+                samples.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            var days = view.Days;
+            var raw = RawAggregate(file, days);
+            rows.Add(($"trends page query (TrendsQuery.LoadAsync), {name}",
+                $"p50 {Pct(samples, 50):0} ms, p95 {Pct(samples, 95):0} ms; sqlite3 over raw steps ({days} days): {raw:0} ms; ratio {Pct(samples, 50) / raw:0.00}",
+                "90 days by week ≤ 50 ms p50 and ≤ 0.1 of raw"));
+        }
+    }
+
+    /// <summary>The same figures straight from the steps: outcomes per week, and count and duration per week and step type.</summary>
+    private static double RawAggregate(string file, int days)
+    {
+        var from = Now.AddDays(-days).ToUnixTimeMilliseconds();
+        var sql = $"""
+            SELECT strftime('%Y-%W', CreatedAt / 1000, 'unixepoch') AS week, Outcome, COUNT(*) FROM Jobs WHERE IsTerminal = 1 AND CreatedAt >= {from} GROUP BY week, Outcome;
+            SELECT strftime('%Y-%W', j.CreatedAt / 1000, 'unixepoch') AS week, s.Type, COUNT(*), AVG(s.DurationMs), MIN(s.DurationMs), MAX(s.DurationMs)
+              FROM Steps s JOIN Jobs j ON j.Id = s.JobId WHERE j.IsTerminal = 1 AND j.CreatedAt >= {from} GROUP BY week, s.Type;
+            SELECT Reason, COUNT(*) FROM Steps s JOIN Jobs j ON j.Id = s.JobId WHERE j.CreatedAt >= {from} AND s.Outcome IN ('fail', 'warn') GROUP BY Reason ORDER BY 2 DESC LIMIT 15;
+            """;
+        var samples = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using var process = Process.Start(new ProcessStartInfo("sqlite3", [file, sql]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return Pct(samples, 50);
+    }
+
+    private static Job Job(int i, Random rng)
+    {
+        // A year of jobs, more on weekdays; seven steps in a row on one file, with small waits.
+        var created = Now.AddDays(-rng.NextDouble() * 365).AddMinutes(-i % 60);
+        var outcome = Outcomes[rng.Next(Outcomes.Length)];
+        var at = created.AddSeconds(2);
+        var steps = new List<Step>();
+        foreach (var type in StepTypes)
+        {
+            var ms = Math.Round(200 + rng.NextDouble() * rng.NextDouble() * 60_000);
+            var stepOutcome = type == "preflight" ? outcome : "pass";
+            steps.Add(new Step
+            {
+                Id = "step_" + type, Type = type, Status = "done", Outcome = stepOutcome, Started = at, Ended = at.AddMilliseconds(ms), Duration = ms,
+                Reason = stepOutcome is "fail" or "warn" ? $"Image on page {rng.Next(1, 30)} is {rng.Next(72, 299)} dpi" : null,
+            });
+            at = at.AddMilliseconds(ms + rng.Next(0, 800));
+        }
+        var wf = rng.Next(8);
+        return new Job
+        {
+            Id = $"job_bench_{i:0000000}", CreatedAt = created, ModifiedAt = created.AddMinutes(3), Status = "done", Outcome = outcome,
+            Channel = Channels[rng.Next(Channels.Length)], WorkflowId = "wf_" + wf, RuleId = "rule_" + wf,
+            Tasks = [new JobTask { Id = "task_1", Status = "done", Outcome = outcome, FileType = FileTypes[rng.Next(FileTypes.Length)], Steps = steps }],
+        };
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static double Pct(List<double> samples, int p)
+    {
+        var sorted = samples.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+
+namespace Filecheck.Dashboard.History.Rollups;
+
+/// <summary>
+/// A log-scaled histogram of milliseconds: bucket <c>i ≥ 1</c> holds <c>[1.02^(i-1), 1.02^i)</c>, bucket 0 everything
+/// under 1 ms. A percentile read from it (the bucket's geometric middle) is within 1% of the exact value at or above
+/// 1 ms, and buckets merge by adding counts, which is what rollups over days and dimensions need.
+/// </summary>
+public sealed class DurationBuckets
+{
+    public const double Ratio = 1.02;
+    private static readonly double LogRatio = Math.Log(Ratio);
+    private readonly SortedDictionary<int, long> _counts = new();
+
+    public long Count { get; private set; }
+    public bool IsEmpty => Count == 0;
+    public IEnumerable<KeyValuePair<int, long>> Counts => _counts;
+
+    public static int IndexOf(double ms) => ms < 1 || double.IsNaN(ms) ? 0 : 1 + (int)Math.Floor(Math.Log(ms) / LogRatio);
+
+    public static double LowerBound(int index) => index <= 0 ? 0 : Math.Pow(Ratio, index - 1);
+    public static double UpperBound(int index) => index <= 0 ? 1 : Math.Pow(Ratio, index);
+    /// <summary>The value a bucket stands for: its geometric middle (0.5 ms for the first).</summary>
+    public static double Representative(int index) => index <= 0 ? 0.5 : Math.Pow(Ratio, index - 0.5);
+
+    public void Add(double ms, long count = 1) => AddIndex(IndexOf(ms), count);
+
+    public void AddIndex(int index, long count)
+    {
+        if (count == 0) return;
+        var now = _counts.GetValueOrDefault(index) + count;
+        if (now == 0) _counts.Remove(index);
+        else _counts[index] = now;
+        Count += count;
+    }
+
+    public void Merge(DurationBuckets other)
+    {
+        foreach (var (index, count) in other._counts) AddIndex(index, count);
+    }
+
+    /// <summary>The nearest-rank percentile (<paramref name="p"/> in 0..1); null when empty.</summary>
+    public double? Percentile(double p)
+    {
+        if (Count <= 0) return null;
+        var rank = Math.Max(1, (long)Math.Ceiling(p * Count));
+        long seen = 0;
+        foreach (var (index, count) in _counts)
+        {
+            seen += count;
+            if (seen >= rank) return Representative(index);
+        }
+        return Representative(_counts.Keys.Last());
+    }
+
+    public double? Min => _counts.Count == 0 ? null : LowerBound(_counts.Keys.First());
+    public double? Max => _counts.Count == 0 ? null : UpperBound(_counts.Keys.Last());
+
+    /// <summary>Sparse bytes: (index gap, count) pairs as zig-zag varints.</summary>
+    public byte[] ToBytes()
+    {
+        var buffer = new ArrayBufferWriter<byte>(_counts.Count * 3 + 1);
+        var previous = 0;
+        foreach (var (index, count) in _counts)
+        {
+            WriteVar(buffer, Zig(index - previous));
+            WriteVar(buffer, Zig(count));
+            previous = index;
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static DurationBuckets FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        var buckets = new DurationBuckets();
+        buckets.AddBytes(bytes);
+        return buckets;
+    }
+
+    /// <summary>Merges a stored histogram without building another (the query path reads many).</summary>
+    public void AddBytes(ReadOnlySpan<byte> bytes, long sign = 1)
+    {
+        var position = 0;
+        var index = 0;
+        while (position < bytes.Length)
+        {
+            index += (int)Unzig(ReadVar(bytes, ref position));
+            var count = Unzig(ReadVar(bytes, ref position));
+            AddIndex(index, sign * count);
+        }
+    }
+
+    private static ulong Zig(long v) => (ulong)((v << 1) ^ (v >> 63));
+    private static long Unzig(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
+
+    private static void WriteVar(ArrayBufferWriter<byte> buffer, ulong v)
+    {
+        var span = buffer.GetSpan(10);
+        var n = 0;
+        while (v >= 0x80)
+        {
+            span[n++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        span[n++] = (byte)v;
+        buffer.Advance(n);
+    }
+
+    private static ulong ReadVar(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        ulong v = 0;
+        var shift = 0;
+        while (position < bytes.Length)
+        {
+            var b = bytes[position++];
+            v |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) break;
+            shift += 7;
+        }
+        return v;
+    }
+}

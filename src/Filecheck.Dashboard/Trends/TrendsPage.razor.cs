@@ -1,0 +1,113 @@
+using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.History.Rollups;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Filecheck.Dashboard.Trends;
+
+public sealed partial class TrendsPage : IDisposable
+{
+    [Inject] private TrendsQuery Query { get; set; } = default!;
+    [Inject] private RollupRebuild Rebuild { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private ILogger<TrendsPage> Logger { get; set; } = default!;
+
+    // Declared so that a new query string re-runs OnParametersSetAsync; the view is parsed from the whole address.
+    [SupplyParameterFromQuery(Name = "days")] public string? DaysText { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? FromText { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? ToText { get; set; }
+    [SupplyParameterFromQuery(Name = "group")] public string? GroupText { get; set; }
+    [SupplyParameterFromQuery(Name = "unit")] public string? UnitText { get; set; }
+    [SupplyParameterFromQuery(Name = "channel")] public string? ChannelText { get; set; }
+    [SupplyParameterFromQuery(Name = "workflow")] public string? WorkflowText { get; set; }
+    [SupplyParameterFromQuery(Name = "rule")] public string? RuleText { get; set; }
+    [SupplyParameterFromQuery(Name = "filetype")] public string? FileTypeText { get; set; }
+    [SupplyParameterFromQuery(Name = "step")] public string? StepText { get; set; }
+
+    private TrendsViewState View { get; set; } = new();
+    private TrendsReport? _report;
+    private TrendsCharts? _charts;
+    private string? _problem;
+    private bool _customOpen;
+    private string? _customFrom;
+    private string? _customTo;
+    private readonly CancellationTokenSource _gone = new();
+
+    private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette };
+    private readonly ChartOptions _rateOptions = new() { ChartPalette = [OutcomeColors.Of(OutcomeGroup.Pass), OutcomeColors.Of(OutcomeGroup.Fixed), "#a5d6a7", "#81d4fa"] };
+
+    private string[] Labels => _charts?.Labels.ToArray() ?? [];
+    private string UnitWord => View.Unit == TrendUnit.Files ? "files" : "jobs";
+    private string UnitTitle => View.Unit == TrendUnit.Files ? "Files" : "Jobs";
+    private string RangeValue => View.IsCustom || _customOpen ? "custom" : View.Days.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        View = TrendsViewState.FromQuery(new Uri(Navigation.Uri).Query);
+        _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
+        _customTo = View.To is { } t ? TrendsCsv.Date(t) : null;
+        _problem = null;
+        try
+        {
+            _report = await Query.LoadAsync(View, _gone.Token);
+            _charts = TrendsCharts.From(_report);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogError(e, "Trends could not be read");
+            _problem = "The trend figures could not be read from the history store. Try again in a moment; if it persists, an admin can rebuild them at " + Urls.RollupAdmin + ".";
+        }
+    }
+
+    private void Go(TrendsViewState view)
+    {
+        _customOpen = false;
+        Navigation.NavigateTo(Urls.Trends(view));
+    }
+
+    private void SetRange(string? value)
+    {
+        if (value == "custom")
+        {
+            _customOpen = true;
+            var (from, to) = View.Range(Query.Today());
+            _customFrom ??= TrendsCsv.Date(from);
+            _customTo ??= TrendsCsv.Date(to);
+            return;
+        }
+        if (int.TryParse(value, out var days)) Go(View with { Days = days, From = null, To = null });
+    }
+
+    private void ApplyCustom()
+    {
+        var from = TrendsViewState.ParseDate(_customFrom);
+        var to = TrendsViewState.ParseDate(_customTo);
+        if (from is null || to is null || from > to)
+        {
+            _problem = "A custom range needs a start date on or before its end date.";
+            return;
+        }
+        Go(View with { From = from, To = to });
+    }
+
+    private static List<ChartSeries<double>> Series(IEnumerable<ChartLine> lines) =>
+        lines.Select(l => new ChartSeries<double> { Name = l.Name, Data = new ChartData<double>(l.Values.ToList()) }).ToList();
+
+    private string PeriodJobs(OutcomePeriod period, string? group) =>
+        Urls.JobsList(TrendsQuery.JobsFor(View, period.Start, period.End) with { Outcome = group });
+
+    private string ReasonJobs(ReasonRow reason) =>
+        Urls.JobsList(TrendsQuery.JobsFor(View, _report!.From, _report.To) with { Reason = reason.Reason });
+
+    private static string Pct(double? rate) => rate is { } r ? (r * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
+
+    private static string Points(double? change) => change is { } c
+        ? (c >= 0 ? "+" : "−") + Math.Abs(c * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " pts"
+        : "—";
+
+    public void Dispose()
+    {
+        _gone.Cancel();
+        _gone.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using Filecheck.Dashboard.History.Rollups;
+
+namespace Filecheck.Dashboard.Trends;
+
+public sealed record OutcomeCounts(long Pass, long Fixed, long Warn, long Fail, long Other)
+{
+    public static readonly OutcomeCounts Zero = new(0, 0, 0, 0, 0);
+    public long Total => Pass + Fixed + Warn + Fail + Other;
+    /// <summary>Clean ÷ finished (a Fixed job is not a pass).</summary>
+    public double? PassRate => Total == 0 ? null : (double)Pass / Total;
+    /// <summary>(Clean + Fixed) ÷ finished.</summary>
+    public double? ReadyRate => Total == 0 ? null : (double)(Pass + Fixed) / Total;
+    public OutcomeCounts Plus(OutcomeCounts o) => new(Pass + o.Pass, Fixed + o.Fixed, Warn + o.Warn, Fail + o.Fail, Other + o.Other);
+
+    public long Of(string group) => group switch
+    {
+        OutcomeGroup.Pass => Pass,
+        OutcomeGroup.Fixed => Fixed,
+        OutcomeGroup.Warn => Warn,
+        OutcomeGroup.Fail => Fail,
+        _ => Other,
+    };
+}
+
+/// <summary>One bar of the outcomes chart, with the same-position period of the previous range beside it.</summary>
+public sealed record OutcomePeriod(DateOnly Start, DateOnly End, OutcomeCounts Counts, double? PreviousPassRate, double? PreviousReadyRate);
+
+/// <summary>p50 and p95 of step durations (per step type) or waits ("" step type = all) in one period.</summary>
+public sealed record PercentilePoint(DateOnly Start, string StepType, long Count, double? P50Ms, double? P95Ms);
+
+public sealed record ReasonRow(string Reason, string Severity, long Count, double Share);
+
+public static class Dimension
+{
+    public const string Workflow = "workflow";
+    public const string Rule = "rule";
+    public const string Channel = "channel";
+    public const string FileType = "file_type";
+    public const string StepType = "step_type";
+
+    public static string Label(string dimension) => dimension switch
+    {
+        Workflow => "Workflow",
+        Rule => "Rule",
+        Channel => "Channel",
+        FileType => "File type",
+        StepType => "Step type",
+        _ => dimension,
+    };
+
+    /// <summary>The token a link carries for a missing value (no channel, no workflow, ...).</summary>
+    public const string None = "-";
+}
+
+public sealed record BreakdownRow(string Dimension, string Value, string Name, long Jobs, double? PassRate, double? PreviousPassRate, double? Change, double? P95Ms);
+
+public enum ChangeKind { PassRate, P95 }
+
+/// <summary>One item of "what changed", with its figures and where to look.</summary>
+public sealed record ChangeItem(string Dimension, string Value, string Name, ChangeKind Kind, double Before, double After,
+    long CountBefore, long CountAfter, double? PValue, string ViewUrl, string JobsUrl);
+
+public sealed record FilterChoice(string Value, string Name);
+
+public sealed record TrendsFilterOptions(
+    IReadOnlyList<FilterChoice> Channels, IReadOnlyList<FilterChoice> Workflows, IReadOnlyList<FilterChoice> Rules,
+    IReadOnlyList<FilterChoice> FileTypes, IReadOnlyList<FilterChoice> StepTypes);
+
+/// <summary>Everything <c>/trends</c> shows for one view, read from the rollups only.</summary>
+public sealed record TrendsReport(
+    TrendsViewState View,
+    string ZoneId,
+    DateOnly From, DateOnly To, DateOnly PreviousFrom, DateOnly PreviousTo,
+    IReadOnlyList<OutcomePeriod> Outcomes,
+    OutcomeCounts Total, OutcomeCounts PreviousTotal,
+    long InProgress,
+    IReadOnlyList<PercentilePoint> Durations,
+    IReadOnlyList<PercentilePoint> Waits,
+    IReadOnlyList<ReasonRow> Reasons,
+    IReadOnlyList<BreakdownRow> Breakdowns,
+    IReadOnlyList<ChangeItem> Changes,
+    TrendsFilterOptions Options,
+    bool HasHistory);

@@ -1,0 +1,60 @@
+using System.Text;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.History.Rollups;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Trends;
+
+public static class TrendsSetup
+{
+    /// <summary>The trends page's query, its CSV files, the jobs list it drills into, and the rollups' time zone.</summary>
+    public static IServiceCollection AddTrends(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TrendsOptions>().Bind(configuration.GetSection(TrendsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrendsOptions>, TrendsOptionsValidator>();
+        // The rollups count days in this zone; History registers UTC only when no trends feature says otherwise.
+        services.Replace(ServiceDescriptor.Singleton(sp => new RollupZone(sp.GetRequiredService<IOptions<TrendsOptions>>().Value.Zone())));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ITrendNames, LibraryTrendNames>();
+        services.AddSingleton<TrendsQuery>();
+        services.AddSingleton<JobsListQuery>();
+        services.AddHostedService<RollupStartup>();
+        return services;
+    }
+
+    public static IHostApplicationBuilder AddTrends(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddTrends(builder.Configuration);
+        return builder;
+    }
+
+    public static WebApplication MapTrends(this WebApplication app)
+    {
+        foreach (var name in TrendsCsv.All)
+        {
+            app.MapGet($"/trends/{name}.csv", async (HttpContext ctx, TrendsQuery query) =>
+                {
+                    var view = TrendsViewState.FromQuery(ctx.Request.QueryString.Value);
+                    var report = await query.LoadAsync(view, ctx.RequestAborted);
+                    var body = TrendsCsv.Write(name, report);
+                    return Results.File(Encoding.UTF8.GetBytes(body), "text/csv; charset=utf-8", TrendsCsv.FileName(name, report));
+                })
+                .RequireAuthorization(Policies.ViewTrends);
+        }
+        return app;
+    }
+
+    /// <summary>A store that predates the rollups (or a new time zone) gets them built once, in the background.</summary>
+    private sealed class RollupStartup(RollupRebuild rebuild) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (await rebuild.NeedsRebuildAsync(cancellationToken)) rebuild.TryStart();
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

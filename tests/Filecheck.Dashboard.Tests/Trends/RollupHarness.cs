@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Tests.History;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Filecheck.Dashboard.Tests.Trends;
+
+/// <summary>A real history store on a temporary SQLite file, with rollups counted in <paramref name="zone"/>.</summary>
+public sealed class RollupHarness : IDisposable
+{
+    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    {
+        public HistoryDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+    }
+
+    private readonly TempDatabase _temp = new();
+
+    public RollupHarness(TimeZoneInfo? zone = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.File)!);
+        Db = new Factory(_temp.File);
+        Writer = new RollupWriter(new RollupZone(zone ?? TimeZoneInfo.Utc));
+        Migrator = new HistoryMigrator(Db, NullLogger<HistoryMigrator>.Instance);
+        HistoryWriter = new HistoryWriter(Db, Migrator, Writer);
+        Store = new JobWriter(HistoryWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
+        Rebuild = new RollupRebuild(Db, Migrator, HistoryWriter, Writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance);
+    }
+
+    public IDbContextFactory<HistoryDbContext> Db { get; }
+    public RollupWriter Writer { get; }
+    public HistoryMigrator Migrator { get; }
+    public HistoryWriter HistoryWriter { get; }
+    /// <summary>The history's own write path (what the sync, lookups and webhooks save through).</summary>
+    public JobWriter Store { get; }
+    public RollupRebuild Rebuild { get; }
+    public string File => _temp.File;
+
+    public void Dispose()
+    {
+        HistoryWriter.Dispose();
+        _temp.Dispose();
+    }
+}
+
+/// <summary>The rollup tables read back as plain values, comparable with a recomputation.</summary>
+public sealed record RollupSnapshot(
+    SortedDictionary<string, string> Outcomes,
+    SortedDictionary<string, string> Steps,
+    SortedDictionary<string, int> Reasons)
+{
+    public static async Task<RollupSnapshot> ReadAsync(IDbContextFactory<HistoryDbContext> factory)
+    {
+        await using var db = factory.CreateDbContext();
+        var outcomes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in await db.Set<OutcomeRollup>().AsNoTracking().ToListAsync())
+        {
+            outcomes[Key(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType)] =
+                $"{r.JobPass},{r.JobFixed},{r.JobWarn},{r.JobFail},{r.JobOther}|{r.FilePass},{r.FileFixed},{r.FileWarn},{r.FileFail},{r.FileOther}";
+        }
+        var steps = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in await db.Set<StepRollup>().AsNoTracking().ToListAsync())
+        {
+            var buckets = DurationBuckets.FromBytes(r.Buckets);
+            steps[Key(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Kind)] = StepText(r.Count, r.SumMs, buckets, r.MinMs, r.MaxMs);
+        }
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in await db.Set<ReasonRollup>().AsNoTracking().ToListAsync())
+        {
+            reasons[Key(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Severity, r.Reason)] = r.Count;
+        }
+        return new RollupSnapshot(outcomes, steps, reasons);
+    }
+
+    public static string Key(DateOnly day, params string[] parts) => day.ToString("yyyy-MM-dd") + "/" + string.Join("/", parts);
+
+    public static string StepText(long count, long sum, DurationBuckets buckets, double min, double max) =>
+        $"n={count} sum={sum} buckets={string.Join(";", buckets.Counts.Select(c => $"{c.Key}:{c.Value}"))} min={min:0.###} max={max:0.###}";
+
+    /// <summary>The same tables computed from the jobs themselves, straight from their JSON model, without the store.</summary>
+    public static RollupSnapshot Recompute(IEnumerable<(Job Row, Job? Details)> jobs, TimeZoneInfo zone)
+    {
+        var outcomes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var steps = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (row, details) in jobs)
+        {
+            if (!row.IsTerminal || row.CreatedAt is not { } created) continue;
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(created, zone).DateTime);
+            string K(string ft) => Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft);
+            void Count(string key, int slot)
+            {
+                if (!outcomes.TryGetValue(key, out var c)) outcomes[key] = c = new int[10];
+                c[slot]++;
+            }
+            var tasks = details?.Tasks ?? [];
+            var jobSlot = Slot(row.Outcome);
+            Count(K("*"), jobSlot);
+            foreach (var ft in tasks.Select(t => t.FileType ?? "").Distinct()) Count(K(ft), jobSlot);
+            foreach (var task in tasks)
+            {
+                var ft = task.FileType ?? "";
+                Count(K("*"), 5 + Slot(task.Outcome));
+                Count(K(ft), 5 + Slot(task.Outcome));
+                Step? previous = null;
+                foreach (var step in task.Steps ?? [])
+                {
+                    var type = step.Type ?? "";
+                    var ms = step.Duration ?? (step.Started is { } s && step.Ended is { } e ? e.ToUnixTimeMilliseconds() - s.ToUnixTimeMilliseconds() : null);
+                    if (ms is { } v && v >= 0) Values(steps, Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, "duration")).Add((long)Math.Round(v));
+                    if (previous?.Ended is { } end && step.Started is { } start && start.ToUnixTimeMilliseconds() >= end.ToUnixTimeMilliseconds())
+                        Values(steps, Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, "wait")).Add(start.ToUnixTimeMilliseconds() - end.ToUnixTimeMilliseconds());
+                    previous = step;
+                    var severity = step.Status == "error" || step.Outcome == "fail" ? "fail" : step.Outcome == "warn" ? "warn" : null;
+                    if (severity is null) continue;
+                    var found = ReasonText.Normalize(step.Reason) is { } r ? [r] : Checks(step);
+                    if (found.Count == 0) found = [JobContribution.NoReasonGiven];
+                    foreach (var reason in found)
+                    {
+                        var key = Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, severity, reason);
+                        reasons[key] = reasons.GetValueOrDefault(key) + 1;
+                    }
+                }
+            }
+        }
+        var outcomeText = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, c) in outcomes) outcomeText[k] = $"{c[0]},{c[1]},{c[2]},{c[3]},{c[4]}|{c[5]},{c[6]},{c[7]},{c[8]},{c[9]}";
+        var stepText = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, values) in steps)
+        {
+            var buckets = new DurationBuckets();
+            foreach (var v in values) buckets.Add(v);
+            stepText[k] = StepText(values.Count, values.Sum(), buckets, buckets.Min ?? 0, buckets.Max ?? 0);
+        }
+        return new RollupSnapshot(outcomeText, stepText, reasons);
+    }
+
+    private static List<long> Values(Dictionary<string, List<long>> all, string key)
+    {
+        if (!all.TryGetValue(key, out var list)) all[key] = list = [];
+        return list;
+    }
+
+    private static int Slot(string? outcome) => outcome switch { "pass" => 0, "fixed" => 1, "warn" => 2, "fail" => 3, _ => 4 };
+
+    private static List<string> Checks(Step step) =>
+        (step.Outputs ?? []).Where(o => o.Kind == "report" && o.Body is { ValueKind: JsonValueKind.Object })
+            .SelectMany(o => o.Body!.Value.TryGetProperty("findings", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Select(f => f.TryGetProperty("check", out var c) ? c.GetString() : null)
+            .OfType<string>().Distinct().ToList();
+}

@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Filecheck.Dashboard.History;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests.Trends;
+
+[Collection(BrowserCollection.Name)]
+public sealed class TrendsInBrowserTests(DashboardFixture fixture)
+{
+    /// <summary>The sandbox's history is synced with its budgets lifted: wait until every finished job has its details.</summary>
+    private async Task WaitForSyncedHistoryAsync()
+    {
+        var store = fixture.Host.Services.GetRequiredService<HistoryReads>();
+        // Generous: the machine running the tests may be busy; on an idle one this takes a few seconds.
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var counts = await store.CountsAsync();
+            if (counts.Terminal > 0 && counts.DetailsPending == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
+    public async Task Trends_ManagerChangesAFilterPastesTheUrlOpensABarsJobsAndDownloadsTheCsv()
+    {
+        await WaitForSyncedHistoryAsync();
+        var page = await fixture.Browser.Context.NewPageAsync();
+        try
+        {
+            await page.SignInAsync(fixture.Host.BaseAddress, "manager", "/trends?days=90");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.GetByTestId("trends-summary")).ToContainTextAsync("finished jobs");
+            var weeks = await page.GetByTestId("period-row").CountAsync();
+
+            // A filter changes the address and the charts.
+            await page.GetByTestId("trends-group").SelectOptionAsync("day");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/trends\?days=90&group=day$"));
+            await Assertions.Expect(page.GetByTestId("period-row")).ToHaveCountAsync(90);
+            Assert.True(weeks < 90, $"{weeks} weekly rows");
+            var summary = await page.GetByTestId("trends-summary").TextContentAsync();
+            Assert.Contains("by day", summary);
+            var url = page.Url;
+
+            // The address pasted into another tab opens the same view.
+            var pasted = await fixture.Browser.Context.NewPageAsync();
+            try
+            {
+                await pasted.GotoAsync(url);
+                await pasted.WaitForCircuitAsync();
+                await Assertions.Expect(pasted.GetByTestId("trends-group")).ToHaveValueAsync("day");
+                await Assertions.Expect(pasted.GetByTestId("period-row")).ToHaveCountAsync(90);
+                Assert.Equal(summary, await pasted.GetByTestId("trends-summary").TextContentAsync());
+            }
+            finally
+            {
+                await pasted.CloseAsync();
+            }
+
+            // A bar's count opens exactly its jobs.
+            var failing = page.Locator("[data-testid=period-outcome-jobs][data-outcome=fail]").Filter(new() { HasNotTextRegex = new Regex("^0$") }).First;
+            var count = int.Parse((await failing.TextContentAsync())!.Trim());
+            await failing.ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/jobs\?from=[\d-]+&to=[\d-]+&outcome=fail&finished=1$"));
+            await Assertions.Expect(page.GetByTestId("jobs-total")).ToContainTextAsync($"{count} {(count == 1 ? "job" : "jobs")}");
+            var outcomes = await page.Locator("[data-testid=jobs-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.outcome)");
+            Assert.Equal(Math.Min(count, 50), outcomes.Length);
+            Assert.All(outcomes, o => Assert.Equal("fail", o));
+
+            // The table's CSV downloads, named for its range and zone, with the header the issue lists.
+            await page.GoBackAsync();
+            await page.WaitForCircuitAsync();
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("csv-outcomes").ClickAsync());
+            Assert.Matches(@"^trends-outcomes-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d-UTC\.csv$", download.SuggestedFilename);
+            var file = await download.PathAsync();
+            var lines = await File.ReadAllLinesAsync(file!);
+            Assert.Equal("period_start,jobs,pass,warn,fail,fixed,other,pass_rate", lines[0]);
+            Assert.Equal(91, lines.Length);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+}
