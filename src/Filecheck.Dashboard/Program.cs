@@ -3,6 +3,7 @@ using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Backend;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Sharing;
 using Filecheck.Dashboard.Shell;
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
@@ -12,12 +13,14 @@ builder.AddAccess();
 builder.Services.AddShell();
 builder.Services.AddJobs();
 builder.Services.AddHistory(builder.Configuration);
+builder.Services.AddSharing(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseShell();
 app.MapAccess();
 app.MapHistory();
+app.MapSharing();
 app.MapJobs();
 app.MapShell();
 
