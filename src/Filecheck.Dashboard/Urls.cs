@@ -31,4 +31,7 @@ public static class Urls
 
     /// <summary>The job's JSON with every signed URL redacted.</summary>
     public static string RawJson(string jobId) => $"/jobs/{Uri.EscapeDataString(jobId)}/raw.json";
+
+    /// <summary>"My shares", or every share with <paramref name="all"/>.</summary>
+    public static string Shares(bool all = false) => all ? "/shares?scope=all" : "/shares";
 }
