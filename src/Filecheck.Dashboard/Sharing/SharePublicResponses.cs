@@ -28,6 +28,9 @@ public static class SharePublicResponses
     public static Task WriteTooManyAsync(HttpContext context, CancellationToken ct)
     {
         context.Response.Headers.RetryAfter = "60";
+        // The limiter answers before the gate that sets these on every other /s/ response.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         return WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyBody, ct);
     }
 
