@@ -69,3 +69,18 @@ public sealed class ShareDraft
             + $"\n\nThe link works until {expiresAt.UtcDateTime.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)} UTC.";
     }
 }
+
+public static class OrderShare
+{
+    /// <summary>
+    /// The order an answer of the search is about, when every job it found is of that one order and all are on the page;
+    /// otherwise null (a share of part of an order would mislead).
+    /// </summary>
+    public static string? OrderOf(string query, IReadOnlyList<(string JobId, string? OrderId)> hits, int total)
+    {
+        if (hits.Count == 0 || hits.Count != total) return null;
+        var order = hits[0].OrderId;
+        return order is not null && order.Equals(query.Trim(), StringComparison.OrdinalIgnoreCase)
+            && hits.All(h => string.Equals(h.OrderId, order, StringComparison.Ordinal)) ? order : null;
+    }
+}
