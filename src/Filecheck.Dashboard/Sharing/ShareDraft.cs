@@ -58,14 +58,14 @@ public sealed class ShareDraft
         var files = Candidates.Where(c => c.Selected).Select(c => c.Name).ToList();
         var what = files.Count switch
         {
-            1 => "the proof of " + files[0],
-            <= 3 => "the proofs of " + string.Join(", ", files[..^1]) + " and " + files[^1],
-            _ => $"the proofs of {files.Count} files",
+            1 => "is the proof of " + files[0],
+            <= 3 => "are the proofs of " + string.Join(", ", files[..^1]) + " and " + files[^1],
+            _ => $"are the proofs of {files.Count} files",
         };
         var greeting = string.IsNullOrWhiteSpace(RecipientName) ? "Hello," : $"Hello {RecipientName.Trim()},";
         var ask = AskApproval ? " Please look at each file and approve it, or tell us what should change." : "";
         var downloads = AllowDownloads ? " You can also download the files." : "";
-        return $"{greeting}\n\nHere is {what}: {link}\n\n{ask.TrimStart()}{downloads}".TrimEnd()
+        return $"{greeting}\n\nHere {what}: {link}\n\n{ask.TrimStart()}{downloads}".TrimEnd()
             + $"\n\nThe link works until {expiresAt.UtcDateTime.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)} UTC.";
     }
 }

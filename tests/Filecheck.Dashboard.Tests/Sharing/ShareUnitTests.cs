@@ -84,7 +84,7 @@ public sealed class ShareDraftTests
 
         Assert.StartsWith("Hello Ada,", message);
         Assert.Contains("https://dash.example/s/TOKEN", message);
-        Assert.Contains("a.pdf and b.pdf", message);
+        Assert.Contains("Here are the proofs of a.pdf and b.pdf: https://dash.example/s/TOKEN", message);
         Assert.Contains("approve it", message);
         Assert.Contains("download", message);
         Assert.Contains("Tuesday 8 December 2026, 14:05 UTC", message);
@@ -172,4 +172,38 @@ public sealed class SharingOptionsTests
 
     [Fact]
     public void Validate_Defaults_Pass() => Assert.True(Validate(_ => { }).Succeeded);
+}
+
+public sealed class ShareStateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static Filecheck.Dashboard.Sharing.Data.ShareRecord Share(bool ask = true, int days = 3, bool revoked = false, params string[] decisions) => new()
+    {
+        TokenHash = "x", CreatedBy = "cs", CreatedAt = Now.AddDays(-1), ExpiresAt = Now.AddDays(days), AskApproval = ask,
+        RevokedAt = revoked ? Now : null,
+        Files = [new() { Position = 1, JobId = "job_a", TaskId = "t1" }, new() { Position = 2, JobId = "job_a", TaskId = "t2" }],
+        Decisions = decisions.Select((d, i) => new Filecheck.Dashboard.Sharing.Data.ShareDecisionRecord { Position = i + 1, Decision = d, Name = "Ada" }).ToList(),
+    };
+
+    [Fact]
+    public void StateOf_NoAnswerYet_IsAwaiting() => Assert.Equal(ShareState.Awaiting, ShareLinkService.StateOf(Share(), Now));
+
+    [Fact]
+    public void StateOf_OneOfTwoApproved_IsStillAwaiting() => Assert.Equal(ShareState.Awaiting, ShareLinkService.StateOf(Share(decisions: "approved"), Now));
+
+    [Fact]
+    public void StateOf_AllApproved_IsApproved() => Assert.Equal(ShareState.Approved, ShareLinkService.StateOf(Share(decisions: ["approved", "approved"]), Now));
+
+    [Fact]
+    public void StateOf_AnyChangeRequested_IsChangesRequested() => Assert.Equal(ShareState.ChangesRequested, ShareLinkService.StateOf(Share(decisions: ["approved", "changes"]), Now));
+
+    [Fact]
+    public void StateOf_PastItsExpiryUnanswered_IsExpired() => Assert.Equal(ShareState.Expired, ShareLinkService.StateOf(Share(days: -1), Now));
+
+    [Fact]
+    public void StateOf_Revoked_IsRevokedWhateverWasAnswered() => Assert.Equal(ShareState.Revoked, ShareLinkService.StateOf(Share(revoked: true, decisions: "approved"), Now));
+
+    [Fact]
+    public void StateOf_NoApprovalAsked_IsOpen() => Assert.Equal(ShareState.Open, ShareLinkService.StateOf(Share(ask: false), Now));
 }
