@@ -3,6 +3,7 @@ using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
+using Filecheck.Dashboard.Sharing;
 using Filecheck.Dashboard.Shell;
 using Filecheck.Dashboard.Trends;
 
@@ -14,6 +15,7 @@ builder.AddSandbox();
 builder.AddJobs();
 builder.AddHistory();
 builder.AddTrends();
+builder.AddSharing();
 
 var app = builder.Build();
 
@@ -21,6 +23,7 @@ app.UseShell();
 app.MapAccess();
 app.MapSandbox();
 app.MapHistory();
+app.MapSharing();
 app.MapJobs();
 app.MapTrends();
 app.MapShell();

@@ -47,4 +47,7 @@ public static class Urls
         state?.ToQuery() is { Length: > 0 } q ? "/jobs?" + q : "/jobs";
 
     public const string RollupAdmin = "/admin/rollups";
+
+    /// <summary>"My shares", or every share with <paramref name="all"/>.</summary>
+    public static string Shares(bool all = false) => all ? "/shares?scope=all" : "/shares";
 }

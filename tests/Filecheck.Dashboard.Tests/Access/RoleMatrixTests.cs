@@ -22,7 +22,7 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
     private static readonly string[] SignedIn = Users;
     private static readonly string[] LookUpJobs = ["staff", "manager", "cs", "admin"];
     private static readonly string[] ViewTrends = ["manager", "admin"];
-    // For the sharing pages to come: ShareProofs = ["cs", "admin"].
+    private static readonly string[] ShareProofs = ["cs", "admin"];
     private static readonly string[] Administer = ["admin"];
 
     /// <summary>Who gets through each endpoint: "METHOD /pattern" → the callers that are not challenged nor refused.</summary>
@@ -64,6 +64,14 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         ["GET /jobs/{id}/raw.json"] = LookUpJobs,
         // Filecheck's webhook cannot sign in: it proves itself with a shared secret header, checked by the intake.
         ["POST /webhooks/filecheck"] = Public,
+        ["GET /shares"] = ShareProofs,
+        ["POST /shares"] = ShareProofs,
+        // The customer's link needs no sign-in: the token is the key; unknown, expired and revoked ones get one 404.
+        ["GET /s/{Token}"] = Public,
+        ["POST /s/{Token}"] = Public,
+        ["GET /s/{token}/files/{file:int}/proofs/{index:int}"] = Public,
+        ["GET /s/{token}/files/{file:int}/download"] = Public,
+        ["POST /s/{token}/decide"] = Public,
         // Blazor's own endpoints: any signed-in user may open a circuit; each page checks its own policy inside it.
         ["ANY /_blazor/negotiate"] = SignedIn,
         ["ANY /_blazor"] = SignedIn,
@@ -76,6 +84,7 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
     {
         ["Id"] = WellKnownJobs.Passing,
         ["index"] = "0",
+        ["file"] = "1",
     };
 
     [Fact]

@@ -12,6 +12,10 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
     public DbSet<JobSnapshot> Snapshots => Set<JobSnapshot>();
     public DbSet<LookupRecord> Lookups => Set<LookupRecord>();
     public DbSet<SyncStateRecord> SyncState => Set<SyncStateRecord>();
+    public DbSet<Sharing.Data.ShareRecord> Shares => Set<Sharing.Data.ShareRecord>();
+    public DbSet<Sharing.Data.SharedFileRecord> SharedFiles => Set<Sharing.Data.SharedFileRecord>();
+    public DbSet<Sharing.Data.ShareDecisionRecord> ShareDecisions => Set<Sharing.Data.ShareDecisionRecord>();
+    public DbSet<Sharing.Data.ShareAuditRecord> ShareAudit => Set<Sharing.Data.ShareAuditRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -59,6 +63,7 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
             e.Property(s => s.Id).ValueGeneratedNever();
         });
         Rollups.RollupModel.Configure(model);
+        Sharing.Data.SharingModel.Configure(model);
     }
 }
 

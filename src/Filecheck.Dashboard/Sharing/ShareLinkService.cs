@@ -1,0 +1,188 @@
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Sharing.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Sharing;
+
+/// <summary>
+/// Share links: create, open by token, record views and decisions, revoke, extend, list, audit. Every change writes its
+/// audit row in the same SaveChanges.
+/// </summary>
+public sealed class ShareLinkService(
+    IDbContextFactory<HistoryDbContext> factory, HistoryMigrator history, TimeProvider clock, IOptions<SharingOptions> options,
+    ShareNotifier notifier)
+{
+    public const string Recipient = "recipient";
+
+    private int MaxDays => options.Value.MaxExpiryDays;
+
+    public async Task<ShareCreateResult> CreateAsync(ShareRequest request, string createdBy, CancellationToken ct = default)
+    {
+        if (ShareLimits.CheckRequest(request, MaxDays) is { } error) return ShareCreateResult.Fail(error);
+        await history.EnsureReadyAsync(ct);
+        var token = ShareToken.New();
+        var now = clock.GetUtcNow();
+        var share = new ShareRecord
+        {
+            TokenHash = ShareToken.Hash(token),
+            OrderId = ShareLimits.Clean(request.OrderId),
+            CreatedBy = createdBy,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(request.ExpiryDays),
+            AllowDownloads = request.AllowDownloads,
+            AskApproval = request.AskApproval,
+            Note = ShareLimits.Clean(request.Note),
+            RecipientName = ShareLimits.Clean(request.RecipientName),
+            RecipientEmail = ShareLimits.Clean(request.RecipientEmail),
+            Files = request.Files.Select((f, i) => new SharedFileRecord { Position = i + 1, JobId = f.JobId, TaskId = f.TaskId, Name = f.Name }).ToList(),
+        };
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Shares.Add(share);
+        await db.SaveChangesAsync(ct);
+        var whom = share.RecipientName ?? share.RecipientEmail ?? "no recipient named";
+        db.ShareAudit.Add(Audit(share.Id, ShareActions.Create, createdBy,
+            $"{share.Files.Count} file(s) of {(share.OrderId is { } order ? "order " + order : share.Files[0].JobId)} for {whom}"
+            + (share.RecipientEmail is { } email && share.RecipientName is not null ? $" <{email}>" : "")
+            + $", {request.ExpiryDays} day(s), downloads {(share.AllowDownloads ? "on" : "off")}, approval {(share.AskApproval ? "asked" : "not asked")}"));
+        await db.SaveChangesAsync(ct);
+        return new ShareCreateResult(new CreatedShare(share.Id, token, share.ExpiresAt), null);
+    }
+
+    /// <summary>The live share behind a token, or null when it is unknown, expired or revoked (the caller cannot tell which).</summary>
+    public async Task<ShareAccess?> OpenAsync(string? token, CancellationToken ct = default)
+    {
+        if (!ShareToken.IsWellFormed(token)) return null;
+        await history.EnsureReadyAsync(ct);
+        var hash = ShareToken.Hash(token!);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions)
+            .FirstOrDefaultAsync(s => s.TokenHash == hash, ct);
+        if (share is null || share.RevokedAt is not null || share.ExpiresAt <= clock.GetUtcNow()) return null;
+        return new ShareAccess(share.Id, share.ExpiresAt, share.AllowDownloads, share.AskApproval, share.Note,
+            share.Files.OrderBy(f => f.Position).ToList(), share.Decisions.OrderBy(d => d.Position).ToList());
+    }
+
+    public async Task RecordViewAsync(long shareId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Shares.Where(s => s.Id == shareId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ViewCount, s => s.ViewCount + 1).SetProperty(s => s.LastViewedAt, now), ct);
+        db.ShareAudit.Add(Audit(shareId, ShareActions.View, Recipient, null));
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task AuditAsync(long shareId, string action, string actor, string? detail, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.ShareAudit.Add(Audit(shareId, action, actor, detail));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Records the customer's answer for one file: once, while the link lives, with a name (and a note for changes).</summary>
+    public async Task<DecisionResult> DecideAsync(string? token, int position, string? decision, string? name, string? note, CancellationToken ct = default)
+    {
+        var share = await OpenAsync(token, ct);
+        if (share is null) return new(DecisionOutcome.Gone);
+        if (!share.AskApproval) return new(DecisionOutcome.Invalid, "This link does not ask for an approval.");
+        var file = share.Files.FirstOrDefault(f => f.Position == position);
+        if (file is null) return new(DecisionOutcome.Invalid, "There is no such file on this page.");
+        if (decision is not (ShareDecisions.Approved or ShareDecisions.ChangesRequested)) return new(DecisionOutcome.Invalid, "Choose Approve or Request changes.");
+        name = ShareLimits.Clean(name);
+        note = ShareLimits.Clean(note);
+        if (name is null) return new(DecisionOutcome.Invalid, "Type your name to confirm.");
+        if (name.Length > ShareLimits.MaxName) return new(DecisionOutcome.Invalid, $"Your name is too long (at most {ShareLimits.MaxName} characters).");
+        if (decision == ShareDecisions.ChangesRequested && note is null) return new(DecisionOutcome.Invalid, "Say what should change.");
+        if (note?.Length > ShareLimits.MaxDecisionNote) return new(DecisionOutcome.Invalid, $"The note is too long (at most {ShareLimits.MaxDecisionNote} characters).");
+        if (share.Decisions.Any(d => d.Position == position)) return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
+
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.ShareDecisions.Add(new ShareDecisionRecord { ShareId = share.Id, Position = position, Decision = decision, Name = name, Note = note, At = now });
+        db.ShareAudit.Add(Audit(share.Id, ShareActions.Decision, Recipient,
+            $"{(decision == ShareDecisions.Approved ? "approved" : "changes requested")} for {file.Name ?? file.TaskId} by {name}"));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two posts raced: the key (share, file) let the first one in; this one changes nothing.
+            return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
+        }
+        var owner = await db.Shares.AsNoTracking().Where(s => s.Id == share.Id).Select(s => new { s.CreatedBy, s.RecipientName }).FirstAsync(ct);
+        notifier.Publish(new ShareDecisionEvent(share.Id, file.JobId, file.TaskId, file.Name, decision, name, note, now, owner.CreatedBy, owner.RecipientName));
+        return new(DecisionOutcome.Recorded);
+    }
+
+    public async Task<string?> RevokeAsync(long shareId, string user, CancellationToken ct = default)
+    {
+        await history.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var share = await db.Shares.FirstOrDefaultAsync(s => s.Id == shareId, ct);
+        if (share is null) return "There is no such share.";
+        if (share.RevokedAt is not null) return "This link is already revoked.";
+        share.RevokedAt = clock.GetUtcNow();
+        share.RevokedBy = user;
+        db.ShareAudit.Add(Audit(shareId, ShareActions.Revoke, user, null));
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Moves the expiry to <paramref name="days"/> from now, within the maximum; a revoked link stays revoked.</summary>
+    public async Task<string?> ExtendAsync(long shareId, int days, string user, CancellationToken ct = default)
+    {
+        if (days < 1 || days > MaxDays) return $"A link can live at most {MaxDays} days from now.";
+        await history.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var share = await db.Shares.FirstOrDefaultAsync(s => s.Id == shareId, ct);
+        if (share is null) return "There is no such share.";
+        if (share.RevokedAt is not null) return "A revoked link cannot be extended: share again instead.";
+        var before = share.ExpiresAt;
+        share.ExpiresAt = clock.GetUtcNow().AddDays(days);
+        db.ShareAudit.Add(Audit(shareId, ShareActions.Extend, user, $"expiry {before.UtcDateTime:yyyy-MM-dd HH:mm} → {share.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC"));
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Newest first; only those <paramref name="createdBy"/> made when given.</summary>
+    public async Task<IReadOnlyList<ShareSummary>> ListAsync(string? createdBy = null, string? jobId = null, int limit = 200, CancellationToken ct = default)
+    {
+        await history.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).AsSplitQuery();
+        if (createdBy is not null) query = query.Where(s => s.CreatedBy == createdBy);
+        if (jobId is not null) query = query.Where(s => s.Files.Any(f => f.JobId == jobId));
+        var rows = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return rows.Select(s => Summarize(s, now)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ShareAuditRecord>> AuditTrailAsync(long shareId, int limit = 500, CancellationToken ct = default)
+    {
+        await history.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.ShareAudit.AsNoTracking().Where(a => a.ShareId == shareId)
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(limit).ToListAsync(ct);
+    }
+
+    public static ShareState StateOf(ShareRecord s, DateTimeOffset now)
+    {
+        if (s.RevokedAt is not null) return ShareState.Revoked;
+        if (s.Decisions.Any(d => d.Decision == ShareDecisions.ChangesRequested)) return ShareState.ChangesRequested;
+        if (s.AskApproval && s.Files.Count > 0 && s.Files.All(f => s.Decisions.Any(d => d.Position == f.Position && d.Decision == ShareDecisions.Approved)))
+            return ShareState.Approved;
+        if (s.ExpiresAt <= now) return ShareState.Expired;
+        return s.AskApproval ? ShareState.Awaiting : ShareState.Open;
+    }
+
+    private static ShareSummary Summarize(ShareRecord s, DateTimeOffset now) => new(
+        s.Id, s.OrderId, s.CreatedBy, s.CreatedAt, s.ExpiresAt, s.RevokedAt, s.RevokedBy, s.AllowDownloads, s.AskApproval, s.Note,
+        s.RecipientName, s.RecipientEmail, s.ViewCount, s.LastViewedAt,
+        s.Files.OrderBy(f => f.Position).ToList(), s.Decisions.OrderBy(d => d.Position).ToList(), StateOf(s, now));
+
+    private ShareAuditRecord Audit(long shareId, string action, string actor, string? detail) =>
+        new() { ShareId = shareId, At = clock.GetUtcNow(), Action = action, Actor = actor, Detail = detail };
+}

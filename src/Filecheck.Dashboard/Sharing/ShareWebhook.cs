@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Sharing;
+
+/// <summary>
+/// Posts each decision as JSON to <c>Sharing:Notify:WebhookUrl</c> from a background queue, with retries and back-off,
+/// so a slow or broken chat never holds up the customer's request.
+/// </summary>
+public sealed class ShareWebhook : BackgroundService
+{
+    public const string Client = "sharing-webhook";
+    private readonly Channel<ShareDecisionEvent> _queue = Channel.CreateBounded<ShareDecisionEvent>(
+        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly IHttpClientFactory _http;
+    private readonly IOptions<SharingOptions> _options;
+    private readonly ILogger<ShareWebhook> _logger;
+    private readonly IDisposable? _subscription;
+
+    public ShareWebhook(ShareNotifier notifier, IHttpClientFactory http, IOptions<SharingOptions> options, ILogger<ShareWebhook> logger)
+    {
+        _http = http;
+        _options = options;
+        _logger = logger;
+        if (!string.IsNullOrWhiteSpace(options.Value.Notify.WebhookUrl)) _subscription = notifier.Subscribe(d => _queue.Writer.TryWrite(d));
+    }
+
+    /// <summary>The body a chat receives: what was decided, on which file, by whom, and a line to show.</summary>
+    public static object Body(ShareDecisionEvent d) => new
+    {
+        @event = "share.decision",
+        shareId = d.ShareId,
+        jobId = d.JobId,
+        taskId = d.TaskId,
+        file = d.FileName,
+        decision = d.Decision,
+        name = d.Name,
+        note = d.Note,
+        at = d.At,
+        sharedBy = d.CreatedBy,
+        text = $"{d.Name} {(d.Decision == Data.ShareDecisions.Approved ? "approved" : "asked for changes to")} {d.FileName ?? d.TaskId} (job {d.JobId})"
+            + (d.Note is { } note ? $": {note}" : ""),
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_subscription is null) return;
+        var url = new Uri(_options.Value.Notify.WebhookUrl!);
+        await foreach (var decision in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            var delay = TimeSpan.FromSeconds(1);
+            for (var attempt = 1; attempt <= _options.Value.Notify.MaxAttempts; attempt++)
+            {
+                try
+                {
+                    using var response = await _http.CreateClient(Client).PostAsJsonAsync(url, Body(decision), stoppingToken);
+                    if (response.IsSuccessStatusCode) break;
+                    _logger.LogWarning("The decision webhook answered {Status} (attempt {Attempt})", (int)response.StatusCode, attempt);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning("The decision webhook failed: {Message} (attempt {Attempt})", e.Message, attempt);
+                }
+                if (attempt == _options.Value.Notify.MaxAttempts)
+                {
+                    _logger.LogError("Gave up posting the decision on share {ShareId} to the webhook", decision.ShareId);
+                    break;
+                }
+                await Task.Delay(delay, stoppingToken);
+                delay *= 2;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _subscription?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Sharing;
+
+/// <summary>The <c>Sharing</c> section of appsettings.json.</summary>
+public sealed class SharingOptions
+{
+    public const string Section = "Sharing";
+
+    /// <summary>The longest a link may live, from its creation or an extension (1-90 days; there is no "never").</summary>
+    public int MaxExpiryDays { get; set; } = 30;
+
+    /// <summary>Requests per minute one client address may make to <c>/s/...</c>: a page of 50 proofs is 52 requests.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Largest proof image streamed to a customer.</summary>
+    public long MaxProofBytes { get; set; } = 20 * 1024 * 1024;
+
+    public SharingNotifyOptions Notify { get; set; } = new();
+}
+
+public sealed class SharingNotifyOptions
+{
+    /// <summary>When set, each decision is posted here as JSON (e.g. a team chat's incoming webhook), in the background.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Attempts per decision before it is given up (logged).</summary>
+    public int MaxAttempts { get; set; } = 4;
+}
+
+/// <summary>Names the exact key of a bad setting, so the start fails with something to fix.</summary>
+internal sealed class SharingOptionsValidator : IValidateOptions<SharingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SharingOptions o)
+    {
+        var errors = new List<string>();
+        if (o.MaxExpiryDays is < 1 or > 90) errors.Add($"Sharing:MaxExpiryDays is {o.MaxExpiryDays}; it must be between 1 and 90 (links always expire).");
+        if (o.RequestsPerMinute is < 60 or > 100_000) errors.Add($"Sharing:RequestsPerMinute is {o.RequestsPerMinute}; it must be between 60 and 100000.");
+        if (o.MaxProofBytes is < 1024 or > 200L * 1024 * 1024) errors.Add("Sharing:MaxProofBytes must be between 1024 and 209715200.");
+        if (!string.IsNullOrWhiteSpace(o.Notify.WebhookUrl)
+            && (!Uri.TryCreate(o.Notify.WebhookUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add("Sharing:Notify:WebhookUrl must be an absolute http(s) URL (or empty for no webhook).");
+        }
+        if (o.Notify.MaxAttempts is < 1 or > 10) errors.Add("Sharing:Notify:MaxAttempts must be between 1 and 10.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

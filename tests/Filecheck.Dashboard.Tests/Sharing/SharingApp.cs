@@ -1,0 +1,81 @@
+using System.Net;
+using Filecheck.Dashboard.Sandbox;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Sharing;
+using Filecheck.Dashboard.Tests.Access;
+using Filecheck.Sandbox;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Filecheck.Dashboard.Tests.Sharing;
+
+/// <summary>
+/// The whole dashboard in memory, production-like with the demo sign-in, on its built-in sandbox whose clock the test
+/// moves (so its signed URLs expire), with its own SQLite file.
+/// </summary>
+public class SharingApp(Dictionary<string, string?>? extra = null) : DashboardApp("Production", Settings(extra))
+{
+    public FakeTimeProvider SandboxClock { get; } = new(DateTimeOffset.UtcNow);
+
+    private static Dictionary<string, string?> Settings(Dictionary<string, string?>? extra)
+    {
+        var settings = DemoSettings();
+        settings["History:Sync:Enabled"] = "false";
+        foreach (var (k, v) in extra ?? []) settings[k] = v;
+        return settings;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            // The same sandbox the dashboard would start, with a clock the test controls.
+            services.PostConfigure<SandboxOptions>(o =>
+            {
+                o.JobCount = 40;
+                o.Seed = 5;
+                o.Clock = SandboxClock;
+                o.NewJobEvery = null;
+            });
+        });
+    }
+
+    public ShareLinkService Shares => Services.GetRequiredService<ShareLinkService>();
+    public SandboxServer Sandbox => Services.GetRequiredService<SandboxLauncher>().Server;
+
+    /// <summary>Shares the given files (default: every file of the well-known warning job) the way the dialog does.</summary>
+    public async Task<CreatedShare> ShareAsync(string jobId = WellKnownJobs.Warning, Func<Filecheck.Api.Models.Job, IEnumerable<Filecheck.Api.Models.JobTask>>? pick = null,
+        bool askApproval = true, bool allowDownloads = true, string? note = null)
+    {
+        var job = Sandbox.Jobs.Get(jobId)!;
+        var tasks = (pick ?? (j => j.Tasks!))(job).ToList();
+        var result = await Shares.CreateAsync(new ShareRequest
+        {
+            Files = tasks.Select(t => new ShareFile(jobId, t.Id, t.DisplayName)).ToList(),
+            AskApproval = askApproval,
+            AllowDownloads = allowDownloads,
+            Note = note,
+            RecipientName = "Ada Customer",
+            RecipientEmail = "ada@example.com",
+        }, "Casey CS");
+        Assert.Null(result.Error);
+        return result.Share!;
+    }
+
+    public async Task<T> QueryAsync<T>(Func<HistoryDbContext, Task<T>> query)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    /// <summary>Moves a share's expiry into the past, as the passing of days would.</summary>
+    public Task ExpireAsync(long shareId) => QueryAsync(db => db.Shares.Where(s => s.Id == shareId)
+        .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))));
+
+    public HttpClient Anonymous(CookieContainer? jar = null) => NewClient(jar);
+}
