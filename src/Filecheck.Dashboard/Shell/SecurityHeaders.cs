@@ -22,8 +22,8 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                // A response may set a stricter policy of its own (a proxied image: sandbox).
-                if (!headers.ContainsKey("Content-Security-Policy")) headers.ContentSecurityPolicy = policy;
+                // A proxied customer image keeps its stricter sandbox policy; anything else (Blazor's frame-ancestors) is replaced.
+                if (!headers.ContentSecurityPolicy.ToString().StartsWith("sandbox", StringComparison.Ordinal)) headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
