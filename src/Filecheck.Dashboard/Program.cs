@@ -1,27 +1,12 @@
 using Filecheck.Dashboard;
-using Filecheck.Dashboard.Access;
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.Jobs;
-using Filecheck.Dashboard.Sandbox;
-using Filecheck.Dashboard.Shell;
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
-builder.AddShell();
-builder.AddAccess();
-builder.AddSandbox();
-builder.AddJobs();
-builder.AddHistory();
+// Shell, Access, Sandbox, Jobs, History: see DashboardFeatures.
+builder.AddDashboard();
 
 var app = builder.Build();
-
-app.UseShell();
-app.MapAccess();
-app.MapSandbox();
-app.MapHistory();
-app.MapJobs();
-app.MapShell();
-
+app.MapDashboard();
 app.Run();
 
 public partial class Program;
