@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.History.JobsList;
 using Filecheck.Dashboard.Trends;
@@ -8,6 +9,22 @@ namespace Filecheck.Dashboard;
 public static class Urls
 {
     public const string Home = "/";
+
+    /// <summary>The history search page, empty.</summary>
+    public const string SearchPage = "/search";
+
+    /// <summary>The history sync's admin page.</summary>
+    public const string SyncAdmin = "/admin/sync";
+
+    /// <summary>Where the sign-out form posts.</summary>
+    public const string SignOut = AccessEndpoints.SignOutPath;
+
+    /// <summary>Where a demo user's form posts.</summary>
+    public const string DemoSignIn = AccessEndpoints.DemoSignInPath;
+
+    /// <summary>Sign-in, coming back to <paramref name="returnUrl"/> afterwards when given.</summary>
+    public static string SignIn(string? returnUrl = null) =>
+        returnUrl is null ? AccessEndpoints.SignInPath : AccessEndpoints.SignInPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
 
     public static string Job(string jobId, string? file = null, string? step = null) =>
         Job(jobId, new JobViewState { File = file, Step = step });
@@ -21,7 +38,7 @@ public static class Urls
 
     /// <summary>Jobs the history holds for an order ID, customer ID or email.</summary>
     public static string Search(string query, int page = 1) =>
-        "/search?q=" + Uri.EscapeDataString(query) + (page > 1 ? "&page=" + page : "");
+        SearchPage + "?q=" + Uri.EscapeDataString(query) + (page > 1 ? "&page=" + page : "");
 
     /// <summary>A proof image of one file, streamed through the dashboard from a freshly signed URL.</summary>
     public static string Proof(string jobId, string taskId, int index) =>

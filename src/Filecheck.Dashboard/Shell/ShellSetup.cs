@@ -1,4 +1,3 @@
-using Filecheck.Dashboard.Components;
 using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Shell;

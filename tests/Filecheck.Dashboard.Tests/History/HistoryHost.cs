@@ -3,6 +3,7 @@ using Filecheck.Api;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.History.Data;
 using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Sandbox;
 using Filecheck.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,7 +38,7 @@ public sealed class TempDatabase : IDisposable
 }
 
 /// <summary>
-/// The history feature as the dashboard wires it (client, Jobs, History), on real Kestrel at 127.0.0.1 so that the
+/// The history feature as the dashboard wires it (its backend, Jobs, History: the features' own wiring), on real Kestrel at 127.0.0.1 so that the
 /// webhook endpoint is reached over HTTP, talking to a real sandbox and a real SQLite file. The background sync is off:
 /// tests run it themselves.
 /// </summary>
@@ -90,20 +91,24 @@ public sealed class HistoryHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        AddServices(builder.Services, builder.Configuration);
+        // The features' own wiring, as DashboardFeatures runs it, without the pages and sign-in these tests do not use.
+        builder.AddSandbox();
+        builder.AddJobs();
+        builder.AddHistory();
         var app = builder.Build();
+        app.MapSandbox();
         app.MapHistory();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new HistoryHost(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    /// <summary>What the dashboard's Program.cs registers for these features.</summary>
+    /// <summary>The same features for a bUnit context, which has services but no builder.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddLogging();
         services.AddFilecheckClient(configuration);
-        services.AddJobs();
+        services.AddJobs(configuration);
         services.AddHistory(configuration);
     }
 

@@ -1,0 +1,43 @@
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Sandbox;
+using Filecheck.Dashboard.Sharing;
+using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Trends;
+
+namespace Filecheck.Dashboard;
+
+/// <summary>
+/// The dashboard's features, in one list: Program.cs runs it, and so does every test host that starts the whole app.
+/// Each feature's wiring lives in its folder; the order of the <c>Add</c> calls does not change what they do.
+/// </summary>
+public static class DashboardFeatures
+{
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
+    {
+        builder.AddShell();
+        builder.AddAccess();
+        builder.AddSandbox();
+        builder.AddJobs();
+        builder.AddHistory();
+        builder.AddTrends();
+        builder.AddSharing();
+        return builder;
+    }
+
+    /// <summary>The middleware and endpoints, in the order requests meet them.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseShell();
+        app.MapAccess();
+        app.MapSandbox();
+        app.MapHistory();
+        // After MapHistory, whose UseRateLimiter also limits the public share routes.
+        app.MapSharing();
+        app.MapJobs();
+        app.MapTrends();
+        app.MapShell();
+        return app;
+    }
+}
