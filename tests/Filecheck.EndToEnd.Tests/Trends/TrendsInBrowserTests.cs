@@ -34,6 +34,8 @@ public sealed class TrendsInBrowserTests(DashboardFixture fixture)
             await page.WaitForCircuitAsync();
             await Assertions.Expect(page.GetByTestId("trends-summary")).ToContainTextAsync("finished jobs");
             var weeks = await page.GetByTestId("period-row").CountAsync();
+            // Kept beside the test run, for a person to look at when this test fails.
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "trends-e2e.png"), FullPage = true });
 
             // A filter changes the address and the charts.
             await page.GetByTestId("trends-group").SelectOptionAsync("day");
