@@ -54,7 +54,9 @@ public sealed class TrendsInBrowserTests(DashboardFixture fixture)
                 await pasted.WaitForCircuitAsync();
                 await Assertions.Expect(pasted.GetByTestId("trends-group")).ToHaveValueAsync("day");
                 await Assertions.Expect(pasted.GetByTestId("period-row")).ToHaveCountAsync(90);
-                Assert.Equal(summary, await pasted.GetByTestId("trends-summary").TextContentAsync());
+                // The same range, zone and grouping (the counts may have grown: the sandbox keeps adding jobs).
+                var view = summary!.Split(':')[0];
+                Assert.StartsWith(view, (await pasted.GetByTestId("trends-summary").TextContentAsync())!);
             }
             finally
             {
