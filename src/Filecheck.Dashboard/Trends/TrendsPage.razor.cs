@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.History.JobsList;
 using Filecheck.Dashboard.History.Rollups;
 using Microsoft.AspNetCore.Components;
@@ -11,6 +12,8 @@ public sealed partial class TrendsPage : IDisposable
     [Inject] private RollupRebuild Rebuild { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<TrendsPage> Logger { get; set; } = default!;
+    [Inject] private HistorySyncStatus SyncStatus { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     // Declared so that a new query string re-runs OnParametersSetAsync; the view is parsed from the whole address.
     [SupplyParameterFromQuery(Name = "days")] public string? DaysText { get; set; }
@@ -32,6 +35,9 @@ public sealed partial class TrendsPage : IDisposable
     private string? _customFrom;
     private string? _customTo;
     private readonly CancellationTokenSource _gone = new();
+    private ITimer? _timer;
+    private bool _filling;
+    private int _refreshing;
 
     private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette };
     private readonly ChartOptions _rateOptions = new() { ChartPalette = [OutcomeColors.Of(OutcomeGroup.Pass), OutcomeColors.Of(OutcomeGroup.Fixed), "#a5d6a7", "#81d4fa"] };
@@ -41,11 +47,49 @@ public sealed partial class TrendsPage : IDisposable
     private string UnitTitle => View.Unit == TrendUnit.Files ? "Files" : "Jobs";
     private string RangeValue => View.IsCustom || _customOpen ? "custom" : View.Days.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    protected override void OnInitialized()
+    {
+        // While the sync or a rebuild is still filling the history, the figures follow it (one last time when it ends).
+        if (RendererInfo.IsInteractive)
+        {
+            _timer = Clock.CreateTimer(_ => _ = RefreshWhileFillingAsync(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private async Task RefreshWhileFillingAsync()
+    {
+        var filling = SyncStatus.Running || Rebuild.Progress.Running;
+        if (!filling && !_filling) return;
+        _filling = filling;
+        if (Interlocked.Exchange(ref _refreshing, 1) == 1) return;
+        try
+        {
+            await InvokeAsync(async () =>
+            {
+                await LoadAsync();
+                StateHasChanged();
+            });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "Trends refresh failed; the next tick tries again");
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _refreshing, 0);
+        }
+    }
+
     protected override async Task OnParametersSetAsync()
     {
         View = TrendsViewState.FromQuery(new Uri(Navigation.Uri).Query);
         _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
         _customTo = View.To is { } t ? TrendsCsv.Date(t) : null;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
         _problem = null;
         try
         {
@@ -107,6 +151,7 @@ public sealed partial class TrendsPage : IDisposable
 
     public void Dispose()
     {
+        _timer?.Dispose();
         _gone.Cancel();
         _gone.Dispose();
     }

@@ -24,6 +24,8 @@ public sealed class TrendsPageTests : IAsyncLifetime
         _ctx.Services.AddMudServices();
         _ctx.Services.AddSingleton(new TrendsQuery(_harness.Db, new RollupZone(_harness.Writer.Zone), new FixedNames(), PlantedHistory.Clock()));
         _ctx.Services.AddSingleton(_harness.Rebuild);
+        _ctx.Services.AddSingleton(new Filecheck.Dashboard.History.HistorySyncStatus());
+        _ctx.Services.AddSingleton<TimeProvider>(PlantedHistory.Clock());
         _ctx.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _ctx.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

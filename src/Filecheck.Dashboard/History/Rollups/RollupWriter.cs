@@ -1,5 +1,7 @@
 using Filecheck.Dashboard.History.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Filecheck.Dashboard.History.Rollups;
@@ -139,60 +141,124 @@ public sealed class RollupDelta
         _ => 4,
     };
 
+    /// <summary>
+    /// Writes the deltas as upserts in the caller's transaction: counts add up in SQL, histograms merge through a SQLite
+    /// function, so no rollup row is read into memory; rows that drop to nothing are deleted.
+    /// </summary>
     public async Task ApplyAsync(HistoryDbContext db, CancellationToken ct)
     {
-        foreach (var (k, d) in _outcomes)
+        if (_outcomes.Count == 0 && _steps.Count == 0 && _reasons.Count == 0) return;
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        RegisterFunctions(connection);
+        var transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+
+        const string dims = "Day, Channel, WorkflowId, RuleId, FileType";
+        const string dimValues = "$day, $channel, $workflow, $rule, $filetype";
+        const string dimWhere = "Day = $day AND Channel = $channel AND WorkflowId = $workflow AND RuleId = $rule AND FileType = $filetype";
+        string[] counters = ["JobPass", "JobFixed", "JobWarn", "JobFail", "JobOther", "FilePass", "FileFixed", "FileWarn", "FileFail", "FileOther"];
+
+        using (var upsert = Command(connection, transaction,
+                   $"INSERT INTO RollupOutcomes ({dims}, {string.Join(", ", counters)}) VALUES ({dimValues}, {string.Join(", ", counters.Select((_, i) => "$v" + i))}) " +
+                   $"ON CONFLICT ({dims}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))}"))
+        using (var prune = Command(connection, transaction, $"DELETE FROM RollupOutcomes WHERE {dimWhere} AND {string.Join(" AND ", counters.Select(c => c + " = 0"))}"))
         {
-            if (d.All(v => v == 0)) continue;
-            var row = await db.Set<OutcomeRollup>().FindAsync([k.Day, k.Channel, k.WorkflowId, k.RuleId, k.FileType], ct);
-            if (row is null)
+            foreach (var (k, d) in _outcomes)
             {
-                row = new OutcomeRollup { Day = k.Day, Channel = k.Channel, WorkflowId = k.WorkflowId, RuleId = k.RuleId, FileType = k.FileType };
-                db.Set<OutcomeRollup>().Add(row);
-            }
-            row.JobPass += d[0]; row.JobFixed += d[1]; row.JobWarn += d[2]; row.JobFail += d[3]; row.JobOther += d[4];
-            row.FilePass += d[5]; row.FileFixed += d[6]; row.FileWarn += d[7]; row.FileFail += d[8]; row.FileOther += d[9];
-            if (row.IsEmpty) db.Set<OutcomeRollup>().Remove(row);
-        }
-        foreach (var (k, d) in _steps)
-        {
-            if (d.Count == 0 && d.Sum == 0 && !d.Buckets.Counts.Any()) continue;
-            var dims = k.Dims;
-            var row = await db.Set<StepRollup>().FindAsync([dims.Day, dims.Channel, dims.WorkflowId, dims.RuleId, dims.FileType, k.StepType, k.Kind], ct);
-            var buckets = row is null ? new DurationBuckets() : DurationBuckets.FromBytes(row.Buckets);
-            buckets.Merge(d.Buckets);
-            if (row is null)
-            {
-                row = new StepRollup
+                if (d.All(v => v == 0)) continue;
+                SetDims(upsert, k);
+                for (var i = 0; i < counters.Length; i++) upsert.Parameters["$v" + i].Value = d[i];
+                await upsert.ExecuteNonQueryAsync(ct);
+                if (d.Any(v => v < 0))
                 {
-                    Day = dims.Day, Channel = dims.Channel, WorkflowId = dims.WorkflowId, RuleId = dims.RuleId, FileType = dims.FileType,
-                    StepType = k.StepType, Kind = k.Kind, Buckets = [],
-                };
-                db.Set<StepRollup>().Add(row);
+                    SetDims(prune, k);
+                    await prune.ExecuteNonQueryAsync(ct);
+                }
             }
-            row.Count += d.Count;
-            row.SumMs += d.Sum;
-            row.Buckets = buckets.ToBytes();
-            row.MinMs = buckets.Min ?? 0;
-            row.MaxMs = buckets.Max ?? 0;
-            if (row.Count == 0 && buckets.IsEmpty) db.Set<StepRollup>().Remove(row);
         }
-        foreach (var (k, d) in _reasons)
+
+        using (var upsert = Command(connection, transaction,
+                   $"INSERT INTO RollupSteps ({dims}, StepType, Kind, Count, SumMs, MinMs, MaxMs, Buckets) VALUES ({dimValues}, $step, $kind, $count, $sum, $min, $max, coalesce($buckets, zeroblob(0))) " +
+                   $"ON CONFLICT ({dims}, StepType, Kind) DO UPDATE SET Count = Count + excluded.Count, SumMs = SumMs + excluded.SumMs, " +
+                   // An empty histogram comes back from the function as NULL: store it as an empty blob.
+                   "Buckets = coalesce(fc_buckets_merge(Buckets, excluded.Buckets), zeroblob(0)), MinMs = fc_buckets_min(fc_buckets_merge(Buckets, excluded.Buckets)), " +
+                   "MaxMs = fc_buckets_max(fc_buckets_merge(Buckets, excluded.Buckets))"))
+        using (var prune = Command(connection, transaction, $"DELETE FROM RollupSteps WHERE {dimWhere} AND StepType = $step AND Kind = $kind AND Count = 0 AND SumMs = 0 AND coalesce(length(Buckets), 0) = 0"))
         {
-            if (d == 0) continue;
-            var dims = k.Dims;
-            var row = await db.Set<ReasonRollup>().FindAsync([dims.Day, dims.Channel, dims.WorkflowId, dims.RuleId, dims.FileType, k.StepType, k.Severity, k.Reason], ct);
-            if (row is null)
+            foreach (var (k, d) in _steps)
             {
-                row = new ReasonRollup
+                if (d.Count == 0 && d.Sum == 0 && !d.Buckets.Counts.Any()) continue;
+                SetDims(upsert, k.Dims);
+                upsert.Parameters["$step"].Value = k.StepType;
+                upsert.Parameters["$kind"].Value = k.Kind;
+                upsert.Parameters["$count"].Value = d.Count;
+                upsert.Parameters["$sum"].Value = d.Sum;
+                upsert.Parameters["$min"].Value = d.Buckets.Min ?? 0;
+                upsert.Parameters["$max"].Value = d.Buckets.Max ?? 0;
+                upsert.Parameters["$buckets"].Value = d.Buckets.ToBytes();
+                await upsert.ExecuteNonQueryAsync(ct);
+                if (d.Count < 0 || d.Buckets.Counts.Any(c => c.Value < 0))
                 {
-                    Day = dims.Day, Channel = dims.Channel, WorkflowId = dims.WorkflowId, RuleId = dims.RuleId, FileType = dims.FileType,
-                    StepType = k.StepType, Severity = k.Severity, Reason = k.Reason,
-                };
-                db.Set<ReasonRollup>().Add(row);
+                    SetDims(prune, k.Dims);
+                    prune.Parameters["$step"].Value = k.StepType;
+                    prune.Parameters["$kind"].Value = k.Kind;
+                    await prune.ExecuteNonQueryAsync(ct);
+                }
             }
-            row.Count += d;
-            if (row.Count == 0) db.Set<ReasonRollup>().Remove(row);
         }
+
+        using (var upsert = Command(connection, transaction,
+                   $"INSERT INTO RollupReasons ({dims}, StepType, Severity, Reason, Count) VALUES ({dimValues}, $step, $severity, $reason, $count) " +
+                   $"ON CONFLICT ({dims}, StepType, Severity, Reason) DO UPDATE SET Count = Count + excluded.Count"))
+        using (var prune = Command(connection, transaction, $"DELETE FROM RollupReasons WHERE {dimWhere} AND StepType = $step AND Severity = $severity AND Reason = $reason AND Count = 0"))
+        {
+            foreach (var (k, d) in _reasons)
+            {
+                if (d == 0) continue;
+                foreach (var command in d < 0 ? new[] { upsert, prune } : [upsert])
+                {
+                    SetDims(command, k.Dims);
+                    command.Parameters["$step"].Value = k.StepType;
+                    command.Parameters["$severity"].Value = k.Severity;
+                    command.Parameters["$reason"].Value = k.Reason;
+                    if (command == upsert) command.Parameters["$count"].Value = d;
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(sql, @"\$\w+"))
+        {
+            if (!command.Parameters.Contains(m.Value)) command.Parameters.Add(new SqliteParameter(m.Value, null));
+        }
+        return command;
+    }
+
+    private static void SetDims(SqliteCommand command, DimKey k)
+    {
+        // The format EF Core gives DateOnly in SQLite, so EF's reads and these writes meet on one key.
+        command.Parameters["$day"].Value = k.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        command.Parameters["$channel"].Value = k.Channel;
+        command.Parameters["$workflow"].Value = k.WorkflowId;
+        command.Parameters["$rule"].Value = k.RuleId;
+        command.Parameters["$filetype"].Value = k.FileType;
+    }
+
+    private static void RegisterFunctions(SqliteConnection connection)
+    {
+        connection.CreateFunction<byte[]?, byte[]?, byte[]>("fc_buckets_merge", (stored, delta) =>
+        {
+            var merged = DurationBuckets.FromBytes(stored ?? []);
+            merged.AddBytes(delta ?? []);
+            return merged.ToBytes();
+        }, isDeterministic: true);
+        connection.CreateFunction<byte[]?, double>("fc_buckets_min", b => DurationBuckets.FromBytes(b ?? []).Min ?? 0, isDeterministic: true);
+        connection.CreateFunction<byte[]?, double>("fc_buckets_max", b => DurationBuckets.FromBytes(b ?? []).Max ?? 0, isDeterministic: true);
     }
 }
