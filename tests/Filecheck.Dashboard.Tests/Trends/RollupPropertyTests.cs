@@ -25,7 +25,7 @@ public sealed class RollupPropertyTests
         await GenOp.Array[1, 24].SampleAsync(async ops =>
         {
             using var harness = new RollupHarness(Berlin);
-            await harness.Store.EnsureReadyAsync();
+            await harness.Migrator.EnsureReadyAsync();
             var rows = new Dictionary<string, Job>();
             var details = new Dictionary<string, Job>();
             var pruned = new HashSet<string>();
