@@ -69,3 +69,32 @@ public sealed record JobTimes(
     private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
     private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 }
+
+/// <summary>One labelled time, the same on the header and the timeline's summary row.</summary>
+public sealed record TimeFact(string Label, string Value, string Explanation, string TestId);
+
+public static class TimeFacts
+{
+    public static IReadOnlyList<TimeFact> For(JobTimes times, Job job)
+    {
+        var live = !job.IsTerminal;
+        var facts = new List<TimeFact>
+        {
+            new(live ? "Running for" : "Wall time", Format.Duration(times.WallTime),
+                "From the first step's start to the last step's end" + (live ? " (now, while it runs)" : ""), "wall-time"),
+            new("In Filecheck", Format.Duration(times.InFilecheck),
+                "From the job's creation to its last change" + (live ? " (now, while it runs)" : ""), "in-filecheck"),
+        };
+        if (times.TimedFiles > 1)
+        {
+            facts.Add(new("Per file", $"median {Format.Duration(times.MedianFile)} · longest {Format.Duration(times.LongestFile)}",
+                $"Each file from its first step's start to its last step's end; the longest is {times.LongestFileName}", "per-file"));
+        }
+        var sum = times.TimedFiles > 1 ? ", summed over files" : "";
+        facts.Add(new("Step time" + sum, Format.Duration(times.StepTimeSum),
+            times.TimedFiles > 1 ? "Every step's duration added up across files that ran side by side: more than the job took" : "Every step's duration added up", "step-time"));
+        facts.Add(new("Waits" + sum, Format.Duration(times.WaitSum),
+            "Gaps between one step's end and the next step's start in the same file" + (times.TimedFiles > 1 ? ", added up across files" : ""), "wait-time"));
+        return facts;
+    }
+}

@@ -7,6 +7,8 @@ namespace Filecheck.Dashboard.Jobs.Timeline;
 public partial class TimelineView
 {
     [Parameter, EditorRequired] public JobTimeline Timeline { get; set; } = default!;
+    /// <summary>The job's times as the header words them, so both say the same.</summary>
+    [Parameter] public IReadOnlyList<Filecheck.Dashboard.Jobs.Answer.TimeFact>? Times { get; set; }
     [Parameter] public string? SelectedFile { get; set; }
     [Parameter] public string? SelectedStep { get; set; }
     /// <summary>(taskId, stepId or null).</summary>
