@@ -25,6 +25,47 @@
         } else if ((e.key === 'j' || e.key === 'k') && target) {
             e.preventDefault();
             target.invokeMethodAsync('OnShortcut', e.key);
+        } else if ((e.key === '+' || e.key === '=' || e.key === '-') && target && document.querySelector('[data-testid=timeline]')) {
+            e.preventDefault();
+            target.invokeMethodAsync('OnZoomKey', e.key);
+        } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && target && document.querySelector('[data-testid=timeline]')
+                   && (!t || t === document.body || (t.closest && t.closest('[data-testid=timeline]')))) {
+            // Arrows move a zoomed timeline only when nothing else (a tab strip, a list) has the focus.
+            e.preventDefault();
+            target.invokeMethodAsync('OnZoomKey', e.key);
         }
+    });
+
+    // Drag across the timeline's axis to zoom to that range: the fractions of the axis go to the page, which owns the range.
+    var drag = null;
+    function trackOf(el) { return el && el.closest ? el.closest('[data-testid=timeline-axis] .gantt-track') : null; }
+    function fraction(track, x) { var r = track.getBoundingClientRect(); return r.width > 0 ? (x - r.left) / r.width : 0; }
+    document.addEventListener('pointerdown', function (e) {
+        var track = trackOf(e.target);
+        if (!track || e.button !== 0) return;
+        e.preventDefault();
+        var band = document.createElement('div');
+        band.className = 'gantt-drag';
+        band.setAttribute('data-testid', 'timeline-drag');
+        track.appendChild(band);
+        drag = { track: track, start: fraction(track, e.clientX), band: band };
+        move(e);
+    });
+    function move(e) {
+        if (!drag) return;
+        var f = Math.max(0, Math.min(1, fraction(drag.track, e.clientX)));
+        var a = Math.min(drag.start, f), b = Math.max(drag.start, f);
+        drag.band.style.left = (a * 100) + '%';
+        drag.band.style.width = ((b - a) * 100) + '%';
+        drag.end = f;
+    }
+    document.addEventListener('pointermove', move);
+    document.addEventListener('pointerup', function (e) {
+        if (!drag) return;
+        move(e);
+        var d = drag;
+        drag = null;
+        d.band.remove();
+        if (target && d.end !== undefined) target.invokeMethodAsync('OnZoomDrag', d.start, d.end);
     });
 })();

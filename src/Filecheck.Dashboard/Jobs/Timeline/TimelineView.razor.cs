@@ -14,6 +14,9 @@ public partial class TimelineView
     /// <summary>(taskId, stepId or null).</summary>
     [Parameter] public EventCallback<(string TaskId, string? StepId)> OnSelect { get; set; }
 
+    /// <summary>Up to this many files every row is drawn; above it only the rows in view (a 2,000-file job stays quick).</summary>
+    public const int VirtualizeAbove = 300;
+
     private ICollection<TimelineRow> Rows => Timeline.Rows as ICollection<TimelineRow> ?? Timeline.Rows.ToList();
 
     private List<(TimelineRow Row, UntimedStep Step)> Untimed =>
