@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+var sandboxOnly = args.Contains("--sandbox-only"); // the sandbox's figures alone, without the dashboard's
 var rows = new List<(string What, string Figure, string Target)>();
 
 // 1. The sandbox with a million jobs: start time and memory, first page and a deep job over real HTTP.
@@ -38,6 +39,7 @@ await using (var big = await SandboxServer.StartAsync(new SandboxOptions { JobCo
 }
 
 // 2. Job lookups through the real client and resilience pipeline to the sandbox over loopback HTTP.
+if (!sandboxOnly)
 await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 2000, Seed = 42 }))
 {
     var client = Client(sandbox);

@@ -35,8 +35,10 @@ public sealed partial class FilecheckClient : IFilecheckClient
         HttpClient http,
         ILogger<FilecheckClient>? logger = null,
         IOptionsMonitor<FilecheckOptions>? options = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IHttpClientFactory? httpClientFactory = null)
     {
+        _uploadHttp = httpClientFactory?.CreateClient(UploadHttpClientName) ?? SharedUploadHttp.Value;
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _options = options;

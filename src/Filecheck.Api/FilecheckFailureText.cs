@@ -20,6 +20,8 @@ public static class FilecheckFailureText
                 : "Filecheck asked us to slow down. Try again in a minute.",
             FilecheckFailureKind.Unavailable => "Filecheck is not answering right now. Try again in a minute.",
             FilecheckFailureKind.Malformed => "Filecheck sent an answer the dashboard could not read.",
+            FilecheckFailureKind.TooLarge => $"The file is too large for Filecheck: {failure.Message}",
+            FilecheckFailureKind.UploadExpired => "The upload permission from Filecheck ran out before the file was sent. Try again.",
             _ => "Filecheck could not be reached.",
         };
     }

@@ -22,4 +22,7 @@ namespace Filecheck.Api;
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(JobCompletedWebhook))]
+[JsonSerializable(typeof(UploadRequest))]
+[JsonSerializable(typeof(UploadResponse))]
+[JsonSerializable(typeof(CreateJobRequest))]
 public sealed partial class FilecheckJsonContext : JsonSerializerContext;

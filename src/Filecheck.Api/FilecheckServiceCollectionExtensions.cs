@@ -47,6 +47,9 @@ public static class FilecheckServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilecheckOptions>, FilecheckOptionsValidator>());
         services.TryAddTransient<ApiKeyHandler>();
+        // Uploads go to a presigned host: no API key, no resilience pipeline (never retried; its timeouts would cut a big file).
+        services.AddHttpClient(FilecheckClient.UploadHttpClientName, http => http.Timeout = FilecheckClient.UploadTimeout)
+            .RedactLoggedHeaders(_ => true);
 
         var client = services
             .AddHttpClient<IFilecheckClient, FilecheckClient>(HttpClientName)

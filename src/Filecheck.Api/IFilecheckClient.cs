@@ -16,6 +16,19 @@ public interface IFilecheckClient
     Task<FilecheckResult<LibraryItem>> GetWorkflowAsync(string id, CancellationToken cancellationToken = default);
     Task<FilecheckResult<LibraryItem>> GetRuleAsync(string id, CancellationToken cancellationToken = default);
     Task<FilecheckResult<LibraryItem>> GetProfileAsync(string id, CancellationToken cancellationToken = default);
+
+    // Requests that change something at Filecheck: never retried automatically (no idempotency keys; a repeat bills twice).
+    // Default bodies keep test fakes that only read compiling; FilecheckClient implements them all.
+
+    /// <summary><c>POST /uploads</c>: presigned credentials for one file (checked against the 500 MB limit first).</summary>
+    Task<FilecheckResult<UploadTarget>> CreateUploadAsync(long? sizeBytes = null, string? mimeType = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(FilecheckResult<UploadTarget>.Fail(FilecheckFailureKind.InvalidRequest, "This client cannot upload files."));
+    /// <summary>Streams <paramref name="length"/> bytes of <paramref name="content"/> to the presigned target; the fileRef on success.</summary>
+    Task<FilecheckResult<string>> UploadAsync(UploadTarget target, Stream content, long length, string fileName, string? contentType = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(FilecheckResult<string>.Fail(FilecheckFailureKind.InvalidRequest, "This client cannot upload files."));
+    /// <summary>The canonical <c>POST /jobs</c>; the new job as Filecheck answered it.</summary>
+    Task<FilecheckResult<Job>> CreateJobAsync(CreateJobRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(FilecheckResult<Job>.Fail(FilecheckFailureKind.InvalidRequest, "This client cannot submit jobs."));
 }
 
 /// <summary>What went wrong, in terms the UI can word plainly.</summary>
@@ -33,6 +46,10 @@ public enum FilecheckFailureKind
     Unavailable,
     /// <summary>A 2xx body that does not deserialize into the expected shape.</summary>
     Malformed,
+    /// <summary>A file over the upload limit (500 MB): refused before a byte is sent, or by the upload target.</summary>
+    TooLarge,
+    /// <summary>The presigned upload credentials expired (300 s) or were refused by the upload target.</summary>
+    UploadExpired,
 }
 
 /// <param name="Kind">The category the UI words.</param>

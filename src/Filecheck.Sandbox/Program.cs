@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Filecheck.Sandbox;
 
-// dotnet run --project src/Filecheck.Sandbox -- --port 5081 --seed 42 --jobs 2000 --key sk_test_...
+// dotnet run --project src/Filecheck.Sandbox -- --port 5081 --seed 42 --jobs 5000 --key sk_test_...
 var options = new SandboxOptions { Port = 5081 };
 for (var i = 0; i < args.Length; i++)
 {
@@ -24,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
             options.WebhookHeaders[kv[0].Trim()] = kv.Length > 1 ? kv[1].Trim() : "";
             break;
         case "--help" or "-h":
-            Console.WriteLine("Filecheck sandbox: --port 5081 --seed 42 --jobs 2000 --days 60 --running 4 --key sk_test_... " +
+            Console.WriteLine("Filecheck sandbox: --port 5081 --seed 42 --jobs 5000 --days 180 --running 4 --key sk_test_... " +
                               "--new-job-every 30 --webhook URL --webhook-secret S --webhook-header 'Name: value'");
             return 0;
         default:

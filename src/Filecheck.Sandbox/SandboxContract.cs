@@ -5,10 +5,10 @@ public sealed class SandboxOptions
 {
     /// <summary>Same seed, same jobs.</summary>
     public int Seed { get; set; } = 42;
-    /// <summary>How many historical jobs to generate (default ~2,000; up to 1,000,000).</summary>
-    public int JobCount { get; set; } = 2000;
-    /// <summary>Spread of the generated history, ending now.</summary>
-    public int Days { get; set; } = 60;
+    /// <summary>How many historical jobs to generate (default 5,000; up to 1,000,000).</summary>
+    public int JobCount { get; set; } = 5000;
+    /// <summary>Spread of the generated history in days, ending now (default 180, so the story's planted changes have a before).</summary>
+    public int Days { get; set; } = 180;
     /// <summary>The secret key the sandbox accepts as Bearer; generated at start when null (an obviously fake sk_test_...).</summary>
     public string? ApiKey { get; set; }
     /// <summary>0 picks a free loopback port.</summary>
@@ -27,6 +27,10 @@ public sealed class SandboxOptions
     public Dictionary<string, string> WebhookHeaders { get; set; } = new();
     /// <summary>When set, webhooks carry x-filecheck-signature: hex HMAC-SHA256 of the raw body with this secret.</summary>
     public string? WebhookSigningSecret { get; set; }
+    /// <summary>The largest file <c>POST /uploads</c> allows (the API's 500 MB); tests lower it to prove the target refuses more.</summary>
+    public long UploadMaxBytes { get; set; } = 500L * 1024 * 1024;
+    /// <summary>How long presigned upload credentials hold (the API's 300 s).</summary>
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromSeconds(300);
 }
 
 /// <summary>The job IDs a newcomer and the tests can paste.</summary>

@@ -36,7 +36,10 @@ public sealed class SandboxServer : IAsyncDisposable
         Jobs = store;
         ApiKey = apiKey;
         _keyBytes = Encoding.UTF8.GetBytes(apiKey);
+        _uploads = new SandboxUploads(options.Clock, options.UploadMaxBytes, options.UploadLifetime, options.Seed);
     }
+
+    private readonly SandboxUploads _uploads;
 
     /// <summary>e.g. <c>http://127.0.0.1:54321/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -131,7 +134,7 @@ public sealed class SandboxServer : IAsyncDisposable
             var path = ctx.Request.Path.Value ?? "/";
             var control = path == "/_sandbox" || path.StartsWith("/_sandbox/", StringComparison.Ordinal);
             if (!control) Requests.Add(path);
-            if (path.StartsWith("/files/", StringComparison.Ordinal))
+            if (path.StartsWith("/files/", StringComparison.Ordinal) || path == SandboxUploads.TargetPath)
             {
                 await next(ctx); // presigned: no bearer, no faults
                 return;
@@ -157,6 +160,10 @@ public sealed class SandboxServer : IAsyncDisposable
         });
 
         app.MapGet("/jobs", ListJobs);
+        // Cast to Delegate: a Func<HttpContext, Task<IResult>> would otherwise bind as a RequestDelegate and drop its result.
+        app.MapPost("/jobs", (Delegate)SubmitJob);
+        app.MapPost("/uploads", (Delegate)CreateUpload);
+        app.MapPost(SandboxUploads.TargetPath, (Delegate)_uploads.ReceiveAsync);
         app.MapGet("/jobs/{id}", GetJob);
         MapLibrary(app, "workflows", Catalog.WorkflowItems, items => new WorkflowList { Workflows = items }, i => new WorkflowResponse { Workflow = i }, "Workflow");
         MapLibrary(app, "rules", Catalog.RuleItems, items => new RuleList { Rules = items }, i => new RuleResponse { Rule = i }, "Rule");
@@ -300,6 +307,82 @@ public sealed class SandboxServer : IAsyncDisposable
         return expand == "runs" ? Json(_renderer.Runs(plan, now)) : Json(new JobResponse { Job = _renderer.Full(plan, now) });
     }
 
+    /// <summary><c>POST /uploads</c>: <c>{ mimeType?, sizeBytes? }</c> (optional body) to presigned POST credentials.</summary>
+    private async Task<IResult> CreateUpload(HttpContext ctx)
+    {
+        JsonNode? body = null;
+        try
+        {
+            if (ctx.Request.ContentLength is not 0) body = await ReadJsonAsync(ctx);
+        }
+        catch (JsonException)
+        {
+            return AppError(400, "The request body must be JSON: { mimeType?, sizeBytes? }.");
+        }
+        string? mime = null;
+        if (body is not null)
+        {
+            if (body is not JsonObject o) return AppError(400, "The request body must be a JSON object: { mimeType?, sizeBytes? }.");
+            foreach (var (key, _) in o)
+                if (key is not ("mimeType" or "sizeBytes")) return AppError(400, $"Unknown property: {key}.");
+            if (o["mimeType"] is { } m)
+            {
+                if (m.GetValueKind() != JsonValueKind.String) return AppError(400, "mimeType must be a string.");
+                mime = m.GetValue<string>();
+            }
+            if (o["sizeBytes"] is { } sz)
+            {
+                if (sz.GetValueKind() != JsonValueKind.Number || !sz.AsValue().TryGetValue<long>(out var size) || size < 0)
+                    return AppError(400, "sizeBytes must be a whole number of bytes.");
+                if (size > _uploads.MaxBytes)
+                    return AppError(400, $"sizeBytes {size} is over the upload limit of {_uploads.MaxBytes} bytes ({_uploads.MaxBytes / 1024 / 1024} MB).");
+            }
+        }
+        return Text(_uploads.Issue(BaseAddress, mime).ToJsonString());
+    }
+
+    private const int MaxJobBodyBytes = 10 * 1024 * 1024; // inline base64 files are at most 9.3 MB
+
+    /// <summary><c>POST /jobs</c>: 201 with the new job, or with <c>sync: true</c> 200 once it is done (202 pending after ~27 s).</summary>
+    private async Task<IResult> SubmitJob(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength > MaxJobBodyBytes) return AppError(413, "The request body is larger than 10 MB.");
+        JobSubmission.Request request;
+        try
+        {
+            request = JobSubmission.Parse(await ReadJsonAsync(ctx), _uploads);
+        }
+        catch (JsonException)
+        {
+            return AppError(400, "The request body is not valid JSON.\nPlease read the schema here: https://filecheck.io/docs/apis/schemas/jobs-post.json");
+        }
+        catch (JobSubmission.RefusalException e)
+        {
+            return AppError(e.Refusal.Status, e.Refusal.Message);
+        }
+        var plan = Jobs.Submit((id, now, rng) => JobSubmission.Plan(request, id, now, rng, _uploads));
+        if (!request.Sync) return Json(new JobResponse { Job = _renderer.Full(plan, _options.Clock.GetUtcNow()) }, 201);
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!JobRenderer.StateOf(plan, _options.Clock.GetUtcNow()).Terminal && waited.Elapsed < TimeSpan.FromSeconds(27))
+        {
+            try { await Task.Delay(TimeSpan.FromMilliseconds(250), ctx.RequestAborted); }
+            catch (OperationCanceledException) { return Results.Empty; }
+        }
+        var now = _options.Clock.GetUtcNow();
+        return JobRenderer.StateOf(plan, now).Terminal
+            ? Json(new JobResponse { Job = _renderer.Full(plan, now) })
+            : Json(new JobPendingResponse { Pending = true, Job = _renderer.Full(plan, now) }, 202);
+    }
+
+    private static async Task<JsonNode?> ReadJsonAsync(HttpContext ctx)
+    {
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        if (buffer.Length > MaxJobBodyBytes) throw new JobSubmission.RefusalException(new(413, "The request body is larger than 10 MB."));
+        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray());
+    }
+
     private static string Truncate(string s) => s.Length > 80 ? s[..80] + "…" : s;
 
     private static void MapLibrary<TList, TItem>(
@@ -357,6 +440,27 @@ public sealed class SandboxServer : IAsyncDisposable
         ["clock"] = _options.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
         ["wellKnownJobs"] = new JsonArray(WellKnownJobs.All.Select(j => (JsonNode)new JsonObject { ["id"] = j.Id, ["description"] = j.Description }).ToArray()),
         ["faults"] = FaultState(),
+        ["story"] = StoryInfo(Jobs.Story),
+    };
+
+    /// <summary>What is planted in the history and from when, so a person or a test can check that trends find it.</summary>
+    private static JsonObject StoryInfo(SandboxStory s) => new()
+    {
+        ["ruleChange"] = new JsonObject
+        {
+            ["workflowId"] = SandboxStory.RuleChangeWorkflow, ["ruleId"] = SandboxStory.RuleChangeRule,
+            ["check"] = SandboxStory.RuleChangeCheck, ["from"] = s.RuleChangeAt.ToString("O", CultureInfo.InvariantCulture),
+            ["hitRate"] = SandboxStory.RuleChangeHitRate,
+        },
+        ["slowerStep"] = new JsonObject
+        {
+            ["stepType"] = SandboxStory.SlowStepType, ["from"] = s.SlowStepFrom.ToString("O", CultureInfo.InvariantCulture),
+            ["factor"] = SandboxStory.SlowStepFactor,
+        },
+        ["commonReason"] = new JsonObject
+        {
+            ["check"] = SandboxStory.CommonReasonCheck, ["from"] = s.CommonReasonFrom.ToString("O", CultureInfo.InvariantCulture),
+        },
     };
 
     private JsonObject FaultState() => new()

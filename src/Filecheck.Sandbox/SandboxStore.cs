@@ -40,11 +40,15 @@ public sealed class SandboxStore
         _k2 = (ulong)keys.NextInt64();
         _mul = (ulong)keys.NextInt64() | 1UL;
         _inv = Ids.InverseOdd(_mul);
+        Story = new SandboxStory(start);
         _ms = CreationTimes(options, start, _history);
         foreach (var plan in WellKnownPlans.All(start)) AddExplicit(plan);
     }
 
     internal DateTimeOffset Start { get; }
+
+    /// <summary>The changes planted in the generated history (dates relative to <see cref="Start"/>).</summary>
+    public SandboxStory Story { get; }
 
     /// <summary>Jobs that exist now: history, the running ones, arrivals so far, well-known and created ones.</summary>
     public int Count => _ms.Length + ArrivalCount(_clock.GetUtcNow()) + _explicit.Count;
@@ -66,6 +70,18 @@ public sealed class SandboxStore
         AddExplicit(plan);
         NewlyCreated.Enqueue(plan);
         return id;
+    }
+
+    /// <summary>A job submitted through <c>POST /jobs</c>: it starts now and runs with the clock.</summary>
+    internal JobPlan Submit(Func<string, DateTimeOffset, Random, JobPlan> build)
+    {
+        var n = Interlocked.Increment(ref _createdCount);
+        var rng = new Random(Ids.Seed(_options.Seed, StreamCreated, n));
+        var now = Truncate(_clock.GetUtcNow());
+        var plan = build(Ids.Ulid("job_", now.ToUnixTimeMilliseconds(), rng), now, rng);
+        AddExplicit(plan);
+        NewlyCreated.Enqueue(plan);
+        return plan;
     }
 
     internal ConcurrentQueue<JobPlan> NewlyCreated { get; } = new();
@@ -95,7 +111,7 @@ public sealed class SandboxStore
         for (var i = 0; i < history;)
         {
             var t = begin + (long)(rng.NextDouble() * span);
-            if (rng.NextDouble() * 1.25 < Rhythm(t, begin, span)) times[i++] = t;
+            if (rng.NextDouble() * RhythmMax < Rhythm(t, begin, span)) times[i++] = t;
         }
         Array.Sort(times, 0, history);
         // Jobs started in the last minute or two, still running at start.
@@ -108,16 +124,21 @@ public sealed class SandboxStore
         return times;
     }
 
-    /// <summary>Relative arrival rate: office hours, quiet weekends, slow growth.</summary>
-    private static double Rhythm(long ms, long begin, long span)
+    private const double RhythmMax = 1.2 * 1.3; // the largest trend times the largest season
+
+    /// <summary>Relative arrival rate: office hours, quiet weekends, a print season peaking before Christmas, slow growth.</summary>
+    internal static double Rhythm(long ms, long begin, long span)
     {
         var t = DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
         var h = t.Hour + t.Minute / 60.0;
         var day = 0.12 + 0.88 * Math.Exp(-Math.Pow(h - 13, 2) / (2 * 3.5 * 3.5));
         var week = t.DayOfWeek switch { DayOfWeek.Saturday => 0.45, DayOfWeek.Sunday => 0.3, _ => 1.0 };
         var trend = 0.8 + 0.4 * (ms - begin) / Math.Max(1, span);
-        return day * week * trend;
+        return day * week * trend * Season(t);
     }
+
+    /// <summary>1.3 in mid-December, 0.7 in mid-June: print orders follow the year.</summary>
+    internal static double Season(DateTime t) => 1.0 + 0.3 * Math.Cos(2 * Math.PI * (t.DayOfYear - 349) / 365.25);
 
     // ---- ids ------------------------------------------------------------------------------------------------------
 
@@ -170,14 +191,14 @@ public sealed class SandboxStore
     internal JobPlan ArrivalPlan(long k)
     {
         var created = ArrivalTime(k);
-        return JobGenerator.Random(MakeId(created.ToUnixTimeMilliseconds(), KindArrival, k), created, Ids.Seed(_options.Seed, StreamArrival, k));
+        return JobGenerator.Random(MakeId(created.ToUnixTimeMilliseconds(), KindArrival, k), created, Ids.Seed(_options.Seed, StreamArrival, k), story: Story);
     }
 
     private JobPlan IndexedPlan(int i)
     {
         var created = DateTimeOffset.FromUnixTimeMilliseconds(_ms[i]);
         var running = i >= _history;
-        return JobGenerator.Random(IndexedId(i), created, Ids.Seed(_options.Seed, running ? StreamRunning : StreamHistory, i), running ? RunningSpeed : 1.0);
+        return JobGenerator.Random(IndexedId(i), created, Ids.Seed(_options.Seed, running ? StreamRunning : StreamHistory, i), running ? RunningSpeed : 1.0, Story);
     }
 
     /// <summary>The jobs that were running when the server started (for job.completed webhooks).</summary>

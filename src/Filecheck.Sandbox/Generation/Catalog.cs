@@ -25,7 +25,7 @@ internal sealed record PreflightCheck(
 
 internal sealed record WorkflowDef(
     string Id, string Name, string? RuleId, string ProfileId, string[] Chain, string[] Files, bool StoreChannel,
-    double Weight, string? ValidateProfile = null);
+    double Weight, string? ValidateProfile = null, double CleanShare = 0.5);
 
 /// <summary>The fixed vocabulary the generator draws from: workflows, rules, profiles, file names, checks.</summary>
 internal static class Catalog
@@ -44,7 +44,7 @@ internal static class Catalog
         new("wf_flyers", "Flyers & leaflets", "rule_flyers_a5", "preflight_standard_flyers",
             ["preflight", "autofix", "repreflight", "previews"],
             ["flyer_A5_v3.pdf", "flyer-A4-summer-sale.pdf", "leaflet_DL_print.pdf", "menu-takeaway.pdf", "flyer_front.png", "flyer_back.png"],
-            true, 2.5),
+            true, 2.5, CleanShare: 0.75), // mostly clean, so the story's rule change shows as a clear fall
         new("wf_posters", "Posters", "rule_posters", "profile_large_format_raster",
             ["preflight", "previews", "proof"],
             ["poster-final.tif", "poster_A2_concert.pdf", "event-poster.jpg", "poster-A1-print.tif", "exhibition_poster.pdf"],

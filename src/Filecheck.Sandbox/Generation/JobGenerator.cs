@@ -14,10 +14,24 @@ internal sealed record TaskSpec(string FileName, string[] Chain)
     public TimeSpan[]? Durations { get; init; }
     public TimeSpan? Offset { get; init; }
     public int? Pages { get; init; }
+    /// <summary>Steps recorded as skipped (the file's type does not fit them), by position in the chain.</summary>
+    public bool[]? Skip { get; init; }
+    /// <summary>The params each step was submitted with, by position (null: none), instead of the generated ones.</summary>
+    public JsonObject?[]? StepParams { get; init; }
+    /// <summary>A PDF/A or PDF/UA code (auto, 1a … 4f, ua1, ua2) the validate step checks against.</summary>
+    public string? ValidateProfile { get; init; }
+    /// <summary>Where a submitted file came from and what it is, instead of drawn values.</summary>
+    public SubmittedFile? File { get; init; }
 }
+
+/// <param name="FileRef">The upload it came from, or null.</param>
+/// <param name="Url">The URL it was fetched from, or null.</param>
+internal sealed record SubmittedFile(string? FileRef, string? Url, long SizeBytes, string FileType, string MimeType);
 
 internal sealed record JobMeta(string Channel, string? WorkflowId, string? RuleId, string ProfileId, string? ValidateProfile)
 {
+    /// <summary>Share of files with no finding at all.</summary>
+    public double CleanShare { get; init; } = 0.5;
     public string? OrderId { get; init; }
     public string? CustomerId { get; init; }
     public string? CustomerEmail { get; init; }
@@ -35,6 +49,7 @@ internal static class JobGenerator
     {
         ["preflight"] = 6000, ["autofix"] = 12000, ["repreflight"] = 5000, ["validate"] = 7000,
         ["previews"] = 4000, ["proof"] = 3000, ["optimize"] = 15000,
+        ["convert"] = 8000, ["upscale"] = 20000, ["removebg"] = 9000, ["deliver"] = 1500,
     };
 
     /// <summary>Checks that turn up far more often than others in real print shops.</summary>
@@ -45,7 +60,7 @@ internal static class JobGenerator
     ];
 
     /// <summary>A random job. <paramref name="speed"/> stretches every duration (slow jobs stay running for minutes).</summary>
-    public static JobPlan Random(string id, DateTimeOffset created, int seed, double speed = 1.0)
+    public static JobPlan Random(string id, DateTimeOffset created, int seed, double speed = 1.0, SandboxStory? story = null)
     {
         var rng = new Random(seed);
         var roll = rng.NextDouble();
@@ -82,6 +97,7 @@ internal static class JobGenerator
                 CustomerEmail = email,
                 MetaData = new JsonObject { ["cartId"] = "cart_" + rng.Next(10000, 99999).ToString(CultureInfo.InvariantCulture) },
                 OnFail = rng.NextDouble() < 0.8 ? "reject" : "manual_review",
+                CleanShare = wf?.CleanShare ?? 0.5,
             };
         }
         else
@@ -90,12 +106,14 @@ internal static class JobGenerator
             {
                 MetaData = rng.NextDouble() < 0.3 ? new JsonObject { ["externalRef"] = "PO-" + rng.Next(10000, 99999).ToString(CultureInfo.InvariantCulture) } : null,
                 OnFail = channel == "api" ? "accept_with_warnings" : "manual_review",
+                CleanShare = wf?.CleanShare ?? 0.5,
             };
         }
-        return Build(id, created, rng, meta, names.Select(n => new TaskSpec(n, chain)).ToArray(), speed);
+        var context = story is null ? null : StoryContext.For(story, created, seed, wf?.Id);
+        return Build(id, created, rng, meta, names.Select(n => new TaskSpec(n, chain)).ToArray(), speed, story: context);
     }
 
-    public static JobPlan Build(string id, DateTimeOffset created, Random rng, JobMeta meta, IReadOnlyList<TaskSpec> specs, double speed = 1.0, TimeSpan? jobWait = null)
+    public static JobPlan Build(string id, DateTimeOffset created, Random rng, JobMeta meta, IReadOnlyList<TaskSpec> specs, double speed = 1.0, TimeSpan? jobWait = null, StoryContext? story = null)
     {
         var wait = jobWait ?? Ms(Ids.LogNormal(rng, 1500, 0.7) * speed);
         var tasks = new List<TaskPlan>(specs.Count);
@@ -103,7 +121,7 @@ internal static class JobGenerator
         foreach (var spec in specs)
         {
             var stagger = spec.Offset ?? Ms(rng.Next(0, 400) + tasks.Count * 150);
-            tasks.Add(BuildTask(id, created, created + wait + stagger, rng, meta, spec, speed, urlSource));
+            tasks.Add(BuildTask(id, created, created + wait + stagger, rng, meta, spec, speed, urlSource, story));
         }
         return new JobPlan
         {
@@ -121,17 +139,20 @@ internal static class JobGenerator
         };
     }
 
-    private static TaskPlan BuildTask(string jobId, DateTimeOffset created, DateTimeOffset start, Random rng, JobMeta meta, TaskSpec spec, double speed, bool urlSource)
+    private static TaskPlan BuildTask(string jobId, DateTimeOffset created, DateTimeOffset start, Random rng, JobMeta meta, TaskSpec spec, double speed, bool urlSource, StoryContext? story)
     {
-        var (fileType, mime) = Catalog.TypeOf(spec.FileName);
+        var (fileType, mime) = spec.File is { } file ? (file.FileType, file.MimeType) : Catalog.TypeOf(spec.FileName);
         var raster = fileType == "raster";
         var size = (long)Math.Clamp(Ids.LogNormal(rng, raster ? 6_000_000 : 900_000, 0.9), 20_000, 400_000_000);
+        if (spec.File is not null) size = spec.File.SizeBytes;
         var pages = spec.Pages ?? (raster ? 1 : fileType == "office" ? rng.Next(1, 12) : rng.NextDouble() < 0.6 ? 1 : rng.Next(2, 9));
         var taskId = Ids.Ulid("task_", created.ToUnixTimeMilliseconds() + 1000, rng);
         var fileRef = urlSource ? null : Ids.Ulid("upload_", created.ToUnixTimeMilliseconds() - 2000, rng);
+        if (spec.File is not null) fileRef = spec.File.FileRef;
         var chain = spec.Chain;
 
-        var findings = spec.Findings ?? (chain.Contains("preflight") ? RollFindings(rng, raster) : []);
+        var findings = spec.Findings ?? (chain.Contains("preflight") ? RollFindings(rng, raster, meta.CleanShare) : []);
+        if (story is not null && chain.Contains("preflight")) findings = story.Apply(findings, raster);
         int errorAt = spec.ErrorAtStep ?? (rng.NextDouble() < 0.03 ? (rng.NextDouble() < 0.6 ? 0 : rng.Next(chain.Length)) : -1);
         var errorReason = spec.ErrorReason ?? (errorAt == 0
             ? Catalog.ErrorReasons[rng.Next(2)]
@@ -151,18 +172,19 @@ internal static class JobGenerator
             var stepId = $"step_{type}_{perType[type]}";
             if (i > 0 && spec.Durations is null) t += Ms(Ids.LogNormal(rng, 600, 0.6) * speed);
             var sizeFactor = 1 + Math.Min(size / 50_000_000.0, 3) + Math.Log(pages) * 0.3;
-            var dur = spec.Durations?[i] ?? Ms(Math.Clamp(Ids.LogNormal(rng, MedianMs[type] * sizeFactor, 0.55), 300, 120_000) * speed);
+            var dur = spec.Durations?[i] ?? Ms(Math.Clamp(Ids.LogNormal(rng, MedianMs[type] * sizeFactor, 0.55), 300, 120_000) * speed * (story?.DurationFactor(type) ?? 1.0));
 
-            if (errorAt >= 0 && i > errorAt)
+            var stepParams = spec.StepParams is { } given ? given[i] : ParamsFor(type, meta);
+            if ((errorAt >= 0 && i > errorAt) || spec.Skip?[i] == true)
             {
-                steps.Add(new StepPlan { Id = stepId, Type = type, Start = t, Duration = TimeSpan.Zero, FinalStatus = "skipped", Params = ParamsFor(type, meta) });
+                steps.Add(new StepPlan { Id = stepId, Type = type, Start = t, Duration = TimeSpan.Zero, FinalStatus = "skipped", Params = stepParams });
                 continue;
             }
             if (i == errorAt)
             {
                 var errDur = spec.Durations?[i] ?? Ms(Math.Clamp(Ids.LogNormal(rng, 1500, 0.5), 200, 10_000) * speed);
                 if (errorReason.StartsWith("Processing timed out", StringComparison.Ordinal) && spec.Durations is null) errDur = TimeSpan.FromSeconds(300 * Math.Min(speed, 1));
-                steps.Add(new StepPlan { Id = stepId, Type = type, Start = t, Duration = errDur, FinalStatus = "error", Reason = errorReason, Params = ParamsFor(type, meta) });
+                steps.Add(new StepPlan { Id = stepId, Type = type, Start = t, Duration = errDur, FinalStatus = "error", Reason = errorReason, Params = stepParams });
                 t += errDur;
                 continue;
             }
@@ -198,8 +220,10 @@ internal static class JobGenerator
                 case "validate":
                     var compliant = spec.Compliant ?? (!remaining.Any(f => f.IsError) && rng.NextDouble() > 0.07);
                     var failures = compliant ? new List<string>() : FailureDescriptions(remaining, rng);
-                    var requested = meta.ValidateProfile ?? "x4";
-                    validate = new ValidatePlan(requested, requested == "x4" ? "4" : requested, requested == "x1a" ? "PDF/X-1a" : "PDF/X-4", compliant,
+                    var requested = spec.ValidateProfile ?? meta.ValidateProfile ?? "x4";
+                    var (matched, profileName) = spec.ValidateProfile is { } code ? ValidationCodes.Describe(code)
+                        : (requested == "x4" ? "4" : requested, requested == "x1a" ? "PDF/X-1a" : "PDF/X-4");
+                    validate = new ValidatePlan(requested, matched, profileName, compliant,
                         rng.Next(118, 140), compliant ? 0 : rng.Next(2, 9), rng.Next(38, 46), failures.Count, failures);
                     outcome = compliant ? "pass" : "fail";
                     reason = compliant ? null : $"{validate.ProfileName} conformance failed: {string.Join("; ", failures)}.";
@@ -217,13 +241,14 @@ internal static class JobGenerator
             steps.Add(new StepPlan
             {
                 Id = stepId, Type = type, Start = t, Duration = dur, Outcome = outcome, Reason = reason,
-                Params = ParamsFor(type, meta), RuntimeParams = runtime, Findings = reported, Validate = validate,
+                Params = stepParams, RuntimeParams = runtime, Findings = reported, Validate = validate,
             });
             t += dur;
         }
 
         var errored = errorAt >= 0;
         string? taskOutcome = errored ? null
+            : steps.All(s => s.FinalStatus == "skipped") ? "na"
             : remaining.Any(f => f.IsError) && chain.Contains("preflight") || validateFailed ? "fail"
             : remaining.Count > 0 && chain.Contains("preflight") ? "warn"
             : fixedAny ? "fixed"
@@ -237,7 +262,7 @@ internal static class JobGenerator
             MimeType = mime,
             SizeBytes = size,
             FileRef = fileRef,
-            Source = urlSource ? "https://cdn.example.com/uploads/" + spec.FileName : null,
+            Source = spec.File is { } f ? f.Url : urlSource ? "https://cdn.example.com/uploads/" + spec.FileName : null,
             Pages = pages,
             Steps = steps,
             Outcome = taskOutcome,
@@ -274,10 +299,12 @@ internal static class JobGenerator
         return findings.Count == 1 ? worst.Message : $"{worst.Message} (+{findings.Count - 1} more)";
     }
 
-    private static Finding[] RollFindings(Random rng, bool raster)
+    private static Finding[] RollFindings(Random rng, bool raster, double cleanShare)
     {
         var r = rng.NextDouble();
-        var count = r < 0.5 ? 0 : r < 0.8 ? 1 : r < 0.93 ? 2 : 3;
+        // Below cleanShare: clean; the rest splits 60/26/14 into one, two or three findings, as it always did at 0.5.
+        var u = (r - cleanShare) / (1 - cleanShare);
+        var count = r < cleanShare ? 0 : u < 0.6 ? 1 : u < 0.86 ? 2 : 3;
         if (count == 0) return [];
         var candidates = Catalog.Checks.Where(c => c.Severity is not null && c.IsRaster == raster).ToList();
         var result = new List<Finding>();
@@ -322,4 +349,19 @@ internal static class JobGenerator
     }
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(Math.Round(ms));
+}
+
+/// <summary>The PDF/A and PDF/UA conformance codes <c>validate</c> accepts (openapi.json, JobsValidatePost).</summary>
+internal static class ValidationCodes
+{
+    public static IReadOnlyList<string> All { get; } = ["auto", "1a", "1b", "2a", "2b", "2u", "3a", "3b", "3u", "4", "4e", "4f", "ua1", "ua2"];
+
+    /// <summary>The level matched and its name; <c>auto</c> matches what the file claims, here PDF/A-2b.</summary>
+    public static (string Matched, string Name) Describe(string code) => code switch
+    {
+        "auto" => ("2b", "PDF/A-2b"),
+        "ua1" => ("ua1", "PDF/UA-1"),
+        "ua2" => ("ua2", "PDF/UA-2"),
+        _ => (code, "PDF/A-" + code),
+    };
 }

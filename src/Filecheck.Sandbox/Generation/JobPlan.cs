@@ -45,7 +45,7 @@ internal sealed class TaskPlan
     public long OutputSizeBytes { get; init; }
     public IReadOnlyList<Finding> Findings { get; init; } = [];
 
-    public DateTimeOffset Finished => Steps.Where(s => s.FinalStatus != "skipped").Max(s => s.End);
+    public DateTimeOffset Finished => Steps.Where(s => s.FinalStatus != "skipped").Select(s => s.End).DefaultIfEmpty(Created).Max();
     public string OutputMime => OutputName is { } n && n.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "application/pdf";
     /// <summary>The original file is served only when the sandbox can draw it (PDF or PNG).</summary>
     public string? SourceFileName => FileType == "pdf" ? "source.pdf" : MimeType == "image/png" ? "source.png" : null;
