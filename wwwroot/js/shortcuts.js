@@ -69,3 +69,36 @@
         if (target && d.end !== undefined) target.invokeMethodAsync('OnZoomDrag', d.start, d.end);
     });
 })();
+
+// New checks: the chosen file goes to the dashboard as a plain request body (not through the circuit), sized first.
+(function () {
+    function file(inputId) { var el = document.getElementById(inputId); return el && el.files && el.files.length ? el.files[0] : null; }
+    function send(f, url, token) {
+        return fetch(url + '?name=' + encodeURIComponent(f.name), {
+            method: 'POST', body: f, credentials: 'same-origin',
+            headers: { 'Content-Type': f.type || 'application/octet-stream', 'RequestVerificationToken': token || '' }
+        }).then(function (r) {
+            return r.json().then(function (j) { return { status: r.status, body: j }; }, function () { return { status: r.status, body: {} }; });
+        });
+    }
+    window.fcChecks = {
+        chosen: function (inputId) { return !!file(inputId); },
+        upload: function (inputId, url, token, maxBytes) {
+            var f = file(inputId);
+            if (!f) return Promise.resolve({ ok: false, message: 'Choose a file to upload.', chosen: false });
+            if (f.size === 0) return Promise.resolve({ ok: false, message: 'The file is empty.', chosen: true, name: f.name });
+            if (f.size > maxBytes) {
+                var mb = function (b) { return (b / 1048576).toFixed(1) + ' MB'; };
+                return Promise.resolve({ ok: false, message: 'The file is ' + mb(f.size) + '; Filecheck takes files up to ' + mb(maxBytes) + '. Nothing was sent.', chosen: true, name: f.name });
+            }
+            var answer = function (res, renewed) {
+                return { ok: res.status === 200 && !!res.body.fileRef, fileRef: res.body.fileRef || null, message: res.body.message || (res.status === 200 ? null : 'The upload failed (' + res.status + ').'), renewed: renewed, name: f.name, chosen: true };
+            };
+            return send(f, url, token).then(function (res) {
+                // Credentials that ran out mid-upload are renewed once (a new request asks for new ones), then reported.
+                if (res.status === 409 && res.body.expired) return send(f, url, token).then(function (again) { return answer(again, true); });
+                return answer(res, false);
+            }, function (e) { return { ok: false, message: 'The file could not be sent: ' + e.message, chosen: true, name: f.name }; });
+        }
+    };
+})();

@@ -31,6 +31,7 @@ public static class HistorySetup
             services.AddSingleton<SandboxDatabase>();
         }
         services.AddSingleton<HistorySearch>();
+        services.AddSingleton<Jobs.Checks.ICheckAudit, CheckAuditStore>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
         // Per request: it uses a typed Filecheck client, which should not live as long as the process.

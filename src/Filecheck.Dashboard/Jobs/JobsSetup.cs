@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Jobs.Checks;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,12 +20,14 @@ public static class JobsSetup
             .ValidateOnStart();
         services.AddSingleton<Live.JobWatcher>();
         services.AddRuns();
+        services.AddChecks();
         return services;
     }
 
     public static WebApplication MapJobs(this WebApplication app)
     {
         app.MapRuns();
+        app.MapChecks();
         return app;
     }
 }

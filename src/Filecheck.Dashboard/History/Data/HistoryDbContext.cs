@@ -12,6 +12,7 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
     public DbSet<JobSnapshot> Snapshots => Set<JobSnapshot>();
     public DbSet<LookupRecord> Lookups => Set<LookupRecord>();
     public DbSet<SyncStateRecord> SyncState => Set<SyncStateRecord>();
+    public DbSet<CheckRecord> Checks => Set<CheckRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -52,6 +53,12 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
             e.ToTable("Lookups");
             e.HasIndex(l => new { l.JobId, l.At });
             e.HasIndex(l => l.At);
+        });
+        model.Entity<CheckRecord>(e =>
+        {
+            e.ToTable("Checks");
+            e.HasIndex(c => c.At);
+            e.HasIndex(c => c.OriginalJobId);
         });
         model.Entity<SyncStateRecord>(e =>
         {
