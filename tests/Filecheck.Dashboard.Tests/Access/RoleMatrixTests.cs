@@ -23,6 +23,7 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
     private static readonly string[] LookUpJobs = ["staff", "manager", "cs", "admin"];
     // For the trends and sharing pages to come: ViewTrends = ["manager", "admin"], ShareProofs = ["cs", "admin"].
     private static readonly string[] Administer = ["admin"];
+    private static readonly string[] RunChecks = ["staff", "admin"];
 
     /// <summary>Who gets through each endpoint: "METHOD /pattern" → the callers that are not challenged nor refused.</summary>
     private static readonly Dictionary<string, string[]> Expected = new()
@@ -44,6 +45,9 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         ["ANY /healthz"] = Public,
         ["GET /search"] = LookUpJobs,
         ["POST /search"] = LookUpJobs,
+        ["GET /checks/new"] = RunChecks,
+        ["POST /checks/new"] = RunChecks,
+        ["POST /checks/uploads"] = RunChecks,
         ["GET /admin/sync"] = Administer,
         ["POST /admin/sync"] = Administer,
         ["GET /jobs/{id}/files/{taskId}/proofs/{index:int}"] = LookUpJobs,
