@@ -79,7 +79,8 @@ public partial class NewCheckPage
                     return;
                 }
                 fileRef = upload.FileRef;
-                _form.FileName ??= upload.Name;
+                // The name of the file sent, not of the original it replaces.
+                _form.FileName = upload.Name ?? _form.FileName;
                 if (upload.Renewed) _progress = "Filecheck's upload permission ran out once; it was renewed and the file sent again.";
             }
 
