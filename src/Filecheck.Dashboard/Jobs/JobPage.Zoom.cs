@@ -20,6 +20,8 @@ public partial class JobPage
         var shown = Timeline(job);
         var whole = JobTimeline.Build(job, Now);
         var range = TimelineZoom.ForKey(shown, whole, key);
-        Go(range is { } r ? State with { From = r.From, To = r.To, ZoomFile = null } : State with { From = null, To = null, ZoomFile = null }, replace: true);
+        // Applied at once: keys pressed quickly each build on the last, before the address has caught up.
+        State = range is { } r ? State with { From = r.From, To = r.To, ZoomFile = null } : State with { From = null, To = null, ZoomFile = null };
+        Go(State, replace: true);
     });
 }
