@@ -36,6 +36,15 @@ public static class Urls
         return query.Length == 0 ? url : url + "?" + query;
     }
 
+    /// <summary>The "New check" page; with a job and file, "Check again" on that file.</summary>
+    public static string NewCheck(string? jobId = null, string? taskId = null)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(jobId)) query.Add("job=" + Uri.EscapeDataString(jobId));
+        if (!string.IsNullOrEmpty(taskId)) query.Add("file=" + Uri.EscapeDataString(taskId));
+        return "/checks/new" + (query.Count == 0 ? "" : "?" + string.Join("&", query));
+    }
+
     /// <summary>Jobs the history holds for an order ID, customer ID or email.</summary>
     public static string Search(string query, int page = 1) =>
         SearchPage + "?q=" + Uri.EscapeDataString(query) + (page > 1 ? "&page=" + page : "");

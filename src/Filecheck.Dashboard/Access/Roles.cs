@@ -29,6 +29,8 @@ public static class Policies
     public const string ViewTrends = "ViewTrends";
     public const string ShareProofs = "ShareProofs";
     public const string Administer = "Administer";
+    /// <summary>Run a new check at Filecheck (billed to the account): staff and admins.</summary>
+    public const string RunChecks = "RunChecks";
 
     /// <summary>The roles each policy admits; every higher role includes what staff may do.</summary>
     public static IReadOnlyDictionary<string, string[]> RolesFor { get; } = new Dictionary<string, string[]>
@@ -37,6 +39,7 @@ public static class Policies
         [ViewTrends] = [Roles.Manager, Roles.Admin],
         [ShareProofs] = [Roles.CustomerSuccess, Roles.Admin],
         [Administer] = [Roles.Admin],
+        [RunChecks] = [Roles.Staff, Roles.Admin],
     };
 
     public static bool Allows(this ClaimsPrincipal user, string policy) =>

@@ -41,6 +41,7 @@ public static class HistorySetup
         // The port Jobs owns: replaces its no-history default whichever feature is added first.
         services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
         services.AddSingleton<HistorySearch>();
+        services.AddSingleton<Jobs.Checks.ICheckAudit, CheckAuditStore>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
         // Per request: it uses a typed Filecheck client, which should not live as long as the process.

@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Jobs.Checks;
 using Filecheck.Dashboard.Jobs.Live;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,12 +35,14 @@ public static class JobsSetup
         if (configuration is not null) artifacts.Bind(configuration.GetSection(ArtifactOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArtifactOptions>, ArtifactOptionsValidator>());
         services.AddRuns();
+        services.AddChecks();
         return services;
     }
 
     public static WebApplication MapJobs(this WebApplication app)
     {
         app.MapRuns();
+        app.MapChecks();
         return app;
     }
 }

@@ -24,6 +24,7 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
     private static readonly string[] ViewTrends = ["manager", "admin"];
     private static readonly string[] ShareProofs = ["cs", "admin"];
     private static readonly string[] Administer = ["admin"];
+    private static readonly string[] RunChecks = ["staff", "admin"];
 
     /// <summary>Who gets through each endpoint: "METHOD /pattern" → the callers that are not challenged nor refused.</summary>
     private static readonly Dictionary<string, string[]> Expected = new()
@@ -45,6 +46,9 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         ["ANY /healthz"] = Public,
         ["GET /search"] = LookUpJobs,
         ["POST /search"] = LookUpJobs,
+        ["GET /checks/new"] = RunChecks,
+        ["POST /checks/new"] = RunChecks,
+        ["POST /checks/uploads"] = RunChecks,
         ["GET /admin/sync"] = Administer,
         ["POST /admin/sync"] = Administer,
         ["GET /admin/rollups"] = Administer,

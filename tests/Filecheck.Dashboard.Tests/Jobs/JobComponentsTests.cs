@@ -79,12 +79,8 @@ public sealed class JobComponentsTests : ComponentTest
         Assert.All(names, n => Assert.Contains("page-1", n));
         Assert.Equal(names.OrderByDescending(n => n, StringComparer.Ordinal).ToList(), names);
         Assert.Equal(expected.OrderByDescending(n => n, StringComparer.Ordinal).Take(names.Count), names);
-        // Virtualized: the rows go through one Virtualize with a fixed row height, which draws only what a browser's
-        // viewport shows (bUnit's viewport is unbounded, so the rendered count cannot tell; the component can).
-        var virtualize = Assert.Single(table.FindComponents<Microsoft.AspNetCore.Components.Web.Virtualization.Virtualize<FileRow>>());
-        Assert.Equal(expected.Count, virtualize.Instance.Items!.Count);
-        Assert.True(virtualize.Instance.ItemSize > 0);
-        Assert.Equal(names.Count, virtualize.FindAll("[data-testid=files-row]").Count);
+        // Below the virtualization threshold every matching row is in the page (find-in-page, screen readers).
+        Assert.Equal(expected.Count, names.Count);
     }
 
     [Fact]

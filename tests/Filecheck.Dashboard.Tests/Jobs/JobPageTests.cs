@@ -82,7 +82,7 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
         page.WaitForAssertion(
             () => Assert.Equal("done", page.Find("[data-testid=job-header] [data-kind=status]").GetAttribute("data-value")),
             TimeSpan.FromSeconds(20));
-        Assert.Contains("Total duration", page.Find("[data-testid=job-header]").TextContent);
+        Assert.Contains("Wall time", page.Find("[data-testid=job-header]").TextContent);
         Assert.Empty(page.FindAll("[data-testid=live-row]"));
     }
 

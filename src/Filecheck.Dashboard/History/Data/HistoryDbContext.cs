@@ -16,6 +16,7 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
     public DbSet<Sharing.Data.SharedFileRecord> SharedFiles => Set<Sharing.Data.SharedFileRecord>();
     public DbSet<Sharing.Data.ShareDecisionRecord> ShareDecisions => Set<Sharing.Data.ShareDecisionRecord>();
     public DbSet<Sharing.Data.ShareAuditRecord> ShareAudit => Set<Sharing.Data.ShareAuditRecord>();
+    public DbSet<CheckRecord> Checks => Set<CheckRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -56,6 +57,12 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
             e.ToTable("Lookups");
             e.HasIndex(l => new { l.JobId, l.At });
             e.HasIndex(l => l.At);
+        });
+        model.Entity<CheckRecord>(e =>
+        {
+            e.ToTable("Checks");
+            e.HasIndex(c => c.At);
+            e.HasIndex(c => c.OriginalJobId);
         });
         model.Entity<SyncStateRecord>(e =>
         {

@@ -9,10 +9,15 @@ namespace Filecheck.Dashboard.Jobs.Timeline;
 public partial class TimelineView
 {
     [Parameter, EditorRequired] public JobTimeline Timeline { get; set; } = default!;
+    /// <summary>The job's times as the header words them, so both say the same.</summary>
+    [Parameter] public IReadOnlyList<Filecheck.Dashboard.Jobs.Answer.TimeFact>? Times { get; set; }
     [Parameter] public string? SelectedFile { get; set; }
     [Parameter] public string? SelectedStep { get; set; }
     /// <summary>(taskId, stepId or null).</summary>
     [Parameter] public EventCallback<(string TaskId, string? StepId)> OnSelect { get; set; }
+
+    /// <summary>Up to this many files every row is drawn; above it only the rows in view (a 2,000-file job stays quick).</summary>
+    public const int VirtualizeAbove = 300;
 
     private ICollection<TimelineRow> Rows => Timeline.Rows as ICollection<TimelineRow> ?? Timeline.Rows.ToList();
 

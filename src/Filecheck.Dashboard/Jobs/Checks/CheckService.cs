@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Filecheck.Api;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.Access;
+
+using Filecheck.Dashboard.Shell;
+
+namespace Filecheck.Dashboard.Jobs.Checks;
+
+/// <summary>What "Check again" knows of the original: the form filled in, and the file's name to show.</summary>
+public sealed record CheckStart(CheckForm Form, string? OriginalFileName, string? Problem);
+
+/// <summary>The answer to Submit: the new job, or why there is none (in words for the person who pressed it).</summary>
+public sealed record CheckSubmission(Job? Job, string? Problem)
+{
+    public static CheckSubmission Refused(string problem) => new(null, problem);
+}
+
+/// <summary>
+/// Runs a new check at Filecheck for a person: checks the form, the permission and the per-user limit, submits the
+/// canonical <c>POST /jobs</c> once (never retried: a repeat would run and bill twice), and audits who asked and why.
+/// </summary>
+public sealed class CheckService(
+    IFilecheckClient client, JobLookupService lookup, AccessGuard guard, CheckQuota quota, ICheckAudit audit, TimeProvider clock,
+    ILogger<CheckService> logger)
+{
+    /// <summary>The form for checking a file of an earlier job again: its order, customer and rule, and its file.</summary>
+    public async Task<CheckStart> StartFromAsync(string? jobId, string? taskId, CancellationToken ct = default)
+    {
+        var form = new CheckForm();
+        if (string.IsNullOrEmpty(jobId)) return new CheckStart(form, null, null);
+        var load = await lookup.LoadAsync(jobId, ct);
+        if (load.View?.Job is not { } job) return new CheckStart(form, null, load.Problem?.Title ?? "The original job could not be read.");
+
+        form.OriginalJobId = job.Id;
+        form.OrderId = job.OrderId;
+        form.CustomerId = job.CustomerId;
+        form.RuleId = job.RuleId;
+        var task = job.Tasks?.FirstOrDefault(t => t.Id == taskId) ?? (job.Tasks is { Count: 1 } one ? one[0] : null);
+        if (task is null) return new CheckStart(form, null, taskId is null ? null : "That file is not part of the job; choose a file to upload.");
+
+        form.OriginalTaskId = task.Id;
+        form.FileName = task.DisplayName;
+        // This account's own upload can be named again; a file Filecheck fetched can be fetched again.
+        if (task.FileRef is { Length: > 0 } fileRef && fileRef.StartsWith("upload_", StringComparison.Ordinal)) form.FileRef = fileRef;
+        else if (Uri.TryCreate(task.Source, UriKind.Absolute, out var url) && url.Scheme is "https" or "http") form.Url = url.ToString();
+        form.Source = form.FileRef is not null || form.Url is not null ? CheckSource.Original : CheckSource.Upload;
+        var preflight = task.Steps?.FirstOrDefault(s => s.Type == "preflight");
+        if (preflight?.Params is { ValueKind: System.Text.Json.JsonValueKind.Object } p && p.TryGetProperty("profileId", out var profile)
+            && profile.ValueKind == System.Text.Json.JsonValueKind.String)
+            form.ProfileId = profile.GetString();
+        return new CheckStart(form, task.DisplayName, null);
+    }
+
+    public async Task<CheckSubmission> SubmitAsync(CheckForm form, string? uploadedFileRef, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        await guard.EnsureAllowedAsync(Policies.RunChecks);
+        var problems = form.Problems(fileChosen: uploadedFileRef is not null);
+        if (problems.Count > 0) return CheckSubmission.Refused(string.Join(" ", problems));
+        var key = UserKey.Of(user);
+        if (!quota.TryTake(key, out var retryAfter))
+            return CheckSubmission.Refused($"You have run many checks in the last hour. The next one can run in {Format.Duration(retryAfter.Add(TimeSpan.FromSeconds(59)))} or so.");
+
+        var name = user.Identity?.Name ?? key;
+        var request = form.Build(uploadedFileRef, name);
+        var source = request.Sources[0].FileRef is { } fr ? "upload " + fr : "url " + request.Sources[0].Url;
+        var result = await client.CreateJobAsync(request, ct);
+        var entry = new CheckAuditEntry(key, name, clock.GetUtcNow(), form.Note!.Trim(), form.OriginalJobId, form.OriginalTaskId, source, form.Describe(),
+            result.IsSuccess ? result.Value.Id : null, result.IsSuccess ? "submitted" : "refused:" + result.Failure.Kind);
+        try
+        {
+            await audit.RecordAsync(entry, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The job exists at Filecheck now: losing the audit row must not hide it from the person who asked for it.
+            logger.LogError(e, "Could not audit the new check {JobId}", entry.NewJobId);
+        }
+        if (!result.IsSuccess) return CheckSubmission.Refused(FilecheckFailureText.For(result.Failure));
+        logger.LogInformation("New check {JobId} submitted ({Steps})", result.Value.Id, entry.Steps);
+        return new CheckSubmission(result.Value, null);
+    }
+}

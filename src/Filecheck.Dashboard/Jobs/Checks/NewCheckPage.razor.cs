@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+using Filecheck.Api;
+using Filecheck.Api.Models;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+
+namespace Filecheck.Dashboard.Jobs.Checks;
+
+public partial class NewCheckPage
+{
+    private CheckForm _form = new();
+    private string? _originalFile;
+    private string? _startProblem;
+    private string? _problem;
+    private string? _progress;
+    private bool _busy;
+    private IReadOnlyList<LibraryItem> _profiles = [];
+
+    [Inject] private CheckService Checks { get; set; } = default!;
+    [Inject] private IFilecheckClient Client { get; set; } = default!;
+    [Inject] private IOptions<CheckOptions> Options { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+    [Inject] private AntiforgeryStateProvider Antiforgery { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "job")] public string? JobId { get; set; }
+    [SupplyParameterFromQuery(Name = "file")] public string? TaskId { get; set; }
+
+    /// <summary>What the browser's upload answered (see wwwroot/js/shortcuts.js, <c>fcChecks.upload</c>).</summary>
+    public sealed record BrowserUpload(
+        [property: JsonPropertyName("ok")] bool Ok,
+        [property: JsonPropertyName("fileRef")] string? FileRef,
+        [property: JsonPropertyName("message")] string? Message,
+        [property: JsonPropertyName("renewed")] bool Renewed,
+        [property: JsonPropertyName("name")] string? Name,
+        [property: JsonPropertyName("chosen")] bool Chosen);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // Read once the circuit is interactive: a prerender would look the original job up (and audit it) twice.
+        if (!RendererInfo.IsInteractive) return;
+        var start = await Checks.StartFromAsync(JobId, TaskId);
+        _form = start.Form;
+        _originalFile = start.OriginalFileName;
+        _startProblem = start.Problem;
+        var profiles = await Client.ListProfilesAsync();
+        _profiles = profiles.IsSuccess ? profiles.Value : [];
+    }
+
+    private async Task SubmitAsync()
+    {
+        if (_busy) return;
+        _busy = true;
+        _problem = null;
+        try
+        {
+            var chosen = _form.Source == CheckSource.Upload && await JS.InvokeAsync<bool>("fcChecks.chosen", "check-file");
+            var problems = _form.Problems(fileChosen: chosen);
+            if (problems.Count > 0)
+            {
+                _problem = string.Join(" ", problems);
+                return;
+            }
+
+            string? fileRef = null;
+            if (_form.Source == CheckSource.Upload)
+            {
+                _progress = "Sending the file to Filecheck…";
+                StateHasChanged();
+                var token = Antiforgery.GetAntiforgeryToken()?.Value;
+                var upload = await JS.InvokeAsync<BrowserUpload>("fcChecks.upload", TimeSpan.FromHours(1), "check-file", CheckUploadEndpoint.Path, token, Options.Value.MaxUploadBytes);
+                if (!upload.Ok || upload.FileRef is null)
+                {
+                    _problem = upload.Message ?? "The file could not be sent.";
+                    return;
+                }
+                fileRef = upload.FileRef;
+                // The name of the file sent, not of the original it replaces.
+                _form.FileName = upload.Name ?? _form.FileName;
+                if (upload.Renewed) _progress = "Filecheck's upload permission ran out once; it was renewed and the file sent again.";
+            }
+
+            _progress = "Starting the check…";
+            StateHasChanged();
+            var user = (await Authentication.GetAuthenticationStateAsync()).User;
+            // Submitted once, never retried: a repeat would run (and bill) a second job.
+            var result = await Checks.SubmitAsync(_form, fileRef, user);
+            if (result.Job is not { } job)
+            {
+                _problem = result.Problem;
+                return;
+            }
+            Navigation.NavigateTo(Urls.Job(job.Id));
+        }
+        catch (JSException e)
+        {
+            _problem = "The browser could not send the file: " + e.Message;
+        }
+        finally
+        {
+            _busy = false;
+            _progress = _problem is null ? _progress : null;
+        }
+    }
+
+    private static string ValidationName(string code) => code switch
+    {
+        "auto" => "Detect from the file",
+        "ua1" => "PDF/UA-1",
+        "ua2" => "PDF/UA-2",
+        _ => "PDF/A-" + code.ToUpperInvariant()[0] + code[1..],
+    };
+}
