@@ -44,6 +44,13 @@ public sealed class FilecheckOptionsValidator : IValidateOptions<FilecheckOption
             {
                 failures.Add($"{section}:BaseUrl must be an absolute http:// or https:// address, such as https://api.filecheck.io/.");
             }
+            else if (baseUrl.Scheme == Uri.UriSchemeHttp && !IsLoopback(baseUrl))
+            {
+                // The key travels in every request's Authorization header: plain http only where it never leaves the machine.
+                failures.Add(
+                    $"{section}:BaseUrl ({baseUrl.GetLeftPart(UriPartial.Authority)}) must use https://, such as https://api.filecheck.io/; " +
+                    "http:// is allowed only for a loopback address (127.0.0.1, [::1], localhost).");
+            }
 
             if (string.IsNullOrWhiteSpace(options.ApiKey))
             {
@@ -85,4 +92,8 @@ public sealed class FilecheckOptionsValidator : IValidateOptions<FilecheckOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback
+        || (System.Net.IPAddress.TryParse(url.DnsSafeHost, out var address) && System.Net.IPAddress.IsLoopback(address));
 }

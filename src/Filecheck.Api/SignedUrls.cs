@@ -24,6 +24,10 @@ public static class SignedUrls
         return System.Text.Encoding.UTF8.GetString(Redact(utf8, indented, asNull));
     }
 
+    /// <summary>Any JSON value (a step's <c>params</c>, say) with every signed URL replaced.</summary>
+    public static string RedactedJson(JsonElement element, bool indented = false) =>
+        System.Text.Encoding.UTF8.GetString(Redact(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()), indented));
+
     /// <summary>Streams the JSON through once, replacing signed URLs; far cheaper than building a document.</summary>
     public static byte[] Redact(ReadOnlySpan<byte> json, bool indented = false, bool asNull = false)
     {

@@ -44,6 +44,34 @@ public sealed class OptionsTests
         Assert.Contains(ex.Failures, f => f.Contains("Filecheck:BaseUrl"));
     }
 
+    [Theory]
+    [InlineData("http://api.filecheck.io/")]
+    [InlineData("http://10.0.0.5:8080/")]
+    [InlineData("http://localhost.evil.example/")]
+    [InlineData("http://128.0.0.1/")]
+    public void Validate_HttpBaseUrlNotLoopback_FailsNamingBaseUrlAndHttps(string baseUrl)
+    {
+        using var provider = Build(new() { ["Filecheck:BaseUrl"] = baseUrl, ["Filecheck:ApiKey"] = "sk_test_abc" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => RunStartupValidation(provider));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Filecheck:BaseUrl") && f.Contains("https://"));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5999/")]
+    [InlineData("http://127.10.20.30/")]
+    [InlineData("http://[::1]:5999/")]
+    [InlineData("http://localhost:5999/")]
+    [InlineData("http://LOCALHOST/")]
+    [InlineData("https://api.filecheck.io/")]
+    public void Validate_HttpsOrLoopbackBaseUrl_Passes(string baseUrl)
+    {
+        using var provider = Build(new() { ["Filecheck:BaseUrl"] = baseUrl, ["Filecheck:ApiKey"] = "sk_test_abc" });
+
+        RunStartupValidation(provider);
+    }
+
     [Fact]
     public void Validate_TotalTimeoutShorterThanTimeout_Fails()
     {

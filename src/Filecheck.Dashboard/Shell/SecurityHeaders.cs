@@ -22,8 +22,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                // A proxied customer image keeps its stricter sandbox policy; anything else (Blazor's frame-ancestors) is replaced.
-                if (!headers.ContentSecurityPolicy.ToString().StartsWith("sandbox", StringComparison.Ordinal)) headers.ContentSecurityPolicy = policy;
+                // A proxied image's "sandbox" stays beside this policy (browsers enforce both); Blazor's own default is replaced.
+                if (headers.ContentSecurityPolicy == "sandbox") headers.Append("Content-Security-Policy", policy);
+                else headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";

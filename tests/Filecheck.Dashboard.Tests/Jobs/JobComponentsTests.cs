@@ -129,6 +129,29 @@ public sealed class JobComponentsTests : ComponentTest
     }
 
     [Fact]
+    public void StepDetail_PresignedUrlInParamsAndRuntimeParams_ShowsNoSignature()
+    {
+        var job = Filecheck.Add(FakeJobs.Fixture("job.full.json", j => j["id"] = "job_fake_params"));
+        const string signature = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        var presigned = "https://filecheck-eu.s3.amazonaws.com/in/flyer.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256" +
+            "&X-Amz-Credential=AKIAEXAMPLE%2F20261201%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Expires=3600" +
+            $"&X-Amz-Signature={signature}";
+        using var parameters = JsonDocument.Parse(JsonSerializer.Serialize(new { profileId = "prof_print", source = presigned, nested = new[] { new { link = presigned } } }));
+        using var runtime = JsonDocument.Parse(JsonSerializer.Serialize(new { input = new { downloadUrl = "https://cdn.example/x.pdf", fetched = presigned } }));
+        var step = job.Tasks![0].Steps![0] with { Params = parameters.RootElement.Clone(), RuntimeParams = runtime.RootElement.Clone() };
+
+        var detail = Ctx.Render<StepDetail>(p => p.Add(x => x.Step, step));
+
+        Assert.DoesNotContain(signature, detail.Markup);
+        Assert.DoesNotContain("X-Amz-Credential", detail.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cdn.example", detail.Markup);
+        // The rest of the params still show, and the reader sees where a URL was taken out.
+        Assert.Contains("prof_print", detail.Find("[data-testid=step-params]").TextContent);
+        Assert.Contains(SignedUrls.Placeholder, detail.Find("[data-testid=step-params]").TextContent);
+        Assert.Contains(SignedUrls.Placeholder, detail.Find("[data-testid=step-runtime-params]").TextContent);
+    }
+
+    [Fact]
     public void StepDetail_FailedValidate_ShowsProfileNotCompliantWithFailedRules()
     {
         string[] failedRules = ["Font Helvetica is not embedded", "Output intent missing"];

@@ -30,7 +30,8 @@ public sealed class HistoryMigrator(IDbContextFactory<HistoryDbContext> factory,
             wal.CommandText = "PRAGMA journal_mode=WAL;";
             await wal.ExecuteNonQueryAsync(ct);
         }
-        await db.Database.MigrateAsync(ct);
+        await using (await MigrationLock.AcquireAsync(db, logger, ct)) // a lock row left by a killed process would hang Migrate
+            await db.Database.MigrateAsync(ct);
         logger.LogInformation("History store ready at {Path}", path);
     }
 }

@@ -8,12 +8,13 @@ namespace Filecheck.Dashboard.Jobs.Runs;
 public static class RunsEndpoints
 {
     public const string ProofClient = "filecheck-proofs";
-    private const long MaxProofBytes = 20 * 1024 * 1024;
+    private const long MaxProofBytes = CappedImageCopy.DefaultMaxBytes;
 
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
         services.AddSingleton<RunsService>();
         services.AddSingleton<ArtifactUrlPolicy>();
+        services.AddSingleton(new CappedImageCopy());
         // Presigned URLs carry their own signature: this client has no API-key handler, by design.
         services.AddHttpClient(ProofClient, c =>
             {
@@ -35,7 +36,7 @@ public static class RunsEndpoints
     }
 
     private static async Task<IResult> ProofAsync(
-        string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, HttpContext context)
+        string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, CappedImageCopy copy, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         var ct = context.RequestAborted;
@@ -48,15 +49,7 @@ public static class RunsEndpoints
             if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This proof has no usable address.");
 
             using var response = await http.CreateClient(ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.IsSuccessStatusCode)
-            {
-                var type = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
-                if (!type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)) return Results.StatusCode(StatusCodes.Status502BadGateway);
-                if (response.Content.Headers.ContentLength > MaxProofBytes) return Results.StatusCode(StatusCodes.Status502BadGateway);
-                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-                context.Response.Headers.CacheControl = "private, max-age=300";
-                return Results.File(bytes, type);
-            }
+            if (response.IsSuccessStatusCode) return (await copy.ReadAsync(response, ct)).ToResult(context);
             // An expired or revoked signature: mint fresh URLs once, then give up.
             runs.Forget(jobId);
         }
