@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Tests.Support;
 using System.Net;
 using Filecheck.Dashboard.History;
 using Microsoft.Data.Sqlite;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class ConcurrencyTests(SmallSandbox sandbox) : IClassFixture<SmallSandbox>
+public sealed class ConcurrencyTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
     [Fact]
     public async Task TwentyWorkers_LookupsSyncAndWebhooksOnTheSameJobs_LoseAndDuplicateNothing()

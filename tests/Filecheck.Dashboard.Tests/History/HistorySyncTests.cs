@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Tests.Support;
 using System.Diagnostics;
 using Filecheck.Dashboard.History;
 using Microsoft.Data.Sqlite;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class HistorySyncTests(LargeSandbox sandbox) : IClassFixture<LargeSandbox>
+public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixture<LargeSandboxFixture>
 {
     [Fact]
     public async Task RunOnce_TwentyThousandJobs_LandsEachExactlyOnce_AndASecondRunAddsNothing()

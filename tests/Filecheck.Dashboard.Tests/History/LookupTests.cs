@@ -1,10 +1,11 @@
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Api;
 using Filecheck.Sandbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class LookupTests(SmallSandbox sandbox) : IClassFixture<SmallSandbox>, IDisposable
+public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>, IDisposable
 {
     public void Dispose() => sandbox.Server.Faults.Clear();
 

@@ -1,9 +1,10 @@
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class SearchAndRetentionTests(SmallSandbox sandbox) : IClassFixture<SmallSandbox>
+public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
     private async Task<HistoryHost> SyncedAsync(TempDatabase temp, Action<Dictionary<string, string?>>? change = null)
     {

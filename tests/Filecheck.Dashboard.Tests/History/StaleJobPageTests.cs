@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Tests.Support;
 using Bunit;
 using Filecheck.Api;
 using Filecheck.Dashboard.History;
@@ -12,13 +13,13 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.History;
 
 /// <summary>The job page with the real store (a SQLite file) and the real client (the sandbox over HTTP).</summary>
-public sealed class StaleJobPageTests : IClassFixture<SmallSandbox>, IAsyncLifetime
+public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
 {
-    private readonly SmallSandbox _sandbox;
+    private readonly SandboxFixture _sandbox;
     private readonly TempDatabase _temp = new();
     private readonly BunitContext _ctx = new();
 
-    public StaleJobPageTests(SmallSandbox sandbox)
+    public StaleJobPageTests(SandboxFixture sandbox)
     {
         _sandbox = sandbox;
         sandbox.Server.Faults.Clear();

@@ -1,10 +1,11 @@
+using Filecheck.Dashboard.Tests.Support;
 using System.Net;
 using Filecheck.Sandbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class WebhookTests(SmallSandbox sandbox) : IClassFixture<SmallSandbox>
+public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
     public static TheoryData<string, string?, string?, string?, HttpStatusCode> Refused => new()
     {

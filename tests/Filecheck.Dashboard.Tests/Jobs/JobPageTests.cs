@@ -1,31 +1,20 @@
 using Bunit;
+using Filecheck.Api;
 using Filecheck.Dashboard.Jobs;
-using Filecheck.Sandbox;
+using Filecheck.Dashboard.Tests.Support;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
-public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
+/// <summary>The job page over the in-memory Filecheck (the vendor's fixtures and jobs described from them).</summary>
+public sealed class JobPageTests : ComponentTest
 {
-    private readonly SandboxFixture _sandbox;
-    private readonly BunitContext _ctx = new();
-
-    public JobPageTests(SandboxFixture sandbox)
+    private IRenderedComponent<JobPage> Render(string id)
     {
-        _sandbox = sandbox;
-        sandbox.Server.Faults.Clear();
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-    }
-
-    private IRenderedComponent<JobPage> Render(string id, string? apiKey = null)
-    {
-        _sandbox.AddClient(_ctx.Services, apiKey);
-        _ctx.Services.AddJobs();
         // As in a browser: the page is interactive, so a running job is watched live.
-        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
+        RenderMode(interactive: true);
+        var page = Ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
         page.WaitForState(() => page.FindAll("[data-testid=job-header], [data-testid=job-problem]").Count > 0, TimeSpan.FromSeconds(15));
         return page;
     }
@@ -33,15 +22,16 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     [Fact]
     public void Render_PassingJob_ShowsCleanOutcomeAndEveryFileWithItsSteps()
     {
-        var page = Render(WellKnownJobs.Passing);
+        var page = Render(FakeJobs.Full);
 
         var header = page.Find("[data-testid=job-header]");
-        Assert.Contains(WellKnownJobs.Passing, header.TextContent);
+        Assert.Contains(FakeJobs.Full, header.TextContent);
         Assert.Contains("Clean", header.QuerySelector("[data-kind=outcome]")!.TextContent);
         // The tabs lay out their panels after the first render.
         page.WaitForState(() => page.FindAll("[data-testid=timeline-row]").Count > 0, TimeSpan.FromSeconds(5));
         var rows = page.FindAll("[data-testid=timeline-row]");
         Assert.All(rows, r => Assert.NotEmpty(r.QuerySelectorAll("[data-testid=timeline-bar]")));
+        Assert.Equal(3, page.FindAll("[data-testid=timeline-bar]").Count); // preflight, autofix, validate
         Assert.All(page.FindAll("[data-testid=timeline-bar]"), b => Assert.Matches(@"took \d", b.GetAttribute("aria-label")));
         Assert.Empty(page.FindAll("[data-testid=timeline-untimed]"));
     }
@@ -49,21 +39,23 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     [Fact]
     public void Render_FailingJob_ShowsFailedOutcomeAndTheReasonOfTheFailedStep()
     {
-        var page = Render(WellKnownJobs.Failing);
+        const string reason = "Fonts not embedded: Helvetica";
+        Filecheck.Add(FakeJobs.Fixture("job.preflight.json", j => j["tasks"]![0]!["steps"]![0]!["reason"] = reason));
+        var page = Render(FakeJobs.Preflight);
 
         Assert.Contains("Failed", page.Find("[data-testid=job-header] [data-kind=outcome]").TextContent);
         page.WaitForState(() => page.FindAll("[data-testid=timeline-bar]").Count > 0, TimeSpan.FromSeconds(5));
         var failedBars = page.FindAll("[data-testid=timeline-bar].outcome-fail");
         Assert.NotEmpty(failedBars);
         // The reason of every failed step is in its label for people and screen readers alike.
-        Assert.All(failedBars, b => Assert.Contains("reason: ", b.GetAttribute("aria-label")));
+        Assert.All(failedBars, b => Assert.Contains("reason: " + reason, b.GetAttribute("aria-label")));
     }
 
     [Fact]
     public void Render_RunningJob_SaysRunningForInsteadOfTotal()
     {
-        var id = _sandbox.Server.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromMinutes(5));
-        var page = Render(id);
+        var job = Filecheck.Add(FakeJobs.Running(DateTimeOffset.UtcNow, running: TimeSpan.FromSeconds(30)));
+        var page = Render(job.Id);
 
         var header = page.Find("[data-testid=job-header]");
         Assert.Equal("running", header.QuerySelector("[data-kind=status]")!.GetAttribute("data-value"));
@@ -74,14 +66,18 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     [Fact]
     public void Render_RunningJob_UpdatesItselfUntilDone()
     {
-        var id = _sandbox.Server.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromMilliseconds(400));
-        var page = Render(id);
+        // Running for the page's load and the watcher's first poll, done from the third answer on.
+        var running = FakeJobs.Running(DateTimeOffset.UtcNow, running: TimeSpan.FromSeconds(5), id: "job_fake_moving");
+        var done = FakeJobs.Fixture("job.full.json", j => j["id"] = running.Id);
+        Filecheck.Add(running.Id, n => n < 3 ? running : done);
+        var page = Render(running.Id);
         Assert.NotEqual("done", page.Find("[data-testid=job-header] [data-kind=status]").GetAttribute("data-value"));
 
         // No reload: the shared watcher polls and the page re-renders as the job moves.
         page.WaitForAssertion(
             () => Assert.Equal("done", page.Find("[data-testid=job-header] [data-kind=status]").GetAttribute("data-value")),
             TimeSpan.FromSeconds(20));
+        Assert.True(Filecheck.Calls(running.Id) >= 3);
         Assert.Contains("Wall time", page.Find("[data-testid=job-header]").TextContent);
         Assert.Empty(page.FindAll("[data-testid=live-row]"));
     }
@@ -89,17 +85,20 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     [Fact]
     public void Render_Prerendered_AsksFilecheckOnlyOnceTheCircuitIsInteractive()
     {
-        _sandbox.AddClient(_ctx.Services);
-        _ctx.Services.AddJobs();
-        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
-        var path = "/jobs/" + WellKnownJobs.Warning;
-        var before = _sandbox.Server.Requests.Count(path);
-
-        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, WellKnownJobs.Warning));
+        RenderMode(interactive: false);
+        var prerender = Ctx.Render<JobPage>(p => p.Add(x => x.Id, FakeJobs.Full));
 
         // The prerender shows progress and leaves the lookup (and its audit) to the interactive render.
-        Assert.Empty(page.FindAll("[data-testid=job-header]"));
-        Assert.Equal(before, _sandbox.Server.Requests.Count(path));
+        Assert.Empty(prerender.FindAll("[data-testid=job-header]"));
+        Assert.Equal(0, Filecheck.Calls(FakeJobs.Full));
+
+        // The interactive half: the circuit renders the page again and asks Filecheck exactly once. By the time it
+        // shows the job, a fetch the prerender started and did not await would have been counted too.
+        var page = Render(FakeJobs.Full);
+        Assert.Contains(FakeJobs.Full, page.Find("[data-testid=job-header]").TextContent);
+        page.WaitForState(() => page.FindAll("[data-testid=timeline-row]").Count > 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, Filecheck.Calls(FakeJobs.Full));
+        Assert.Empty(prerender.FindAll("[data-testid=job-header]"));
     }
 
     [Theory]
@@ -108,15 +107,11 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
     [InlineData("from=99999999999999&zoom=task_unknown&file=nope&step=nope")]
     public void Render_HostileQueryString_ShowsTheJobIgnoringWhatItCannotUse(string query)
     {
-        _sandbox.AddClient(_ctx.Services);
-        _ctx.Services.AddJobs();
-        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>()
-            .NavigateTo($"/jobs/{WellKnownJobs.Passing}?{query}");
+        Ctx.Services.GetRequiredService<NavigationManager>().NavigateTo($"/jobs/{FakeJobs.Full}?{query}");
 
-        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, WellKnownJobs.Passing));
-        page.WaitForState(() => page.FindAll("[data-testid=job-header]").Count > 0, TimeSpan.FromSeconds(15));
+        var page = Render(FakeJobs.Full);
 
+        Assert.NotEmpty(page.FindAll("[data-testid=job-header]"));
         page.WaitForState(() => page.FindAll("[data-testid=timeline-row]").Count > 0, TimeSpan.FromSeconds(5));
         Assert.Empty(page.FindAll("[data-testid=selection-panel]"));
     }
@@ -132,38 +127,4 @@ public sealed class JobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
         Assert.Equal(kind, problem.GetAttribute("data-kind"));
         Assert.Empty(page.FindAll("[data-testid=job-header]"));
     }
-
-    [Fact]
-    public void Render_KeyRejected_SaysTheKeyWasRefusedWithoutShowingIt()
-    {
-        const string wrongKey = "sk_test_wrong_key_for_this_test";
-        var page = Render(WellKnownJobs.Passing, apiKey: wrongKey);
-
-        var problem = page.Find("[data-testid=job-problem]");
-        Assert.Equal("KeyRejected", problem.GetAttribute("data-kind"));
-        Assert.Contains("Filecheck:ApiKey", problem.TextContent);
-        Assert.DoesNotContain(wrongKey, page.Markup);
-    }
-
-    [Fact]
-    public void Render_ApiUnavailable_SaysSoAndOffersRetry()
-    {
-        _sandbox.Server.Faults.Always(SandboxFault.Unavailable);
-        try
-        {
-            var page = Render(WellKnownJobs.Passing);
-
-            var problem = page.Find("[data-testid=job-problem]");
-            Assert.Equal("Unavailable", problem.GetAttribute("data-kind"));
-            Assert.Contains("Try again", problem.TextContent);
-        }
-        finally
-        {
-            _sandbox.Server.Faults.Clear();
-        }
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }

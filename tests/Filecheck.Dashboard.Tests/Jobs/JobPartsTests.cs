@@ -4,10 +4,14 @@ using Filecheck.Api;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Files;
+using Filecheck.Dashboard.Tests.Support;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
-public sealed class JobPartsTests
+public sealed class JobPartsTests : ComponentTest
 {
     [Fact]
     public void JobUrl_EveryViewState_RoundTripsThroughTheQueryString()
@@ -18,6 +22,18 @@ public sealed class JobPartsTests
 
         Assert.Equal("/jobs/job_abc?tab=files&file=task_a&step=step_preflight_1&zoom=task_a&from=1.5&to=30&q=front%20card&outcome=fail&sort=duration&desc=1", url);
         Assert.Equal("/jobs/job_abc", Urls.Job("job_abc", new JobViewState { Tab = JobTabs.Timeline }));
+
+        // Back: the job page opened at that URL reads every part of it. Escape closes the step and navigates to the
+        // view it parsed minus the step, so any part it failed to read back is missing from the new URL.
+        var navigation = Ctx.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(Urls.Job(FakeJobs.Full, state));
+        RenderMode(interactive: true);
+        var page = Ctx.Render<JobPage>(p => p.Add(x => x.Id, FakeJobs.Full));
+        page.WaitForState(() => page.FindAll("[data-testid=job-header]").Count > 0, TimeSpan.FromSeconds(15));
+
+        page.InvokeAsync(() => page.Instance.OnShortcut("Escape")).GetAwaiter().GetResult();
+
+        Assert.Equal(Urls.Job(FakeJobs.Full, state with { Step = null }), "/" + navigation.ToBaseRelativePath(navigation.Uri));
     }
 
     [Fact]

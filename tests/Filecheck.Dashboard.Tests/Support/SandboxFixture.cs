@@ -2,16 +2,27 @@ using Filecheck.Api;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Filecheck.Dashboard.Tests;
+namespace Filecheck.Dashboard.Tests.Support;
 
-/// <summary>A real sandbox over HTTP on 127.0.0.1, shared by a test class.</summary>
-public sealed class SandboxFixture : IAsyncLifetime
+/// <summary>
+/// A real sandbox over HTTP on 127.0.0.1, shared by a test class. Its clock stands still and no new jobs arrive, so a
+/// test knows exactly which jobs exist and that none changes status while it runs.
+/// </summary>
+public class SandboxFixture : IAsyncLifetime
 {
+    private readonly int _jobCount;
+
+    public SandboxFixture() : this(300) { }
+
+    protected SandboxFixture(int jobCount) => _jobCount = jobCount;
+
     public SandboxServer Server { get; private set; } = default!;
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public async Task InitializeAsync() =>
-        Server = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 200, Seed = 11 });
+        Server = await SandboxServer.StartAsync(new SandboxOptions { JobCount = _jobCount, Seed = 5, Clock = Clock, NewJobEvery = null });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
@@ -30,3 +41,6 @@ public sealed class SandboxFixture : IAsyncLifetime
         services.AddFilecheckClient(configuration);
     }
 }
+
+/// <summary>20,000 jobs, for the history sync tests that page through many.</summary>
+public sealed class LargeSandboxFixture() : SandboxFixture(20_000);
