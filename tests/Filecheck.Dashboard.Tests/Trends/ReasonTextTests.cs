@@ -4,6 +4,8 @@ using Filecheck.Dashboard.History.Rollups;
 using Filecheck.Api;
 using Microsoft.Extensions.DependencyInjection;
 
+using Filecheck.Dashboard.Tests.Support;
+
 namespace Filecheck.Dashboard.Tests.Trends;
 
 public sealed partial class ReasonTextTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>

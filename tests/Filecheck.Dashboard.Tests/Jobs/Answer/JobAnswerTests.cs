@@ -5,6 +5,8 @@ using Filecheck.Dashboard.Jobs.Answer;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
+using Filecheck.Dashboard.Tests.Support;
+
 namespace Filecheck.Dashboard.Tests.Jobs.Answer;
 
 /// <summary>The answer a support agent reads out: the vendor's fixtures and the sandbox's well-known jobs.</summary>
