@@ -21,7 +21,8 @@ public sealed class JobPageTests(DashboardFixture fixture)
     [Fact]
     public async Task RunningJob_BarGrowsAndFinishesWithoutReload()
     {
-        var id = Sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromSeconds(2));
+        // Steps long enough that a busy machine still sees the running one widen before it ends.
+        var id = Sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromSeconds(6));
         var page = await OpenAsync("/jobs/" + id);
         try
         {
@@ -40,7 +41,7 @@ public sealed class JobPageTests(DashboardFixture fixture)
                 "([id, w]) => { const b = document.querySelector(`[data-testid=timeline-bar][data-step-id='${id}']`); return !!b && b.getBoundingClientRect().width > w + 2; }",
                 new object[] { stepId!, first }, new() { Timeout = 20_000 });
             // ... and the job reaches its end, with no reload of the page.
-            await Assertions.Expect(page.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 90_000 });
             Assert.Equal(0, loads);
             // One bar per step that ran, as the API reports the finished job.
             var done = Sandbox.Jobs.Get(id)!;

@@ -23,7 +23,7 @@ public static class SecurityHeaders
             {
                 var headers = context.Response.Headers;
                 // A proxied image's "sandbox" stays beside this policy (browsers enforce both); Blazor's own default is replaced.
-                if (headers.ContentSecurityPolicy == "sandbox") headers.Append("Content-Security-Policy", policy);
+                if (headers.ContentSecurityPolicy.ToString().StartsWith("sandbox", StringComparison.Ordinal)) headers.Append("Content-Security-Policy", policy);
                 else headers.ContentSecurityPolicy = policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";

@@ -149,7 +149,7 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         var response = await app.NewClient().GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotEqual(0, (await response.Content.ReadAsByteArrayAsync()).Length);
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -225,9 +225,9 @@ public sealed class JobComponentsTests : ComponentTest
     }
 
     [Fact]
-    public void RawJsonView_Job_ShowsJsonWithoutSignedUrls()
+    public async Task RawJsonView_Job_ShowsJsonWithoutSignedUrls()
     {
-        var job = GetJobAsync(FakeJobs.Full).GetAwaiter().GetResult();
+        var job = await GetJobAsync(FakeJobs.Full);
         Assert.Contains(job.Tasks!, t => t.OutputArtifacts?.Any(a => a.DownloadUrl is not null) == true || job.Deliverables?.Count > 0);
 
         var view = Ctx.Render<RawJsonView>(p => p.Add(x => x.Job, job));

@@ -14,7 +14,7 @@ namespace Filecheck.Dashboard.Tests.Jobs;
 public sealed class JobPartsTests : ComponentTest
 {
     [Fact]
-    public void JobUrl_EveryViewState_RoundTripsThroughTheQueryString()
+    public async Task JobUrl_EveryViewState_RoundTripsThroughTheQueryString()
     {
         var state = new JobViewState { Tab = JobTabs.Files, File = "task_a", Step = "step_preflight_1", ZoomFile = "task_a", From = 1.5, To = 30, Filter = "front card", Outcome = "fail", Sort = "duration", Desc = true };
 
@@ -31,7 +31,7 @@ public sealed class JobPartsTests : ComponentTest
         var page = Ctx.Render<JobPage>(p => p.Add(x => x.Id, FakeJobs.Full));
         page.WaitForState(() => page.FindAll("[data-testid=job-header]").Count > 0, TimeSpan.FromSeconds(15));
 
-        page.InvokeAsync(() => page.Instance.OnShortcut("Escape")).GetAwaiter().GetResult();
+        await page.InvokeAsync(() => page.Instance.OnShortcut("Escape"));
 
         Assert.Equal(Urls.Job(FakeJobs.Full, state with { Step = null }), "/" + navigation.ToBaseRelativePath(navigation.Uri));
     }

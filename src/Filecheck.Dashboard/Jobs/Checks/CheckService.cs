@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.Access;
 
 using Filecheck.Dashboard.Shell;
 
@@ -21,7 +20,7 @@ public sealed record CheckSubmission(Job? Job, string? Problem)
 /// canonical <c>POST /jobs</c> once (never retried: a repeat would run and bill twice), and audits who asked and why.
 /// </summary>
 public sealed class CheckService(
-    IFilecheckClient client, JobLookupService lookup, AccessGuard guard, CheckQuota quota, ICheckAudit audit, TimeProvider clock,
+    IFilecheckClient client, JobLookupService lookup, CheckQuota quota, ICheckAudit audit, TimeProvider clock,
     ILogger<CheckService> logger)
 {
     /// <summary>The form for checking a file of an earlier job again: its order, customer and rule, and its file.</summary>
@@ -54,7 +53,6 @@ public sealed class CheckService(
 
     public async Task<CheckSubmission> SubmitAsync(CheckForm form, string? uploadedFileRef, ClaimsPrincipal user, CancellationToken ct = default)
     {
-        await guard.EnsureAllowedAsync(Policies.RunChecks);
         var problems = form.Problems(fileChosen: uploadedFileRef is not null);
         if (problems.Count > 0) return CheckSubmission.Refused(string.Join(" ", problems));
         var key = UserKey.Of(user);

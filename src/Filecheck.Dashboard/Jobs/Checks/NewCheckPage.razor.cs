@@ -20,6 +20,7 @@ public partial class NewCheckPage
     private IReadOnlyList<LibraryItem> _profiles = [];
 
     [Inject] private CheckService Checks { get; set; } = default!;
+    [Inject] private Filecheck.Dashboard.Access.AccessGuard Guard { get; set; } = default!;
     [Inject] private IFilecheckClient Client { get; set; } = default!;
     [Inject] private IOptions<CheckOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -86,6 +87,8 @@ public partial class NewCheckPage
 
             _progress = "Starting the check…";
             StateHasChanged();
+            // Checked again here: a page opened before a role was taken away must not still submit.
+            await Guard.EnsureAllowedAsync(Filecheck.Dashboard.Access.Policies.RunChecks);
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
             // Submitted once, never retried: a repeat would run (and bill) a second job.
             var result = await Checks.SubmitAsync(_form, fileRef, user);
@@ -95,6 +98,10 @@ public partial class NewCheckPage
                 return;
             }
             Navigation.NavigateTo(Urls.Job(job.Id));
+        }
+        catch (Filecheck.Dashboard.Access.AccessDeniedException e)
+        {
+            _problem = e.Message;
         }
         catch (JSException e)
         {
