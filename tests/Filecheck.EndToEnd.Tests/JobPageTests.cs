@@ -36,10 +36,12 @@ public sealed class JobPageTests(DashboardFixture fixture)
             var bar = page.Locator($"[data-testid=timeline-bar][data-step-id='{stepId}']");
             var first = await BarWidthPxAsync(bar);
 
-            // Live: the running bar widens on its own ...
+            var firstLabel = await bar.GetAttributeAsync("aria-label");
+            // Live: while it still runs, the bar grows on its own: wider, or (when it alone fills the axis, which grows
+            // with it) a longer "running for" ...
             await page.WaitForFunctionAsync(
-                "([id, w]) => { const b = document.querySelector(`[data-testid=timeline-bar][data-step-id='${id}']`); return !!b && b.getBoundingClientRect().width > w + 2; }",
-                new object[] { stepId!, first }, new() { Timeout = 20_000 });
+                "([id, w, label]) => { const b = document.querySelector(`[data-testid=timeline-bar][data-step-id='${id}']`); return !!b && b.classList.contains('running') && (b.getBoundingClientRect().width > w + 2 || b.getAttribute('aria-label') !== label); }",
+                new object[] { stepId!, first, firstLabel! }, new() { Timeout = 20_000 });
             // ... and the job reaches its end, with no reload of the page.
             await Assertions.Expect(page.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 90_000 });
             Assert.Equal(0, loads);
