@@ -10,19 +10,8 @@ namespace Filecheck.Dashboard.Tests.Trends;
 
 public sealed partial class ReasonTextTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    private static readonly string ChecksFile = Path.Combine(FindShared(), "filecheck", "preflight-checks.json");
-
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var shared = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(shared, "filecheck"))) return shared;
-            var beside = Path.Combine(dir.FullName, "..", "shared");
-            if (Directory.Exists(Path.Combine(beside, "filecheck"))) return Path.GetFullPath(beside);
-        }
-        throw new DirectoryNotFoundException("shared/filecheck (Filecheck's published facts) not found beside the repository");
-    }
+    /// <summary>The vendor's checks, copied beside the test assembly from the repository's <c>spec/filecheck/</c>.</summary>
+    private static readonly string ChecksFile = Path.Combine(AppContext.BaseDirectory, "spec", "filecheck", "preflight-checks.json");
 
     [GeneratedRegex(@"\{([A-Za-z_.]+)\}")]
     private static partial Regex Placeholder();
