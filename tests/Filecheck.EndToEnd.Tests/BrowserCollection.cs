@@ -19,6 +19,15 @@ public sealed class DashboardFixture : IAsyncLifetime
         Browser = await Browser.LaunchAsync();
     }
 
+    /// <summary>A new page, signed in as <paramref name="demoUser"/>, on <paramref name="path"/> with its circuit attached.</summary>
+    public async Task<Microsoft.Playwright.IPage> OpenAsync(string path, string demoUser = "staff")
+    {
+        var page = await Browser.Context.NewPageAsync();
+        await page.SignInAsync(Host.BaseAddress, demoUser, path);
+        await page.WaitForCircuitAsync();
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();

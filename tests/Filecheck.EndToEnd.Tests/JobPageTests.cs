@@ -10,13 +10,7 @@ public sealed class JobPageTests(DashboardFixture fixture)
 {
     private SandboxServer Sandbox => fixture.Host.Sandbox;
 
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await fixture.Browser.Context.NewPageAsync();
-        await page.SignInAsync(fixture.Host.BaseAddress, "staff", path);
-        await page.WaitForCircuitAsync();
-        return page;
-    }
+    private Task<IPage> OpenAsync(string path) => fixture.OpenAsync(path);
 
     [Fact]
     public async Task RunningJob_BarGrowsAndFinishesWithoutReload()

@@ -10,13 +10,7 @@ namespace Filecheck.EndToEnd.Tests.Jobs;
 [Collection(BrowserCollection.Name)]
 public sealed class StaffJourneyTests(DashboardFixture fixture)
 {
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await fixture.Browser.Context.NewPageAsync();
-        await page.SignInAsync(fixture.Host.BaseAddress, "staff", path);
-        await page.WaitForCircuitAsync();
-        return page;
-    }
+    private Task<IPage> OpenAsync(string path) => fixture.OpenAsync(path);
 
     [Fact]
     public async Task FailingJob_TheReasonIsReadableWithoutAClick()
