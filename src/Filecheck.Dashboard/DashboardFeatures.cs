@@ -1,5 +1,6 @@
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.JobsList;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.Sharing;
@@ -33,6 +34,7 @@ public static class DashboardFeatures
         app.MapAccess();
         app.MapSandbox();
         app.MapHistory();
+        app.MapJobsList();
         // After MapHistory, whose UseRateLimiter also limits the public share routes.
         app.MapSharing();
         app.MapJobs();

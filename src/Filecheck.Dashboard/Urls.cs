@@ -11,7 +11,6 @@ public static class Urls
     public const string Home = "/";
 
     /// <summary>The history search page, empty.</summary>
-    public const string SearchPage = "/search";
 
     /// <summary>The history sync's admin page.</summary>
     public const string SyncAdmin = "/admin/sync";
@@ -45,9 +44,8 @@ public static class Urls
         return "/checks/new" + (query.Count == 0 ? "" : "?" + string.Join("&", query));
     }
 
-    /// <summary>Jobs the history holds for an order ID, customer ID or email.</summary>
-    public static string Search(string query, int page = 1) =>
-        SearchPage + "?q=" + Uri.EscapeDataString(query) + (page > 1 ? "&page=" + page : "");
+    /// <summary>The jobs list searched for an order ID, customer ID or email (over the whole history).</summary>
+    public static string Search(string query, int page = 1) => JobsList(new JobsListState { Search = query, Page = page });
 
     /// <summary>A proof image of one file, streamed through the dashboard from a freshly signed URL.</summary>
     public static string Proof(string jobId, string taskId, int index) =>
@@ -68,7 +66,7 @@ public static class Urls
     public static string TrendsCsv(string name, TrendsViewState view) =>
         $"/trends/{name}.csv" + (view.ToQuery() is { Length: > 0 } q ? "?" + q : "");
 
-    /// <summary>The jobs list, filtered (the trends' drill-down).</summary>
+    /// <summary>The jobs list: the last 7 days newest first, or as filtered (a search, the trends' drill-down).</summary>
     public static string JobsList(JobsListState? state = null) =>
         state?.ToQuery() is { Length: > 0 } q ? "/jobs?" + q : "/jobs";
 

@@ -40,7 +40,7 @@ public static class HistorySetup
         services.AddSingleton<HistoryReads>();
         // The port Jobs owns: replaces its no-history default whichever feature is added first.
         services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
-        services.AddSingleton<HistorySearch>();
+        JobsList.JobsListSetup.AddJobsList(services);
         services.AddSingleton<Jobs.Checks.ICheckAudit, CheckAuditStore>();
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();

@@ -20,7 +20,7 @@ public static class TrendsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITrendNames, LibraryTrendNames>();
         services.AddSingleton<TrendsQuery>();
-        services.AddSingleton<JobsListQuery>();
+        services.AddJobsList();
         services.AddHostedService<RollupStartup>();
         return services;
     }

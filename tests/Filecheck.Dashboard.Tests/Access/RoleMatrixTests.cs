@@ -45,7 +45,6 @@ public sealed class RoleMatrixTests(ProductionDemoApp app, ITestOutputHelper out
         ["POST /not-found"] = Public,
         ["ANY /healthz"] = Public,
         ["GET /search"] = LookUpJobs,
-        ["POST /search"] = LookUpJobs,
         ["GET /checks/new"] = RunChecks,
         ["POST /checks/new"] = RunChecks,
         ["POST /checks/uploads"] = RunChecks,

@@ -55,8 +55,9 @@ public sealed class MigrationTests
             Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
             Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
         }
-        var found = await new HistorySearch(factory, migrator).SearchAsync("ALICE.smith@example.com");
-        Assert.Equal(["job_old_one"], found.Hits.Select(h => h.Id));
+        var found = await new Filecheck.Dashboard.History.JobsList.JobsListQuery(factory, migrator, Filecheck.Dashboard.History.Rollups.RollupZone.Utc)
+            .LoadAsync(new() { Search = "ALICE.smith@example.com" });
+        Assert.Equal(["job_old_one"], found.Rows.Select(h => h.Id));
         var stored = await new HistoryReads(factory, migrator).GetJobAsync("job_old_one");
         Assert.Equal("fail", stored!.Job.Outcome);
     }

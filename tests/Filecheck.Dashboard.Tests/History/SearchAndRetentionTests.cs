@@ -1,5 +1,6 @@
 using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.History.JobsList;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
@@ -14,30 +15,33 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
         return host;
     }
 
+    /// <summary>The jobs list's search, as <c>/jobs?q=…</c> (and the old <c>/search?q=…</c>) runs it.</summary>
+    private static Task<JobsListResult> SearchAsync(HistoryHost host, string? query, int page = 1, int pageSize = 25) =>
+        host.Get<JobsListQuery>().LoadAsync(new JobsListState { Search = query, Page = page }, pageSize: pageSize);
+
     [Fact]
     public async Task SearchAsync_ByOrderCustomerOrEmail_ExactAndPrefix_EmailIgnoringCase()
     {
         using var temp = new TempDatabase();
         await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
         var job = sandbox.Server.Jobs.Get(await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerEmail != null).Select(j => j.Id).FirstAsync()))!;
-        var search = host.Get<HistorySearch>();
 
-        var byOrder = await search.SearchAsync(job.OrderId);
-        var byOrderPrefix = await search.SearchAsync(job.OrderId![..^1]);
-        var byCustomer = await search.SearchAsync(job.CustomerId);
-        var byEmail = await search.SearchAsync(job.CustomerEmail!.ToUpperInvariant());
-        var byEmailPrefix = await search.SearchAsync(job.CustomerEmail![..4].ToUpperInvariant());
-        var nothing = await search.SearchAsync("order_that_does_not_exist");
+        var byOrder = await SearchAsync(host, job.OrderId);
+        var byOrderPrefix = await SearchAsync(host, job.OrderId![..^1]);
+        var byCustomer = await SearchAsync(host, job.CustomerId);
+        var byEmail = await SearchAsync(host, job.CustomerEmail!.ToUpperInvariant());
+        var byEmailPrefix = await SearchAsync(host, job.CustomerEmail![..4].ToUpperInvariant());
+        var nothing = await SearchAsync(host, "order_that_does_not_exist");
 
-        Assert.Contains(byOrder.Hits, h => h.Id == job.Id);
-        Assert.All(byOrder.Hits, h => Assert.Equal(job.OrderId, h.OrderId));
-        Assert.Contains(byOrderPrefix.Hits, h => h.Id == job.Id);
+        Assert.Contains(byOrder.Rows, h => h.Id == job.Id);
+        Assert.All(byOrder.Rows, h => Assert.Equal(job.OrderId, h.OrderId));
+        Assert.Contains(byOrderPrefix.Rows, h => h.Id == job.Id);
         Assert.True(byOrderPrefix.Total >= byOrder.Total);
-        Assert.Equal(job.OrderId, byOrderPrefix.Hits[0].OrderId); // exact matches first
-        Assert.Contains(byCustomer.Hits, h => h.Id == job.Id);
-        Assert.Contains(byEmail.Hits, h => h.Id == job.Id);
-        Assert.All(byEmail.Hits, h => Assert.Equal(job.CustomerEmail, h.CustomerEmail, ignoreCase: true));
-        Assert.All(byEmailPrefix.Hits, h => Assert.StartsWith(job.CustomerEmail[..4], h.CustomerEmail!, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(job.OrderId, byOrderPrefix.Rows[0].OrderId); // exact matches first
+        Assert.Contains(byCustomer.Rows, h => h.Id == job.Id);
+        Assert.Contains(byEmail.Rows, h => h.Id == job.Id);
+        Assert.All(byEmail.Rows, h => Assert.Equal(job.CustomerEmail, h.CustomerEmail, ignoreCase: true));
+        Assert.All(byEmailPrefix.Rows, h => Assert.StartsWith(job.CustomerEmail[..4], h.CustomerEmail!, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(0, nothing.Total);
         Assert.Null(nothing.Problem);
     }
@@ -47,15 +51,14 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     {
         using var temp = new TempDatabase();
         await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
-        var search = host.Get<HistorySearch>();
         // A prefix shared by many jobs' order IDs.
         var prefix = (await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null).Select(j => j.OrderId!).FirstAsync()))[..4];
         var expected = await host.QueryAsync(db => db.Jobs.CountAsync(j => j.OrderId!.StartsWith(prefix) || j.CustomerId!.StartsWith(prefix) || j.CustomerEmailLower!.StartsWith(prefix.ToLower())));
         Assert.True(expected > 10, "the prefix should match many jobs");
 
         var seen = new List<string>();
-        var first = await search.SearchAsync(prefix, page: 1, pageSize: 7);
-        for (var p = 1; p <= first.PageCount; p++) seen.AddRange((await search.SearchAsync(prefix, p, 7)).Hits.Select(h => h.Id));
+        var first = await SearchAsync(host, prefix, page: 1, pageSize: 7);
+        for (var p = 1; p <= first.PageCount; p++) seen.AddRange((await SearchAsync(host, prefix, p, 7)).Rows.Select(h => h.Id));
 
         Assert.Equal(expected, first.Total);
         Assert.Equal(expected, seen.Count);
@@ -63,18 +66,20 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    [InlineData("ab\u0000c")]
-    public async Task SearchAsync_BadQuery_SaysWhyAndFindsNothing(string query)
+    [InlineData("ab%00c")]
+    [InlineData("order%0A1")]
+    [InlineData("LONG")]
+    public async Task Search_BadQuery_SaysWhyAndFindsNothing(string query)
     {
         using var temp = new TempDatabase();
-        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+        await using var host = await SyncedAsync(temp);
+        var state = JobsListState.FromQuery("?q=" + (query == "LONG" ? new string('x', 201) : query));
 
-        var page = await host.Get<HistorySearch>().SearchAsync(query);
+        var page = await host.Get<JobsListQuery>().LoadAsync(state);
 
         Assert.NotNull(page.Problem);
-        Assert.Empty(page.Hits);
+        Assert.Empty(page.Rows);
+        Assert.Equal(0, page.Total);
     }
 
     [Fact]

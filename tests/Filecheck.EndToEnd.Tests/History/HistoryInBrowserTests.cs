@@ -23,8 +23,8 @@ public sealed class HistoryInBrowserTests(DashboardFixture fixture)
             // Not a job ID: the lookup box searches the history for it.
             await page.FillAsync("#job-lookup", job.OrderId!);
             await page.PressAsync("#job-lookup", "Enter");
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/search\\?q=" + Regex.Escape(job.OrderId!)));
-            var hit = page.Locator($"[data-testid=search-hit][data-job='{job.Id}']");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/jobs\\?q=" + Regex.Escape(job.OrderId!)));
+            var hit = page.Locator($"[data-testid=jobs-row][data-job='{job.Id}']");
             await Assertions.Expect(hit).ToBeVisibleAsync();
 
             // And the home page remembers this user's lookup.

@@ -109,8 +109,9 @@ public sealed class StaffJourneyTests(DashboardFixture fixture)
             await Assertions.Expect(page.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 90_000 });
             await Assertions.Expect(page.GetByTestId("timeline-row")).ToContainTextAsync("corrected.pdf");
 
-            // Found under the original's order, beside the original.
+            // Found under the original's order, beside the original (an old /search link opens the jobs list).
             await page.GotoAsync(new Uri(fixture.Host.BaseAddress, "/search?q=" + Uri.EscapeDataString(original.OrderId!)).ToString());
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/jobs\\?q=" + Regex.Escape(Uri.EscapeDataString(original.OrderId!)) + "$"));
             await Assertions.Expect(page.Locator($"a[href*='{newId}']").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator($"a[href*='{original.Id}']").First).ToBeVisibleAsync();
         }
