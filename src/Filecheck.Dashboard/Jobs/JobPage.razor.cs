@@ -79,6 +79,9 @@ public partial class JobPage : IAsyncDisposable
         _live.Watch();
     }
 
+    /// <summary>What the page derives from a job, computed once per job version (see <see cref="JobDerived"/>).</summary>
+    private readonly JobDerived _derived = new();
+
     private JobTimeline Timeline(Job job)
     {
         if (State.ZoomFile is { } zoomFile) return JobTimeline.Build(job, Now, zoomToTaskId: zoomFile);
