@@ -34,20 +34,20 @@ public sealed class AccessOptions
     public string? SignInOrigin { get; set; }
 
     /// <summary>
-    /// Demo sign-in only when asked for explicitly (<c>Auth:Mode=Demo</c>) or in Development without an <c>AzureAd</c>
-    /// section; otherwise Microsoft sign-in, which needs a complete <c>AzureAd</c> section. Null for an unknown mode.
+    /// Demo sign-in only in Development: asked for (<c>Auth:Mode=Demo</c>) or with no <c>AzureAd</c> section. Anywhere
+    /// else Microsoft sign-in, which needs a complete <c>AzureAd</c> section; <c>Demo</c> there also refuses the start
+    /// (see the validator), so the demo is never wired outside Development whatever the settings say. Null for an unknown mode.
     /// </summary>
     public static AuthMode? ResolveMode(string? mode, bool isDevelopment, bool hasAzureAd)
     {
-        if (string.Equals(mode, "Demo", StringComparison.OrdinalIgnoreCase)
-            || (string.IsNullOrEmpty(mode) && isDevelopment && !hasAzureAd))
+        if (IsDemo(mode) || string.IsNullOrEmpty(mode))
         {
-            return AuthMode.Demo;
+            return isDevelopment && (IsDemo(mode) || !hasAzureAd) ? AuthMode.Demo : AuthMode.MicrosoftIdentity;
         }
-        return string.IsNullOrEmpty(mode) || string.Equals(mode, nameof(AuthMode.MicrosoftIdentity), StringComparison.OrdinalIgnoreCase)
-            ? AuthMode.MicrosoftIdentity
-            : null;
+        return string.Equals(mode, nameof(AuthMode.MicrosoftIdentity), StringComparison.OrdinalIgnoreCase) ? AuthMode.MicrosoftIdentity : null;
     }
+
+    internal static bool IsDemo(string? mode) => string.Equals(mode, nameof(AuthMode.Demo), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The provider's origin when <c>AzureAd:Instance</c> is an https URL.</summary>
     internal static string? OriginOf(string? instance) =>
@@ -55,7 +55,8 @@ public sealed class AccessOptions
 }
 
 /// <summary>Names the exact key of a bad or missing setting: the dashboard never starts open.</summary>
-internal sealed class AccessOptionsValidator(IConfiguration configuration, AuthMode? resolved) : IValidateOptions<AccessOptions>
+internal sealed class AccessOptionsValidator(IConfiguration configuration, AuthMode? resolved, IHostEnvironment environment)
+    : IValidateOptions<AccessOptions>
 {
     public ValidateOptionsResult Validate(string? name, AccessOptions o)
     {
@@ -68,6 +69,13 @@ internal sealed class AccessOptionsValidator(IConfiguration configuration, AuthM
         {
             errors.Add($"Auth:RevalidationInterval is '{o.RevalidationInterval}'; it must be a positive time span such as 00:05:00.");
         }
+        if (AccessOptions.IsDemo(o.Mode) && !environment.IsDevelopment())
+        {
+            // One environment variable (Auth__Mode=Demo) would otherwise let anyone pick any user, Admin included, on real data.
+            errors.Add($"Auth:Mode is '{o.Mode}', but the demo sign-in (anyone picks any user, Admin included) exists only in "
+                + $"Development, and this environment is '{environment.EnvironmentName}', so the dashboard will not start. "
+                + "Remove Auth:Mode (or the Auth__Mode environment variable) and configure Microsoft sign-in in the AzureAd section.");
+        }
         if (resolved is null)
         {
             errors.Add($"Auth:Mode is '{o.Mode}'; it must be empty, 'MicrosoftIdentity' or 'Demo'.");
@@ -77,7 +85,7 @@ internal sealed class AccessOptionsValidator(IConfiguration configuration, AuthM
             errors.Add("Sign-in is not configured, so the dashboard will not start (it never runs open). Missing: "
                 + string.Join(", ", missing)
                 + ". Set them in configuration (user-secrets or environment, e.g. AzureAd__ClientId), "
-                + "or set Auth:Mode=Demo for a local demo.");
+                + "or, for a local demo, run in Development (ASPNETCORE_ENVIRONMENT=Development) without an AzureAd section.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

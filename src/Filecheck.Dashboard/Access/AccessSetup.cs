@@ -28,7 +28,7 @@ public static class AccessSetup
                 o.SignInOrigin = mode == AuthMode.MicrosoftIdentity ? AccessOptions.OriginOf(configuration["AzureAd:Instance"]) : null;
             })
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidator(configuration, resolved));
+        builder.Services.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidator(configuration, resolved, builder.Environment));
         // Pages and handlers read the settings themselves, not their options wrapper.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value);
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -18,9 +18,14 @@ public static class SandboxSetup
     {
         var services = builder.Services;
         services.AddFilecheckClient(builder.Configuration);
-        var backend = BackendInfo.From(builder.Configuration);
+        var backend = BackendInfo.From(builder.Configuration, builder.Environment);
         services.AddSingleton(backend);
-        if (!backend.IsSandbox) return builder;
+        if (!backend.IsSandbox)
+        {
+            // Outside Development a missing base URL is a mistake to name at start, not a wish for generated data.
+            services.AddSingleton<IValidateOptions<FilecheckOptions>>(new BaseUrlRequired(builder.Environment.EnvironmentName));
+            return builder;
+        }
 
         services.AddOptions<SandboxOptions>().Bind(builder.Configuration.GetSection(SandboxOptionsValidator.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
@@ -56,6 +61,16 @@ public static class SandboxSetup
     {
         if (app.Services.GetRequiredService<BackendInfo>().IsSandbox) SandboxWebhooks.TargetOnStart(app);
         return app;
+    }
+
+    private sealed class BaseUrlRequired(string environment) : IValidateOptions<FilecheckOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, FilecheckOptions options) => options.BaseUrl is not null
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{FilecheckOptions.SectionName}:BaseUrl is not set, so the dashboard will not start: the built-in "
+                + $"sandbox exists only in Development, and this environment is '{environment}'. Set {FilecheckOptions.SectionName}:BaseUrl "
+                + $"(the environment variable {FilecheckOptions.SectionName}__BaseUrl), e.g. https://api.filecheck.io/, and its "
+                + $"{FilecheckOptions.SectionName}:ApiKey.");
     }
 
     /// <summary>Starts the sandbox with the dashboard, not on the first lookup.</summary>

@@ -6,10 +6,14 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace Filecheck.Dashboard.Tests.Access;
 
-/// <summary>The whole dashboard in memory (TestServer) with the given environment and settings, on its built-in sandbox.</summary>
+/// <summary>
+/// The whole dashboard in memory (TestServer) with the given environment and settings. In Development with no
+/// <c>Filecheck:BaseUrl</c> it runs on its built-in sandbox and signs in through the demo form; production-like tests
+/// use <see cref="ProductionApp"/>, since neither exists outside Development.
+/// </summary>
 public class DashboardApp(string environment, Dictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
-    /// <summary>What production looks like where someone asked for the demo explicitly: exception page, HSTS, banner.</summary>
+    /// <summary>Development's local demo (demo sign-in, built-in sandbox), as <c>dotnet run</c> gives it, on a small sandbox.</summary>
     public static Dictionary<string, string?> DemoSettings() => new()
     {
         ["Auth:Mode"] = "Demo",
@@ -34,7 +38,7 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
     public static readonly Uri BaseAddress = new("https://dashboard.test/");
 
     /// <summary>Signs in through the real demo form: the sign-in page's antiforgery token, then the form post.</summary>
-    public async Task<HttpClient> SignedInClientAsync(string demoUser, CookieContainer? cookies = null)
+    public virtual async Task<HttpClient> SignedInClientAsync(string demoUser, CookieContainer? cookies = null)
     {
         var client = NewClient(cookies);
         var page = await client.GetStringAsync("/account/signin");
@@ -61,6 +65,3 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 }
-
-/// <summary>Production with the demo asked for explicitly; shared by a test class.</summary>
-public sealed class ProductionDemoApp() : DashboardApp("Production", DemoSettings());

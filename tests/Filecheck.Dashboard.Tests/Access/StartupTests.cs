@@ -44,9 +44,9 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task Start_InProductionWithDemoAskedForExplicitly_RunsTheDemoWithItsBannerOnEveryPage()
+    public async Task Start_InDevelopment_RunsTheDemoWithItsBannerOnEveryPage()
     {
-        await using var app = new ProductionDemoApp();
+        await using var app = new DashboardApp("Development", DashboardApp.DemoSettings());
 
         Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<AccessOptions>().AuthMode);
         var client = await app.SignedInClientAsync("staff");
@@ -58,10 +58,56 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("Production", false)]
+    [InlineData("Production", true)]
+    [InlineData("Staging", true)]
+    public void Start_OutsideDevelopmentWithDemoAskedFor_RefusesSayingWhy(string environment, bool azureAd)
+    {
+        // One environment variable (Auth__Mode=Demo) must not let anyone pick Admin on real data, even beside a real sign-in.
+        var settings = azureAd ? CompleteAzureAd() : [];
+        settings["Auth:Mode"] = "Demo";
+        settings["Filecheck:BaseUrl"] = "https://api.filecheck.example/";
+        settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
+
+        var error = StartError(environment, settings);
+
+        Assert.Contains("Auth:Mode", error);
+        Assert.Contains("only in Development", error);
+        Assert.Contains($"'{environment}'", error);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Start_OutsideDevelopmentWithoutABaseUrl_RefusesNamingTheKey(string environment)
+    {
+        // A complete sign-in, no Filecheck API: the built-in sandbox is for Development only.
+        var error = StartError(environment, CompleteAzureAd());
+
+        Assert.Contains("Filecheck:BaseUrl", error);
+        Assert.Contains("only in Development", error);
+    }
+
+    [Fact]
+    public void Start_OutsideDevelopmentWithSignInAndABaseUrl_StartsWithoutDemoOrSandbox()
+    {
+        var settings = CompleteAzureAd();
+        settings["Filecheck:BaseUrl"] = "https://api.filecheck.example/";
+        settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
+        settings["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-startup-").FullName, "history.db");
+        settings["History:Sync:Enabled"] = "false";
+        using var app = new DashboardApp("Production", settings);
+
+        Assert.Equal(AuthMode.MicrosoftIdentity, app.Services.GetRequiredService<AccessOptions>().AuthMode);
+        Assert.False(app.Services.GetRequiredService<Filecheck.Dashboard.Sandbox.BackendInfo>().IsSandbox);
+        Assert.Empty(app.Services.GetServices<Filecheck.Dashboard.Sandbox.SandboxLauncher>());
+    }
+
+    [Theory]
     [InlineData("Development", null, false, AuthMode.Demo)]
     [InlineData("Development", "", false, AuthMode.Demo)]
-    [InlineData("Production", "Demo", false, AuthMode.Demo)]
-    [InlineData("Staging", "demo", true, AuthMode.Demo)]
+    [InlineData("Development", "Demo", true, AuthMode.Demo)]
+    [InlineData("Development", "demo", false, AuthMode.Demo)]
     [InlineData("Development", null, true, AuthMode.MicrosoftIdentity)]
     [InlineData("Production", null, true, AuthMode.MicrosoftIdentity)]
     [InlineData("Production", "MicrosoftIdentity", true, AuthMode.MicrosoftIdentity)]
@@ -73,6 +119,15 @@ public sealed class StartupTests
         var settings = Resolve(values, environment);
 
         Assert.Equal(expected, settings.AuthMode);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ResolveMode_DemoOutsideDevelopment_IsNeverTheDemo(bool azureAd)
+    {
+        // Even were the start's refusal skipped, no demo scheme nor demo form is wired outside Development.
+        Assert.NotEqual(AuthMode.Demo, AccessOptions.ResolveMode("Demo", isDevelopment: false, azureAd));
     }
 
     [Fact]
@@ -123,16 +178,29 @@ public sealed class StartupTests
         return host.Services.GetRequiredService<IOptions<AccessOptions>>().Value;
     }
 
-    /// <summary>Starts the real Program and returns the whole error text it stopped with.</summary>
+    /// <summary>Starts the real Program and returns the whole error text it stopped with, which names the missing keys.</summary>
     private static string StartFails(string environment, Dictionary<string, string?> settings)
+    {
+        var error = StartError(environment, settings);
+        Assert.Contains("Missing:", error);
+        return error;
+    }
+
+    /// <summary>Starts the real Program, which must refuse; every message of the exception and its inner ones.</summary>
+    private static string StartError(string environment, Dictionary<string, string?> settings)
     {
         settings["Sandbox:JobCount"] = "20";
         using var app = new DashboardApp(environment, settings);
         var error = Record.Exception(() => app.Services);
         Assert.NotNull(error);
         var messages = new List<string>();
-        for (var e = error; e is not null; e = e.InnerException) messages.Add(e.Message);
-        Assert.Contains(messages, m => m.Contains("Missing:"));
+        void Collect(Exception e)
+        {
+            messages.Add(e.Message);
+            if (e is AggregateException aggregate) foreach (var inner in aggregate.InnerExceptions) Collect(inner);
+            else if (e.InnerException is { } one) Collect(one);
+        }
+        Collect(error);
         return string.Join(Environment.NewLine, messages);
     }
 }

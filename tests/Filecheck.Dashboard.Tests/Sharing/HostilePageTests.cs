@@ -14,7 +14,7 @@ public sealed class HostilePageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _upstream = await HostileUpstream.StartAsync();
-        var settings = DashboardApp.DemoSettings();
+        var settings = ProductionApp.SignInSettings();
         settings["Filecheck:BaseUrl"] = _upstream.BaseAddress.ToString();
         settings["Filecheck:ApiKey"] = "sk_test_hostile_0123456789";
         settings["History:Sync:Enabled"] = "false";

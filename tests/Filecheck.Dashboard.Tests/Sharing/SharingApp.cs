@@ -1,11 +1,8 @@
 using System.Net;
-using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.History.Data;
 using Filecheck.Dashboard.Sharing;
 using Filecheck.Dashboard.Tests.Access;
 using Filecheck.Sandbox;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,39 +11,33 @@ using Microsoft.Extensions.Time.Testing;
 namespace Filecheck.Dashboard.Tests.Sharing;
 
 /// <summary>
-/// The whole dashboard in memory, production-like with the demo sign-in, on its built-in sandbox whose clock the test
-/// moves (so its signed URLs expire), with its own SQLite file.
+/// The whole dashboard in memory as production runs it (<see cref="ProductionApp"/>), its Filecheck API a sandbox whose
+/// clock the test moves (so its signed URLs expire), with its own SQLite file.
 /// </summary>
-public class SharingApp(Dictionary<string, string?>? extra = null) : DashboardApp("Production", Settings(extra))
+public class SharingApp : ProductionApp
 {
-    public FakeTimeProvider SandboxClock { get; } = new(DateTimeOffset.UtcNow);
+    public SharingApp() : this(null)
+    {
+    }
+
+    public SharingApp(Dictionary<string, string?>? extra) : this(new FakeTimeProvider(DateTimeOffset.UtcNow), extra)
+    {
+    }
+
+    private SharingApp(FakeTimeProvider clock, Dictionary<string, string?>? extra)
+        : base(Settings(extra), new SandboxOptions { JobCount = 40, Seed = 5, Clock = clock, NewJobEvery = null }) =>
+        SandboxClock = clock;
+
+    public FakeTimeProvider SandboxClock { get; }
 
     private static Dictionary<string, string?> Settings(Dictionary<string, string?>? extra)
     {
-        var settings = DemoSettings();
-        settings["History:Sync:Enabled"] = "false";
+        var settings = new Dictionary<string, string?> { ["History:Sync:Enabled"] = "false" };
         foreach (var (k, v) in extra ?? []) settings[k] = v;
         return settings;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services =>
-        {
-            // The same sandbox the dashboard would start, with a clock the test controls.
-            services.PostConfigure<SandboxOptions>(o =>
-            {
-                o.JobCount = 40;
-                o.Seed = 5;
-                o.Clock = SandboxClock;
-                o.NewJobEvery = null;
-            });
-        });
-    }
-
     public ShareLinkService Shares => Services.GetRequiredService<ShareLinkService>();
-    public SandboxServer Sandbox => Services.GetRequiredService<SandboxLauncher>().Server;
 
     /// <summary>Shares the given files (default: every file of the well-known warning job) the way the dialog does.</summary>
     public async Task<CreatedShare> ShareAsync(string jobId = WellKnownJobs.Warning, Func<Filecheck.Api.Models.Job, IEnumerable<Filecheck.Api.Models.JobTask>>? pick = null,
