@@ -103,7 +103,8 @@ public class ProductionApp : DashboardApp
     /// <summary>The sign-in challenge of Microsoft sign-in: a redirect to the identity provider.</summary>
     public static bool IsChallenge(HttpResponseMessage response) =>
         (int)response.StatusCode is >= 300 and < 400
-        && response.Headers.Location?.AbsoluteUri.StartsWith(AuthorizeEndpoint, StringComparison.Ordinal) == true;
+        && response.Headers.Location is { IsAbsoluteUri: true } location
+        && location.AbsoluteUri.StartsWith(AuthorizeEndpoint, StringComparison.Ordinal);
 
     public override async ValueTask DisposeAsync()
     {
