@@ -47,9 +47,10 @@ public sealed class RollupWriter(RollupZone zone)
         if (jobs.Count == 0) return;
         var ids = jobs.Select(e => e.Entity.Id).ToList();
         var stored = await db.Set<RollupJob>().Where(r => ids.Contains(r.JobId)).ToDictionaryAsync(r => r.JobId, StringComparer.Ordinal, ct);
-        var tasks = db.ChangeTracker.Entries<TaskRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+        // A full save leaves every task and step row of its job tracked (added, modified or unchanged); removed ones are deleted.
+        var tasks = db.ChangeTracker.Entries<TaskRecord>().Where(e => e.State is not (EntityState.Deleted or EntityState.Detached)).Select(e => e.Entity)
             .ToLookup(t => t.JobId, StringComparer.Ordinal);
-        var steps = db.ChangeTracker.Entries<StepRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+        var steps = db.ChangeTracker.Entries<StepRecord>().Where(e => e.State is not (EntityState.Deleted or EntityState.Detached)).Select(e => e.Entity)
             .ToLookup(s => s.JobId, StringComparer.Ordinal);
 
         var delta = new RollupDelta();

@@ -156,12 +156,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         row.LastFetchedAt = now;
         row.LastSeenAt = now;
 
-        if (added == 0)
-        {
-            await db.Steps.Where(s => s.JobId == job.Id).ExecuteDeleteAsync(ct);
-            await db.Tasks.Where(t => t.JobId == job.Id).ExecuteDeleteAsync(ct);
-        }
-        AddTasks(db, job);
+        await ReconcileDetailsAsync(db, job, isNew: added == 1, ct);
         return new HistoryWrite(added, changed, snapshots);
     }
 
@@ -210,8 +205,41 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         return 1;
     }
 
-    private void AddTasks(HistoryDbContext db, Job job)
+    /// <summary>
+    /// Brings the job's task and step rows to what the job says, writing only what changed: a running job polled every
+    /// second changes one or two steps, so its other rows are left alone (and the write stays short). Every row of the
+    /// job ends up tracked (unchanged, modified or added), which is what the rollups read the job's details from.
+    /// </summary>
+    private async Task ReconcileDetailsAsync(HistoryDbContext db, Job job, bool isNew, CancellationToken ct)
     {
+        var (tasks, steps) = Rows(job);
+        if (isNew)
+        {
+            db.Tasks.AddRange(tasks);
+            db.Steps.AddRange(steps);
+            return;
+        }
+        var haveTasks = await db.Tasks.Where(t => t.JobId == job.Id).ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, ct);
+        var haveSteps = (await db.Steps.Where(s => s.JobId == job.Id).ToListAsync(ct)).ToDictionary(s => (s.TaskId, s.Id));
+        foreach (var task in tasks)
+        {
+            if (haveTasks.Remove(task.Id, out var row)) db.Entry(row).CurrentValues.SetValues(task);
+            else db.Tasks.Add(task);
+        }
+        foreach (var step in steps)
+        {
+            if (haveSteps.Remove((step.TaskId, step.Id), out var row)) db.Entry(row).CurrentValues.SetValues(step);
+            else db.Steps.Add(step);
+        }
+        db.Steps.RemoveRange(haveSteps.Values);
+        db.Tasks.RemoveRange(haveTasks.Values);
+    }
+
+    /// <summary>The job's task and step rows; a task or step listed twice keeps its first entry.</summary>
+    private (List<TaskRecord> Tasks, List<StepRecord> Steps) Rows(Job job)
+    {
+        var tasks = new List<TaskRecord>();
+        var steps = new List<StepRecord>();
         var taskIds = new HashSet<string>(StringComparer.Ordinal);
         var position = 0;
         foreach (var task in job.Tasks ?? [])
@@ -221,7 +249,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
                 logger.LogWarning("Job {JobId} lists task {TaskId} twice; kept the first", job.Id, task.Id);
                 continue;
             }
-            db.Tasks.Add(new TaskRecord
+            tasks.Add(new TaskRecord
             {
                 JobId = job.Id, Id = task.Id, Position = position++, Status = task.Status, Outcome = task.Outcome,
                 FileType = task.FileType, MimeType = task.MimeType, FileName = task.DisplayName,
@@ -231,7 +259,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
             foreach (var step in task.Steps ?? [])
             {
                 if (!stepIds.Add(step.Id)) continue;
-                db.Steps.Add(new StepRecord
+                steps.Add(new StepRecord
                 {
                     JobId = job.Id, TaskId = task.Id, Id = step.Id, Position = stepPosition++, Type = step.Type,
                     Status = step.Status, Outcome = step.Outcome, Reason = step.Reason, Started = step.Started,
@@ -239,5 +267,6 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
                 });
             }
         }
+        return (tasks, steps);
     }
 }
