@@ -5,16 +5,22 @@ using Microsoft.Extensions.Options;
 namespace Filecheck.Dashboard.History;
 
 /// <summary>The history as the Jobs feature sees it: its port, implemented by the store.</summary>
-public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudit audit, IOptions<HistoryOptions> options) : IJobHistory
+public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudit audit, WriteThrough writeThrough, IOptions<HistoryOptions> options) : IJobHistory
 {
     public TimeSpan CacheAge => options.Value.CacheAge;
 
     public Task<StoredJob?> GetAsync(string jobId, CancellationToken ct) => reads.GetJobAsync(jobId, ct);
 
-    public Task SaveAsync(Job job, string source, CancellationToken ct) => writer.SaveJobAsync(job, source, ct);
+    // Bounded: a page never waits long behind another write (the sync's batch, a big job's save).
+    public Task SaveAsync(Job job, string source, CancellationToken ct) =>
+        writeThrough.RunAsync("the job", job.Id, token => writer.SaveJobAsync(job, source, token), ct);
 
-    public async Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct) =>
-        await audit.RecordLookupAsync(jobId, await userName(), result, ct);
+    public async Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct)
+    {
+        // Who it was is read here, in the caller's circuit; the line itself may be written after the page moved on.
+        var user = await userName();
+        await writeThrough.RunAsync("the lookup audit", jobId, token => audit.RecordLookupAsync(jobId, user, result, token), ct);
+    }
 
     public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct) =>
         audit.RecentLookupsAsync(userName, count, ct);

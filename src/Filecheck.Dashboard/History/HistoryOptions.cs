@@ -13,6 +13,12 @@ public sealed class HistoryOptions
     /// <summary>A terminal job fetched within this age is served from the store without asking Filecheck.</summary>
     public TimeSpan CacheAge { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a page waits for its write-through (a lookup's copy, its audit line, a watched job's new state) before
+    /// going on; a write that takes longer finishes in the background, retried once if it fails.
+    /// </summary>
+    public TimeSpan WriteThroughBudget { get; set; } = TimeSpan.FromMilliseconds(300);
+
     public HistorySyncOptions Sync { get; set; } = new();
     public HistoryWebhookOptions Webhooks { get; set; } = new();
     public HistoryRetentionOptions Retention { get; set; } = new();
@@ -64,6 +70,7 @@ internal sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(o.DatabasePath)) errors.Add("History:DatabasePath must name a file.");
         if (o.CacheAge < TimeSpan.Zero) errors.Add("History:CacheAge must not be negative.");
+        if (o.WriteThroughBudget <= TimeSpan.Zero || o.WriteThroughBudget > TimeSpan.FromSeconds(30)) errors.Add("History:WriteThroughBudget must be between 0 and 30 seconds.");
         if (o.Sync.PageSize is < 1 or > 100) errors.Add("History:Sync:PageSize must be between 1 and 100.");
         if (o.Sync.DetailConcurrency is < 1 or > 32) errors.Add("History:Sync:DetailConcurrency must be between 1 and 32.");
         if (o.Sync.RequestsPerMinute < 1) errors.Add("History:Sync:RequestsPerMinute must be at least 1.");

@@ -36,6 +36,7 @@ public static class HistorySetup
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<JobWriter>();
         services.AddSingleton<LookupAudit>();
+        services.AddSingleton<WriteThrough>();
         services.AddSingleton<SyncStateStore>();
         services.AddSingleton<HistoryReads>();
         // The port Jobs owns: replaces its no-history default whichever feature is added first.

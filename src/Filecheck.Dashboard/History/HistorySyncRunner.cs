@@ -21,7 +21,8 @@ public sealed record SyncRunResult(int Pages, int Listed, int Added, int Details
 /// </summary>
 public sealed class HistorySyncRunner : IDisposable
 {
-    private const int DetailBatch = 50;
+    // Small batches keep each write transaction short, so a page's write-through rarely waits behind one.
+    private const int DetailBatch = 10;
 
     private readonly IServiceScopeFactory _scopes;
     // A client per run (runs never overlap): a typed HttpClient should not live as long as this singleton.

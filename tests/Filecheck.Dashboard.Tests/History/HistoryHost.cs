@@ -126,7 +126,10 @@ public sealed class HistoryHost : IAsyncDisposable
     public async Task<JobLoad> LookUpAsync(string id, string user, bool refresh = false)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(id, user, refresh: refresh);
+        var load = await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(id, user, refresh: refresh);
+        // What the tests read next is the store: wait for the write-through the page did not wait for.
+        await Get<WriteThrough>().IdleAsync();
+        return load;
     }
 
     public async ValueTask DisposeAsync()
