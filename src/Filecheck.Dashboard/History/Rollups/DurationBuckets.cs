@@ -10,14 +10,30 @@ namespace Filecheck.Dashboard.History.Rollups;
 public sealed class DurationBuckets
 {
     public const double Ratio = 1.02;
+    /// <summary>
+    /// Buckets kept: up to 1.02^4095 ms (about 10^35 ms); anything longer, which no real step takes, counts in the last.
+    /// </summary>
+    public const int MaxIndex = 4095;
     private static readonly double LogRatio = Math.Log(Ratio);
-    private readonly SortedDictionary<int, long> _counts = new();
+    // Dense counts by index (a few hundred to a thousand in practice): merging a stored histogram is one add per entry.
+    private long[] _counts = [];
 
     public long Count { get; private set; }
     public bool IsEmpty => Count == 0;
-    public IEnumerable<KeyValuePair<int, long>> Counts => _counts;
 
-    public static int IndexOf(double ms) => ms < 1 || double.IsNaN(ms) ? 0 : 1 + (int)Math.Floor(Math.Log(ms) / LogRatio);
+    /// <summary>The non-zero buckets, lowest first.</summary>
+    public IEnumerable<KeyValuePair<int, long>> Counts
+    {
+        get
+        {
+            for (var i = 0; i < _counts.Length; i++)
+            {
+                if (_counts[i] != 0) yield return new KeyValuePair<int, long>(i, _counts[i]);
+            }
+        }
+    }
+
+    public static int IndexOf(double ms) => ms < 1 || double.IsNaN(ms) ? 0 : (int)Math.Min(MaxIndex, 1 + Math.Floor(Math.Log(ms) / LogRatio));
 
     public static double LowerBound(int index) => index <= 0 ? 0 : Math.Pow(Ratio, index - 1);
     public static double UpperBound(int index) => index <= 0 ? 1 : Math.Pow(Ratio, index);
@@ -29,15 +45,17 @@ public sealed class DurationBuckets
     public void AddIndex(int index, long count)
     {
         if (count == 0) return;
-        var now = _counts.GetValueOrDefault(index) + count;
-        if (now == 0) _counts.Remove(index);
-        else _counts[index] = now;
+        index = Math.Clamp(index, 0, MaxIndex);
+        if (index >= _counts.Length) Array.Resize(ref _counts, Math.Min(MaxIndex + 1, Math.Max(index + 1, _counts.Length * 2)));
+        _counts[index] += count;
         Count += count;
     }
 
     public void Merge(DurationBuckets other)
     {
-        foreach (var (index, count) in other._counts) AddIndex(index, count);
+        if (other._counts.Length > _counts.Length) Array.Resize(ref _counts, other._counts.Length);
+        for (var i = 0; i < other._counts.Length; i++) _counts[i] += other._counts[i];
+        Count += other.Count;
     }
 
     /// <summary>The nearest-rank percentile (<paramref name="p"/> in 0..1); null when empty.</summary>
@@ -46,24 +64,44 @@ public sealed class DurationBuckets
         if (Count <= 0) return null;
         var rank = Math.Max(1, (long)Math.Ceiling(p * Count));
         long seen = 0;
-        foreach (var (index, count) in _counts)
+        var last = -1;
+        for (var i = 0; i < _counts.Length; i++)
         {
-            seen += count;
-            if (seen >= rank) return Representative(index);
+            if (_counts[i] == 0) continue;
+            last = i;
+            seen += _counts[i];
+            if (seen >= rank) return Representative(i);
         }
-        return Representative(_counts.Keys.Last());
+        return Representative(Math.Max(0, last));
     }
 
-    public double? Min => _counts.Count == 0 ? null : LowerBound(_counts.Keys.First());
-    public double? Max => _counts.Count == 0 ? null : UpperBound(_counts.Keys.Last());
+    public double? Min
+    {
+        get
+        {
+            for (var i = 0; i < _counts.Length; i++) if (_counts[i] != 0) return LowerBound(i);
+            return null;
+        }
+    }
+
+    public double? Max
+    {
+        get
+        {
+            for (var i = _counts.Length - 1; i >= 0; i--) if (_counts[i] != 0) return UpperBound(i);
+            return null;
+        }
+    }
 
     /// <summary>Sparse bytes: (index gap, count) pairs as zig-zag varints.</summary>
     public byte[] ToBytes()
     {
-        var buffer = new ArrayBufferWriter<byte>(_counts.Count * 3 + 1);
+        var buffer = new ArrayBufferWriter<byte>(64);
         var previous = 0;
-        foreach (var (index, count) in _counts)
+        for (var index = 0; index < _counts.Length; index++)
         {
+            var count = _counts[index];
+            if (count == 0) continue;
             WriteVar(buffer, Zig(index - previous));
             WriteVar(buffer, Zig(count));
             previous = index;
