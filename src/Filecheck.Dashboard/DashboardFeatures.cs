@@ -33,7 +33,6 @@ public static class DashboardFeatures
         app.MapAccess();
         app.MapSandbox();
         app.MapHistory();
-        // After MapHistory, whose UseRateLimiter also limits the public share routes.
         app.MapSharing();
         app.MapJobs();
         app.MapTrends();

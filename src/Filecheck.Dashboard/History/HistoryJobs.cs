@@ -13,9 +13,9 @@ public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudi
 
     public Task SaveAsync(Job job, string source, CancellationToken ct) => writer.SaveJobAsync(job, source, ct);
 
-    public async Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct) =>
-        await audit.RecordLookupAsync(jobId, await userName(), result, ct);
+    public async Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct) =>
+        await audit.RecordAsync(jobId, await user(), action, result, ct);
 
-    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct) =>
-        audit.RecentLookupsAsync(userName, count, ct);
+    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct) =>
+        audit.RecentLookupsAsync(userId, count, ct);
 }
