@@ -39,9 +39,11 @@ public static class AccessSetup
         // Exception details reach the browser only in Development, whatever the configuration says.
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.PostConfigure<CircuitOptions>(o => o.DetailedErrors &= isDevelopment);
-        // Outside Development every cookie is Secure, whatever the request looked like (TLS ends at the proxy).
+        // Outside Development the session cookie is Secure whatever the request looked like (TLS ends at the proxy).
         var secure = isDevelopment ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        builder.Services.PostConfigure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = secure);
+        // The form tokens' cookie is Secure on every https request, the forwarded ones included (its default never is);
+        // not Always: antiforgery refuses to render a form over plain http then, and a misnamed proxy would be a 500.
+        builder.Services.PostConfigure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         void Cookie(CookieAuthenticationOptions o) => ConfigureCookie(o, secure);
 
         if (mode == AuthMode.Demo)
