@@ -131,9 +131,10 @@ public sealed class JobLookupService(
         {
             return (await authentication.GetAuthenticationStateAsync()).User;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Outside a circuit (no authentication state yet): the audit says "unknown" rather than failing the lookup.
+            // Outside a circuit (no authentication state yet), or a host without sign-in: the audit says "unknown" and no
+            // per-person limit applies, rather than failing the lookup.
             return null;
         }
     }
