@@ -11,8 +11,14 @@ namespace Filecheck.Api;
 
 public static class FilecheckServiceCollectionExtensions
 {
-    /// <summary>The name of the HttpClient and of its resilience pipeline.</summary>
+    /// <summary>The name of the interactive HttpClient (people waiting on a page) and of its resilience pipeline.</summary>
     public const string HttpClientName = "filecheck";
+
+    /// <summary>
+    /// The name of the background HttpClient (the history sync, webhook intake) and of its own pipeline, and the service
+    /// key of its <see cref="IFilecheckClient"/>: its failures and 429s open its own breaker, never the one staff use.
+    /// </summary>
+    public const string BackgroundClientName = "filecheck-background";
 
     /// <summary>
     /// Registers <see cref="IFilecheckClient"/> with options bound from the <c>Filecheck</c> section of
@@ -51,8 +57,16 @@ public static class FilecheckServiceCollectionExtensions
         services.AddHttpClient(FilecheckClient.UploadHttpClientName, http => http.Timeout = FilecheckClient.UploadTimeout)
             .RedactLoggedHeaders(_ => true);
 
-        var client = services
-            .AddHttpClient<IFilecheckClient, FilecheckClient>(HttpClientName)
+        var client = Configure(services.AddHttpClient<IFilecheckClient, FilecheckClient>(HttpClientName), FilecheckTraffic.Interactive);
+        Configure(services.AddHttpClient(BackgroundClientName), FilecheckTraffic.Background);
+        services.TryAddKeyedTransient<IFilecheckClient>(BackgroundClientName, static (sp, _) =>
+            ActivatorUtilities.CreateInstance<FilecheckClient>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackgroundClientName)));
+        return client;
+    }
+
+    private static IHttpClientBuilder Configure(IHttpClientBuilder client, FilecheckTraffic traffic)
+    {
+        client
             .ConfigureHttpClient((sp, http) =>
             {
                 var current = sp.GetRequiredService<IOptionsMonitor<FilecheckOptions>>().CurrentValue;
@@ -69,16 +83,25 @@ public static class FilecheckServiceCollectionExtensions
             .RedactLoggedHeaders(_ => true)
             .AddHttpMessageHandler<ApiKeyHandler>();
 
-        client.AddResilienceHandler(HttpClientName, static (pipeline, context) =>
+        client.AddResilienceHandler(client.Name, (pipeline, context) =>
         {
             context.EnableReloads<FilecheckOptions>();
             var settings = context.ServiceProvider.GetRequiredService<IOptionsMonitor<FilecheckOptions>>().CurrentValue;
             var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
-            FilecheckResilience.Configure(pipeline, settings, time);
+            FilecheckResilience.Configure(pipeline, settings, time, traffic);
         });
-
         return client;
     }
+}
+
+/// <summary>Whose requests a pipeline carries: each kind has its own pipeline and circuit breaker.</summary>
+public enum FilecheckTraffic
+{
+    /// <summary>A person waits on the answer (lookups, the job page, live watchers, proofs).</summary>
+    Interactive,
+
+    /// <summary>Nobody waits (the history sync, webhook intake): it may back off for as long as it needs.</summary>
+    Background,
 }
 
 /// <summary>The Filecheck resilience pipeline: total timeout, retry (GET/HEAD only), circuit breaker, per-try timeout.</summary>
@@ -87,7 +110,8 @@ public static class FilecheckResilience
     /// <summary>The longest Retry-After the client will wait out; a longer one is reported as RateLimited instead.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, FilecheckOptions options, TimeProvider time)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, FilecheckOptions options, TimeProvider time,
+        FilecheckTraffic traffic = FilecheckTraffic.Interactive)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(options);
@@ -126,8 +150,23 @@ public static class FilecheckResilience
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 MinimumThroughput = 10,
                 BreakDuration = TimeSpan.FromSeconds(15),
+                ShouldHandle = args => ValueTask.FromResult(BreaksCircuit(args.Outcome, traffic)),
             })
             .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt-timeout", Timeout = options.Timeout });
+    }
+
+    /// <summary>
+    /// What counts as a failure for the circuit breaker: network errors, timeouts, 5xx and 408. A 429 is Filecheck's own
+    /// back-pressure and comes with its Retry-After: it counts for the background (the sync backs off as a whole), never
+    /// for people, whose breaker must stay closed while the sync is being throttled.
+    /// </summary>
+    internal static bool BreaksCircuit(Outcome<HttpResponseMessage> outcome, FilecheckTraffic traffic)
+    {
+        if (outcome.Exception is { } exception) return exception is HttpRequestException or TimeoutRejectedException;
+        if (outcome.Result is not { } response) return false;
+        var status = (int)response.StatusCode;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests) return traffic == FilecheckTraffic.Background;
+        return status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout;
     }
 
     /// <summary>GET and HEAD only (the API has no idempotency keys); 429/502/503/504, network errors and per-try timeouts.</summary>

@@ -35,7 +35,6 @@ public static class DashboardFeatures
         app.MapSandbox();
         app.MapHistory();
         app.MapJobsList();
-        // After MapHistory, whose UseRateLimiter also limits the public share routes.
         app.MapSharing();
         app.MapJobs();
         app.MapTrends();

@@ -39,12 +39,18 @@ public static class AccessSetup
         // Exception details reach the browser only in Development, whatever the configuration says.
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.PostConfigure<CircuitOptions>(o => o.DetailedErrors &= isDevelopment);
+        // Outside Development the session cookie is Secure whatever the request looked like (TLS ends at the proxy).
+        var secure = isDevelopment ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // The form tokens' cookie is Secure on every https request, the forwarded ones included (its default never is);
+        // not Always: antiforgery refuses to render a form over plain http then, and a misnamed proxy would be a 500.
+        builder.Services.PostConfigure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        void Cookie(CookieAuthenticationOptions o) => ConfigureCookie(o, secure);
 
         if (mode == AuthMode.Demo)
         {
             builder.Services
                 .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-                .AddCookie(ConfigureCookie);
+                .AddCookie(Cookie);
         }
         else
         {
@@ -58,7 +64,7 @@ public static class AccessSetup
                     o.TokenValidationParameters.NameClaimType = "name";
                     // Keep the token's claim names ("roles", "name", "oid"), which the two lines above refer to.
                     o.MapInboundClaims = false;
-                }, ConfigureCookie);
+                }, Cookie);
             // Identity.Web sets its own name claim (preferred_username) after the delegate above: the app bar shows "name".
             builder.Services.PostConfigure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
             {
@@ -85,7 +91,7 @@ public static class AccessSetup
         return builder;
     }
 
-    private static void ConfigureCookie(CookieAuthenticationOptions o)
+    private static void ConfigureCookie(CookieAuthenticationOptions o, CookieSecurePolicy secure)
     {
         o.LoginPath = AccessEndpoints.SignInPath;
         o.AccessDeniedPath = AccessEndpoints.DeniedPath;
@@ -93,7 +99,7 @@ public static class AccessSetup
         o.Cookie.Name = "filecheck.dashboard";
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
-        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.Cookie.SecurePolicy = secure;
         var signingIn = o.Events.OnSigningIn;
         o.Events.OnSigningIn = async context =>
         {

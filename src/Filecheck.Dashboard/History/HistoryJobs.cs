@@ -15,13 +15,13 @@ public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudi
     public Task SaveAsync(Job job, string source, CancellationToken ct) =>
         writeThrough.RunAsync("the job", job.Id, token => writer.SaveJobAsync(job, source, token), ct);
 
-    public async Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct)
+    public async Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct)
     {
         // Who it was is read here, in the caller's circuit; the line itself may be written after the page moved on.
-        var user = await userName();
-        await writeThrough.RunAsync("the lookup audit", jobId, token => audit.RecordLookupAsync(jobId, user, result, token), ct);
+        var who = await user();
+        await writeThrough.RunAsync("the " + action + " audit", jobId, token => audit.RecordAsync(jobId, who, action, result, token), ct);
     }
 
-    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct) =>
-        audit.RecentLookupsAsync(userName, count, ct);
+    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct) =>
+        audit.RecentLookupsAsync(userId, count, ct);
 }

@@ -60,6 +60,9 @@ public sealed class HistoryRetentionOptions
 {
     /// <summary>Step details of jobs created longer ago than this are pruned; the job rows stay. Null keeps them forever.</summary>
     public TimeSpan? StepDetailsAge { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>Audit rows (lookups, proof views, downloads) older than this are deleted by the sync. Null keeps them forever.</summary>
+    public TimeSpan? AuditAge { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>Names the exact key of a bad setting, so the start fails with something to fix.</summary>
@@ -82,6 +85,7 @@ internal sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
         if (o.Webhooks.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024) errors.Add("History:Webhooks:MaxBodyBytes must be between 1024 and 16777216.");
         if (o.Webhooks.PerMinute < 1) errors.Add("History:Webhooks:PerMinute must be at least 1.");
         if (o.Retention.StepDetailsAge is { } age && age <= TimeSpan.Zero) errors.Add("History:Retention:StepDetailsAge must be positive (or empty to keep forever).");
+        if (o.Retention.AuditAge is { } audit && audit <= TimeSpan.Zero) errors.Add("History:Retention:AuditAge must be positive (or empty to keep forever).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.RateLimiting;
 using System.Data.Common;
 using Filecheck.Dashboard.History.Data;
 using Filecheck.Dashboard.Jobs;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -30,6 +31,10 @@ public static class HistorySetup
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
         services.AddSingleton<HistoryMigrator>();
+        // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
+        services.AddDataProtection().SetApplicationName("Filecheck.Dashboard");
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.XmlRepository = ActivatorUtilities.CreateInstance<HistoryKeyRepository>(sp, sp));
         services.TryAddSingleton(Rollups.RollupZone.Utc);
         services.AddSingleton<Rollups.RollupWriter>();
         services.AddSingleton<Rollups.RollupRebuild>();
@@ -51,31 +56,18 @@ public static class HistorySetup
         // Always there; it does nothing while History:Sync:Enabled is false.
         services.AddSingleton<HistorySync>();
         services.AddHostedService(sp => sp.GetRequiredService<HistorySync>());
-        // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back.
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<HistoryOptions>>((o, history) =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddFixedWindowLimiter(WebhookRateLimit, w =>
-            {
-                w.PermitLimit = history.Value.Webhooks.PerMinute;
-                w.Window = TimeSpan.FromMinutes(1);
-                w.QueueLimit = 0;
-            });
-        });
+        // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back, after it
+        // proved itself (the intake counts), per address.
+        services.AddSingleton<WebhookSenderLimit>();
         return services;
     }
 
-    private const string WebhookRateLimit = "webhooks";
-
     public static WebApplication MapHistory(this WebApplication app)
     {
-        app.UseRateLimiter();
         // Anonymous to the sign-in scheme: the intake authenticates the sender itself (secret header, signature).
         app.MapPost(WebhookIntake.Path, (HttpContext ctx, WebhookIntake intake) => intake.HandleAsync(ctx.Request, ctx.RequestAborted))
             .AllowAnonymous()
-            .DisableAntiforgery()
-            .RequireRateLimiting(WebhookRateLimit);
+            .DisableAntiforgery();
         return app;
     }
 

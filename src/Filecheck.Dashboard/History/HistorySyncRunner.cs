@@ -34,12 +34,14 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly TimeProvider _clock;
     private readonly HistorySyncStatus _status;
     private readonly ILogger<HistorySyncRunner> _logger;
+    private readonly LookupAudit _audit;
     private readonly RateLimiter _budget;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
 
     public HistorySyncRunner(IServiceScopeFactory scopes, JobWriter jobs, HistoryReads reads, SyncStateStore state, IOptions<HistoryOptions> options, TimeProvider clock,
-        HistorySyncStatus status, ILogger<HistorySyncRunner> logger)
+        HistorySyncStatus status, ILogger<HistorySyncRunner> logger, LookupAudit audit)
     {
+        _audit = audit;
         _scopes = scopes;
         _jobs = jobs;
         _reads = reads;
@@ -73,7 +75,8 @@ public sealed class HistorySyncRunner : IDisposable
         try
         {
             using var scope = _scopes.CreateScope();
-            _client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
+            // The background client: its own pipeline and breaker, so a throttled sync never locks staff out.
+            _client = scope.ServiceProvider.GetRequiredKeyedService<IFilecheckClient>(FilecheckServiceCollectionExtensions.BackgroundClientName);
             return await RunAsync(ct);
         }
         finally
@@ -275,7 +278,11 @@ public sealed class HistorySyncRunner : IDisposable
 
     private async Task<int> PruneAsync(CancellationToken ct)
     {
-        if (_options.Retention.StepDetailsAge is not { } age) return 0;
+        if (_options.Retention.StepDetailsAge is not { } age)
+        {
+            await PruneAuditAsync(ct);
+            return 0;
+        }
         _status.Phase = "Pruning old step details";
         var before = _clock.GetUtcNow() - age;
         var total = 0;
@@ -285,7 +292,24 @@ public sealed class HistorySyncRunner : IDisposable
             pruned = await _jobs.PruneStepDetailsAsync(before, ct: ct);
             total += pruned;
         } while (pruned > 0);
+        await PruneAuditAsync(ct);
         return total;
+    }
+
+    /// <summary>The audit's own retention (<c>History:Retention:AuditAge</c>), in the same pass as the step details'.</summary>
+    private async Task PruneAuditAsync(CancellationToken ct)
+    {
+        if (_options.Retention.AuditAge is not { } age) return;
+        _status.Phase = "Pruning old audit rows";
+        var before = _clock.GetUtcNow() - age;
+        var total = 0;
+        int pruned;
+        do
+        {
+            pruned = await _audit.PruneAsync(before, ct: ct);
+            total += pruned;
+        } while (pruned > 0);
+        if (total > 0) _logger.LogInformation("Removed {Count} audit rows older than {Before}", total, before);
     }
 
     private static DateTimeOffset? NewestIn(JobListPage page) =>

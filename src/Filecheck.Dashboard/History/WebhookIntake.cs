@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Filecheck.Api;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +13,12 @@ namespace Filecheck.Dashboard.History;
 /// <c>POST /webhooks/filecheck</c>: Filecheck's <c>job.completed</c> and <c>job.created</c>. Authenticated by a shared
 /// secret header (and an HMAC-SHA256 signature of the raw body when a signing secret is configured), both compared in
 /// constant time. The body is never trusted: only the job ID is taken from it, and the job is fetched from Filecheck.
-/// Any 4xx changes nothing.
+/// Any 4xx changes nothing. Only an authenticated sender spends its address's budget (<c>History:Webhooks:PerMinute</c>),
+/// so neither strangers nor another sender can hold Filecheck's webhooks back.
 /// </summary>
-public sealed class WebhookIntake(IFilecheckClient client, JobWriter jobs, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
+public sealed class WebhookIntake(
+    [FromKeyedServices(FilecheckServiceCollectionExtensions.BackgroundClientName)] IFilecheckClient client,
+    JobWriter jobs, WebhookSenderLimit limit, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
 {
     public const string Path = "/webhooks/filecheck";
     public const string SignatureHeader = "x-filecheck-signature";
@@ -35,6 +40,16 @@ public sealed class WebhookIntake(IFilecheckClient client, JobWriter jobs, IOpti
         if (!string.IsNullOrEmpty(o.SigningSecret) && !SignatureMatches(request.Headers[SignatureHeader], body, o.SigningSecret))
         {
             return Error(StatusCodes.Status401Unauthorized, "Missing or wrong x-filecheck-signature.");
+        }
+
+        // Counted after authentication: each accepted webhook costs an upstream GET and a write.
+        using var lease = limit.Acquire(request.HttpContext.Connection.RemoteIpAddress);
+        if (!lease.IsAcquired)
+        {
+            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Error(StatusCodes.Status429TooManyRequests, $"Too many webhooks from this address; try again in {seconds} s.");
         }
 
         if (ReadJobId(body) is not { } id)
@@ -137,4 +152,21 @@ public sealed class WebhookIntake(IFilecheckClient client, JobWriter jobs, IOpti
             return null;
         }
     }
+}
+
+/// <summary>A fixed window a minute long per sender address (the forwarded one behind a known proxy).</summary>
+public sealed class WebhookSenderLimit(IOptions<HistoryOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.Webhooks.PerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    public RateLimitLease Acquire(IPAddress? sender) =>
+        _limiter.AttemptAcquire(sender is null ? "unknown" : (sender.IsIPv4MappedToIPv6 ? sender.MapToIPv4() : sender).ToString());
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -9,6 +9,18 @@ public sealed record StoredJob(Job Job, bool IsTerminal, bool HasDetails, DateTi
 /// <summary>One of a user's recent lookups, with what the history knows of the job.</summary>
 public sealed record RecentLookup(string JobId, DateTimeOffset At, string? Status, string? Outcome, string? OrderId, string? CustomerEmail);
 
+/// <summary>Who did something, for the audit: a stable ID (<c>oid</c>/<c>sub</c>) and the name beside it.</summary>
+public sealed record AuditUser(string Id, string Name);
+
+/// <summary>What was done with a job, as the audit records it.</summary>
+public static class AuditActions
+{
+    public const string Lookup = "lookup";
+    public const string RawJson = "raw";
+    public const string Proof = "proof";
+    public const string Download = "download";
+}
+
 /// <summary>Where a job the Jobs feature hands to the history came from.</summary>
 public static class JobSources
 {
@@ -30,12 +42,12 @@ public interface IJobHistory
     /// <summary>Keeps a job read in full from Filecheck.</summary>
     Task SaveAsync(Job job, string source, CancellationToken ct);
 
-    /// <summary>The audit: who looked up which job, and what they were shown.</summary>
-    /// <param name="userName">Asked only when the audit is kept: outside a circuit there may be no user to ask.</param>
-    Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct);
+    /// <summary>The audit: who looked up, viewed or downloaded what of which job (<see cref="AuditActions"/>), and what they got.</summary>
+    /// <param name="user">Asked only when the audit is kept: outside a circuit there may be no user to ask.</param>
+    Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct);
 
-    /// <summary>The jobs this user looked up most recently, newest first, each once.</summary>
-    Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct);
+    /// <summary>The jobs this user (by stable ID) looked up most recently, newest first, each once.</summary>
+    Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct);
 }
 
 /// <summary>No history: nothing is stored, nothing is served from it, nothing is remembered.</summary>
@@ -47,8 +59,8 @@ public sealed class NoJobHistory : IJobHistory
 
     public Task SaveAsync(Job job, string source, CancellationToken ct) => Task.CompletedTask;
 
-    public Task RecordLookupAsync(string jobId, Func<Task<string>> userName, string result, CancellationToken ct) => Task.CompletedTask;
+    public Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct) => Task.CompletedTask;
 
-    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count, CancellationToken ct) =>
+    public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<RecentLookup>>([]);
 }

@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Filecheck.Api;
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Jobs.Limits;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Filecheck.Dashboard.Jobs;
@@ -25,7 +28,8 @@ public sealed record JobLoad(JobView? View, JobProblem? Problem)
 /// <summary>
 /// Looks up one job for a page: validates the ID first, then serves a recently fetched terminal job from the history
 /// store, or asks Filecheck and writes the answer through to the store. When Filecheck is down the stored copy is
-/// shown, marked stale. Every lookup of a valid ID is audited with the user's name.
+/// shown, marked stale. Every lookup of a valid ID is audited with the user's stable ID and name, and counted against
+/// the person's <c>Limits:LookupsPerMinute</c>.
 /// </summary>
 public sealed class JobLookupService(
     IFilecheckClient client,
@@ -33,24 +37,42 @@ public sealed class JobLookupService(
     TimeProvider clock,
     ILogger<JobLookupService> logger,
     IJobHistory history,
+    LookupLimiter limiter,
     AuthenticationStateProvider? authentication = null)
 {
-    public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, userName: null, ct);
+    public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, user: null, ct);
 
-    /// <param name="userName">Who looks it up, for the audit; null takes the signed-in user of the circuit.</param>
+    /// <param name="userName">Who looks it up, by name alone (a worker, a test); null takes the signed-in user of the circuit.</param>
     /// <param name="refresh">Ask Filecheck even when the store has a recent copy (the page's Refresh button).</param>
-    public async Task<JobLoad> LoadAsync(string? text, string? userName, CancellationToken ct = default, bool refresh = false)
+    public Task<JobLoad> LoadAsync(string? text, string? userName, CancellationToken ct = default, bool refresh = false) =>
+        LoadAsync(text, userName is null ? null : Named(userName), ct, refresh);
+
+    /// <param name="user">Who looks it up; null takes the signed-in user of the circuit.</param>
+    /// <param name="refresh">Ask Filecheck even when the store has a recent copy (the page's Refresh button).</param>
+    /// <param name="action">What the audit calls it; only <see cref="AuditActions.Lookup"/> spends the lookup budget
+    /// (the raw JSON endpoint has its own).</param>
+    public async Task<JobLoad> LoadAsync(string? text, ClaimsPrincipal? user, CancellationToken ct = default, bool refresh = false,
+        string action = AuditActions.Lookup)
     {
         if (!JobId.TryParse(text, out var id, out var error))
         {
             return JobLoad.Failed(JobProblem.InvalidId(error ?? "Enter a job ID."));
         }
 
+        user ??= await CurrentUserAsync();
+        if (action == AuditActions.Lookup && UserKey.Of(user) is { } key && limiter.TryTake(key) is { } wait)
+        {
+            // Nothing asked, nothing audited: the person is told when to try again.
+            return JobLoad.Failed(JobProblem.TooManyLookups(wait));
+        }
+        var who = user;
+        Task Audit(string result) => AuditAsync(id, who, action, result, ct);
+
         var stored = await Safe(() => history.GetAsync(id.Value, ct), null);
         var cacheAge = history.CacheAge;
         if (!refresh && stored is { IsTerminal: true, HasDetails: true, LastFetchedAt: { } fetched } && clock.GetUtcNow() - fetched <= cacheAge)
         {
-            await AuditAsync(id, userName, "cache", ct);
+            await Audit("cache");
             return await ViewAsync(stored.Job, fetched, withNames: true, ct) with { FromStore = true };
         }
 
@@ -60,7 +82,7 @@ public sealed class JobLookupService(
             var failure = result.Failure;
             if (stored is not null && failure.Kind is FilecheckFailureKind.Unavailable or FilecheckFailureKind.RateLimited or FilecheckFailureKind.Malformed)
             {
-                await AuditAsync(id, userName, "stale:" + failure.Kind, ct);
+                await Audit("stale:" + failure.Kind);
                 var since = stored.LastFetchedAt ?? stored.LastSeenAt;
                 // Names would be one more failing call each: the IDs are shown instead.
                 return await ViewAsync(stored.Job, since, withNames: false, ct) with
@@ -68,7 +90,7 @@ public sealed class JobLookupService(
                     Stale = new StaleNotice(since, JobProblem.From(failure).Title, failure.Kind),
                 };
             }
-            await AuditAsync(id, userName, "failed:" + failure.Kind, ct);
+            await Audit("failed:" + failure.Kind);
             return JobLoad.Failed(JobProblem.From(failure));
         }
 
@@ -78,7 +100,7 @@ public sealed class JobLookupService(
             await history.SaveAsync(job, JobSources.Lookup, ct);
             return 0;
         }, 0);
-        await AuditAsync(id, userName, "fresh", ct);
+        await Audit("fresh");
         return await ViewAsync(job, clock.GetUtcNow(), withNames: true, ct);
     }
 
@@ -90,26 +112,29 @@ public sealed class JobLookupService(
         return JobLoad.Ok(new JobView(job, await workflow, await rule, fetchedAt));
     }
 
-    private async Task AuditAsync(JobId id, string? userName, string result, CancellationToken ct)
+    private Task AuditAsync(JobId id, ClaimsPrincipal? user, string action, string result, CancellationToken ct) => Safe(async () =>
     {
-        await Safe(async () =>
-        {
-            await history.RecordLookupAsync(id.Value, async () => userName ?? await CurrentUserAsync() ?? "unknown", result, ct);
-            return 0;
-        }, 0);
-    }
+        await history.RecordAccessAsync(id.Value, () => Task.FromResult(AuditUserOf(user)), action, result, ct);
+        return 0;
+    }, 0);
 
-    private async Task<string?> CurrentUserAsync()
+    /// <summary>The stable ID and the name; "unknown" for both outside a circuit with nobody signed in.</summary>
+    public static AuditUser AuditUserOf(ClaimsPrincipal? user) => new(UserKey.Of(user) ?? "unknown", UserKey.NameOf(user));
+
+    private static ClaimsPrincipal Named(string name) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], authenticationType: "named"));
+
+    private async Task<ClaimsPrincipal?> CurrentUserAsync()
     {
         if (authentication is null) return null;
         try
         {
-            var state = await authentication.GetAuthenticationStateAsync();
-            return state.User.Identity?.Name;
+            return (await authentication.GetAuthenticationStateAsync()).User;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Outside a circuit (no authentication state yet): the audit says "unknown" rather than failing the lookup.
+            // Outside a circuit (no authentication state yet), or a host without sign-in: the audit says "unknown" and no
+            // per-person limit applies, rather than failing the lookup.
             return null;
         }
     }

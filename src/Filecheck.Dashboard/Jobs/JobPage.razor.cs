@@ -147,6 +147,7 @@ public partial class JobPage : IAsyncDisposable
     {
         JobProblemKind.InvalidId => Severity.Warning,
         JobProblemKind.NotFound => Severity.Info,
+        JobProblemKind.TooManyRequests => Severity.Warning,
         _ => Severity.Error,
     };
 

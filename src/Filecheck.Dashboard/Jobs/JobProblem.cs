@@ -8,6 +8,10 @@ public sealed record JobProblem(JobProblemKind Kind, string Title, string Detail
     public static JobProblem InvalidId(string reason) =>
         new(JobProblemKind.InvalidId, "That is not a job ID", reason);
 
+    /// <summary>This person's own lookup budget is spent (not Filecheck's): nothing was asked.</summary>
+    public static JobProblem TooManyLookups(TimeSpan retryAfter) =>
+        new(JobProblemKind.TooManyRequests, "Slow down", Limits.UserLimits.Message(Limits.UserLimitKind.Lookups, retryAfter));
+
     /// <summary>A title per kind; the sentence is the client's own wording (<see cref="FilecheckFailureText"/>), said once.</summary>
     public static JobProblem From(FilecheckFailure failure) => failure.Kind switch
     {
@@ -26,4 +30,6 @@ public enum JobProblemKind
     NotFound,
     KeyRejected,
     Unavailable,
+    /// <summary>The person's own per-minute limit; the detail says when to try again.</summary>
+    TooManyRequests,
 }

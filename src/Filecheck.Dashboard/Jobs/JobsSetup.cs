@@ -1,4 +1,5 @@
 using Filecheck.Dashboard.Jobs.Checks;
+using Filecheck.Dashboard.Jobs.Limits;
 using Filecheck.Dashboard.Jobs.Live;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,7 @@ public static class JobsSetup
         var artifacts = services.AddOptions<ArtifactOptions>().ValidateOnStart();
         if (configuration is not null) artifacts.Bind(configuration.GetSection(ArtifactOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArtifactOptions>, ArtifactOptionsValidator>());
+        services.AddUserLimits(configuration);
         services.AddRuns();
         services.AddChecks();
         return services;

@@ -18,7 +18,9 @@ public sealed class ShareLinkService(
 
     private int MaxDays => options.Value.MaxExpiryDays;
 
-    public async Task<ShareCreateResult> CreateAsync(ShareRequest request, string createdBy, CancellationToken ct = default)
+    /// <param name="createdBy">The creator's display name.</param>
+    /// <param name="createdById">The creator's stable ID; the name when none is known.</param>
+    public async Task<ShareCreateResult> CreateAsync(ShareRequest request, string createdBy, string? createdById = null, CancellationToken ct = default)
     {
         if (ShareLimits.CheckRequest(request, MaxDays) is { } error) return ShareCreateResult.Fail(error);
         await history.EnsureReadyAsync(ct);
@@ -29,6 +31,7 @@ public sealed class ShareLinkService(
             TokenHash = ShareToken.Hash(token),
             OrderId = ShareLimits.Clean(request.OrderId),
             CreatedBy = createdBy,
+            CreatedById = createdById ?? createdBy,
             CreatedAt = now,
             ExpiresAt = now.AddDays(request.ExpiryDays),
             AllowDownloads = request.AllowDownloads,
@@ -147,13 +150,13 @@ public sealed class ShareLinkService(
         return null;
     }
 
-    /// <summary>Newest first; only those <paramref name="createdBy"/> made when given.</summary>
-    public async Task<IReadOnlyList<ShareSummary>> ListAsync(string? createdBy = null, string? jobId = null, int limit = 200, CancellationToken ct = default)
+    /// <summary>Newest first; only those the user with the stable ID <paramref name="createdById"/> made when given.</summary>
+    public async Task<IReadOnlyList<ShareSummary>> ListAsync(string? createdById = null, string? jobId = null, int limit = 200, CancellationToken ct = default)
     {
         await history.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).AsSplitQuery();
-        if (createdBy is not null) query = query.Where(s => s.CreatedBy == createdBy);
+        if (createdById is not null) query = query.Where(s => s.CreatedById == createdById);
         if (jobId is not null) query = query.Where(s => s.Files.Any(f => f.JobId == jobId));
         var rows = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit).ToListAsync(ct);
         var now = clock.GetUtcNow();

@@ -28,7 +28,7 @@ public static class SharingSetup
         return builder;
     }
 
-    /// <summary>After <c>MapHistory</c>, whose <c>UseRateLimiter</c> also limits these routes.</summary>
+    /// <summary>After <c>UseShell</c>, whose <c>UseRateLimiter</c> limits these routes.</summary>
     public static WebApplication MapSharing(this WebApplication app)
     {
         app.UseShareGate();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Shell;
@@ -11,11 +13,19 @@ public static class ShellSetup
         services.AddMudServices();
         services.AddHealthChecks();
         services.AddScoped<ThemeState>();
+        // Behind a TLS-terminating proxy: the client's address and scheme, from the proxies named in configuration only.
+        services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => proxy.Value.ApplyTo(o));
+        // The features add their own policies (per person, per share link); the middleware is placed in UseShell.
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         return builder;
     }
 
     public static WebApplication UseShell(this WebApplication app)
     {
+        // First: every later step (HSTS, cookies' Secure flag, rate limits by address) sees the client's scheme and address.
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -35,6 +45,8 @@ public static class ShellSetup
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: limits are per signed-in person.
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

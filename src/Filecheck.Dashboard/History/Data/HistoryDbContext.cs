@@ -1,11 +1,14 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Filecheck.Dashboard.History.Data;
 
 /// <summary>The history store's tables. Only the History feature uses it (its writers, reads and search).</summary>
-public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options) : DbContext(options)
+public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring (cookies, antiforgery, share approvals): every instance on this store shares it.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<StepRecord> Steps => Set<StepRecord>();
@@ -56,8 +59,12 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
         {
             e.ToTable("Lookups");
             e.HasIndex(l => new { l.JobId, l.At });
+            // Retention deletes by age; a user's recent lookups read newest first by ID.
             e.HasIndex(l => l.At);
+            e.HasIndex(l => new { l.UserId, l.Action, l.Id });
+            e.Property(l => l.Action).HasDefaultValue("lookup");
         });
+        model.Entity<DataProtectionKey>(e => e.ToTable("DataProtectionKeys"));
         model.Entity<CheckRecord>(e =>
         {
             e.ToTable("Checks");

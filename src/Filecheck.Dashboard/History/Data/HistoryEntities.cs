@@ -70,14 +70,19 @@ public sealed class JobSnapshot
     public required string Source { get; set; }
 }
 
-/// <summary>The audit: who looked up which job, when, and what they got.</summary>
+/// <summary>The audit: who looked up, viewed or downloaded what of which job, when, and what they got.</summary>
 public sealed class LookupRecord
 {
     public long Id { get; set; }
     public required string JobId { get; set; }
+    /// <summary>The user's stable ID (<c>oid</c>, else <c>sub</c>); rows from before it was kept hold the name.</summary>
+    public required string UserId { get; set; }
+    /// <summary>The display name at the time, for a person reading the audit.</summary>
     public required string UserName { get; set; }
+    /// <summary>lookup, raw, proof or download.</summary>
+    public string Action { get; set; } = "lookup";
     public DateTimeOffset At { get; set; }
-    /// <summary>fresh, cache, stale, or failed:&lt;kind&gt;.</summary>
+    /// <summary>fresh, cache, stale, or failed:&lt;kind&gt; for lookups; what was shown or sent for proofs and downloads.</summary>
     public required string Result { get; set; }
 }
 

@@ -4,25 +4,40 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
 
-/// <summary>Who looked up which job and what they were shown; a user's recent lookups come from it.</summary>
+/// <summary>
+/// Who looked up, viewed or downloaded what of which job, by stable user ID with the name beside it; a user's recent
+/// lookups come from it. Kept for <c>History:Retention:AuditAge</c>.
+/// </summary>
 public sealed class LookupAudit(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator, HistoryWriter writer, TimeProvider clock)
 {
-    /// <summary>The audit: who looked up which job, and what they were shown.</summary>
-    public Task RecordLookupAsync(string jobId, string userName, string result, CancellationToken ct = default) =>
+    public Task RecordAsync(string jobId, AuditUser user, string action, string result, CancellationToken ct = default) =>
         writer.WriteAsync(db =>
         {
-            db.Lookups.Add(new LookupRecord { JobId = jobId, UserName = userName, Result = result, At = clock.GetUtcNow() });
+            db.Lookups.Add(new LookupRecord
+            {
+                JobId = jobId, UserId = user.Id, UserName = user.Name, Action = action, Result = result, At = clock.GetUtcNow(),
+            });
             return Task.FromResult(0);
         }, ct);
 
-    /// <summary>The jobs this user looked up most recently, newest first, each once.</summary>
-    public async Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userName, int count = 8, CancellationToken ct = default)
+    /// <summary>Removes audit rows older than <paramref name="before"/>, a batch at a time; returns how many went.</summary>
+    public Task<int> PruneAsync(DateTimeOffset before, int batchSize = 5000, CancellationToken ct = default) =>
+        writer.WriteAsync(async db =>
+        {
+            var limit = before.ToUnixTimeMilliseconds();
+            // By the At index, oldest first, so that a long backlog goes in bounded transactions.
+            return await db.Database.ExecuteSqlInterpolatedAsync(
+                $"DELETE FROM Lookups WHERE Id IN (SELECT Id FROM Lookups WHERE At < {limit} ORDER BY At LIMIT {batchSize})", ct);
+        }, ct);
+
+    /// <summary>The jobs this user (by stable ID) looked up most recently, newest first, each once.</summary>
+    public async Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count = 8, CancellationToken ct = default)
     {
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         // Ids grow with time; SQLite cannot order by DateTimeOffset.
         var lookups = await db.Lookups.AsNoTracking()
-            .Where(l => l.UserName == userName && !l.Result.StartsWith("failed"))
+            .Where(l => l.UserId == userId && l.Action == AuditActions.Lookup && !l.Result.StartsWith("failed"))
             .OrderByDescending(l => l.Id).Take(count * 5)
             .Select(l => new { l.JobId, l.At })
             .ToListAsync(ct);

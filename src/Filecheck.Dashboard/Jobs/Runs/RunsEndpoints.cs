@@ -1,10 +1,14 @@
 using Filecheck.Api;
 using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Jobs.Limits;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Filecheck.Dashboard.Jobs.Runs;
 
-/// <summary>Proof images, downloads and the raw JSON reach the browser through the dashboard: the API key never does.</summary>
+/// <summary>
+/// Proof images, downloads and the raw JSON reach the browser through the dashboard: the API key never does. Each has its
+/// own per-person limit (<c>Limits:*</c>), and each view or download is audited with the user's stable ID.
+/// </summary>
 public static class RunsEndpoints
 {
     public const string ProofClient = "filecheck-proofs";
@@ -13,6 +17,7 @@ public static class RunsEndpoints
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
         services.AddSingleton<RunsService>();
+        services.AddSingleton<RunsAudit>();
         services.AddSingleton<ArtifactUrlPolicy>();
         services.AddSingleton(new CappedImageCopy());
         // Presigned URLs carry their own signature: this client has no API-key handler, by design.
@@ -29,50 +34,58 @@ public static class RunsEndpoints
     public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
     {
         var files = app.MapGroup("/jobs/{id}").RequireAuthorization(Policies.LookUpJobs);
-        files.MapGet("/files/{taskId}/proofs/{index:int}", ProofAsync);
-        files.MapGet("/files/{taskId}/download", DownloadAsync);
-        files.MapGet("/raw.json", RawJsonAsync);
+        files.MapGet("/files/{taskId}/proofs/{index:int}", ProofAsync).RequireRateLimiting(UserLimits.ProofsPolicy);
+        files.MapGet("/files/{taskId}/download", DownloadAsync).RequireRateLimiting(UserLimits.DownloadsPolicy);
+        files.MapGet("/raw.json", RawJsonAsync).RequireRateLimiting(UserLimits.RawJsonPolicy);
         return app;
     }
 
     private static async Task<IResult> ProofAsync(
-        string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, CappedImageCopy copy, HttpContext context)
+        string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, CappedImageCopy copy,
+        RunsAudit audit, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         var ct = context.RequestAborted;
+        var what = $"{taskId} proof {index}";
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var result = await runs.GetAsync(jobId, fresh: attempt > 0, ct);
-            if (!result.IsSuccess) return Upstream(result.Failure);
+            if (!result.IsSuccess) return await audit.FailedAsync(context, jobId, AuditActions.Proof, what, result.Failure, Upstream(result.Failure));
             var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
             if (run is null || index < 1 || index > run.Proofs.Count) return Results.NotFound("This file has no such proof.");
             if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This proof has no usable address.");
 
             using var response = await http.CreateClient(ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.IsSuccessStatusCode) return (await copy.ReadAsync(response, ct)).ToResult(context);
+            if (response.IsSuccessStatusCode)
+            {
+                var image = await copy.ReadAsync(response, ct);
+                await audit.WriteAsync(context, jobId, AuditActions.Proof, "shown " + what);
+                return image.ToResult(context);
+            }
             // An expired or revoked signature: mint fresh URLs once, then give up.
             runs.Forget(jobId);
         }
+        await audit.WriteAsync(context, jobId, AuditActions.Proof, "failed " + what);
         return Results.StatusCode(StatusCodes.Status502BadGateway);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, ArtifactUrlPolicy policy, HttpContext context)
+    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, ArtifactUrlPolicy policy, RunsAudit audit, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         // Always fresh: the browser follows this URL straight away.
         var result = await runs.GetAsync(jobId, fresh: true, context.RequestAborted);
-        if (!result.IsSuccess) return Upstream(result.Failure);
+        if (!result.IsSuccess) return await audit.FailedAsync(context, jobId, AuditActions.Download, taskId, result.Failure, Upstream(result.Failure));
         var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
         if (run is null) return Results.NotFound("This job has no such file.");
-        return IsHttpUrl(run.DownloadUrl, out var url) && policy.IsAllowed(url)
-            ? Results.Redirect(url.AbsoluteUri)
-            : Results.NotFound("This file has no output to download.");
+        if (!IsHttpUrl(run.DownloadUrl, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This file has no output to download.");
+        await audit.WriteAsync(context, jobId, AuditActions.Download, "sent " + taskId);
+        return Results.Redirect(url.AbsoluteUri);
     }
 
     private static async Task<IResult> RawJsonAsync(string id, JobLookupService lookup, HttpContext context)
     {
         // Through the lookup like the page: audited, written through to the history, the stored copy when Filecheck is down.
-        var load = await lookup.LoadAsync(id, context.User.Identity?.Name, context.RequestAborted);
+        var load = await lookup.LoadAsync(id, context.User, context.RequestAborted, action: AuditActions.RawJson);
         if (load.Problem is { } problem)
         {
             return problem.Kind switch
@@ -97,5 +110,28 @@ public static class RunsEndpoints
     {
         url = default!;
         return Uri.TryCreate(text, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
+    }
+}
+
+/// <summary>Proof views and downloads in the audit, by the user's stable ID; a failing store never fails the request.</summary>
+public sealed class RunsAudit(IJobHistory history, ILogger<RunsAudit> logger)
+{
+    public async Task WriteAsync(HttpContext context, JobId job, string action, string result)
+    {
+        try
+        {
+            await history.RecordAccessAsync(job.Value, () => Task.FromResult(JobLookupService.AuditUserOf(context.User)), action, result,
+                context.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "History store failed while auditing a {Action}", action);
+        }
+    }
+
+    public async Task<IResult> FailedAsync(HttpContext context, JobId job, string action, string what, FilecheckFailure failure, IResult answer)
+    {
+        await WriteAsync(context, job, action, $"failed:{failure.Kind} {what}");
+        return answer;
     }
 }

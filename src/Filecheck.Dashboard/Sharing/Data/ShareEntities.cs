@@ -8,7 +8,10 @@ public sealed class ShareRecord
     public required string TokenHash { get; set; }
     /// <summary>The order ID when every job of an order was shared; null for one job.</summary>
     public string? OrderId { get; set; }
+    /// <summary>The creator's display name, as the list shows it.</summary>
     public required string CreatedBy { get; set; }
+    /// <summary>The creator's stable ID (<c>oid</c>/<c>sub</c>): "My shares" matches on it; older rows hold the name.</summary>
+    public string CreatedById { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }

@@ -13,6 +13,7 @@ internal static class SharingModel
             e.HasKey(s => s.Id);
             e.HasIndex(s => s.TokenHash).IsUnique();
             e.HasIndex(s => s.CreatedAt);
+            e.HasIndex(s => s.CreatedById);
             e.Property(s => s.TokenHash).HasMaxLength(64);
             e.HasMany(s => s.Files).WithOne().HasForeignKey(f => f.ShareId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(s => s.Decisions).WithOne().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);

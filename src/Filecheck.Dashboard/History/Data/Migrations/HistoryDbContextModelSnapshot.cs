@@ -182,6 +182,12 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("lookup");
+
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
@@ -190,6 +196,10 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -202,6 +212,8 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                     b.HasIndex("At");
 
                     b.HasIndex("JobId", "At");
+
+                    b.HasIndex("UserId", "Action", "Id");
 
                     b.ToTable("Lookups", (string)null);
                 });
@@ -536,6 +548,10 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -572,6 +588,8 @@ namespace Filecheck.Dashboard.History.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("CreatedById");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
@@ -602,6 +620,23 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                     b.HasIndex("JobId");
 
                     b.ToTable("SharedFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.Data.ShareDecisionRecord", b =>

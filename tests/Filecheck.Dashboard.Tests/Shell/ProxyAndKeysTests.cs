@@ -1,0 +1,140 @@
+using System.Net;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Tests.Access;
+using Filecheck.Dashboard.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Filecheck.Dashboard.Tests.Shell;
+
+/// <summary>
+/// Behind a TLS-terminating proxy: the forwarded scheme is believed from known proxies only, cookies are Secure outside
+/// Development, and the Data Protection keys live in the history store, so a second instance (or a restart) on the same
+/// store accepts the first one's cookies.
+/// </summary>
+public sealed class ProxyAndKeysTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    private const string KnownProxy = "10.0.0.5";
+
+    private static async Task<string[]> SignInPageCookiesAsync(DashboardApp app, string from, string? forwardedProto)
+    {
+        var context = await app.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Scheme = "http";
+            c.Request.Host = new HostString("dashboard.test");
+            c.Request.Path = "/account/signin";
+            c.Connection.RemoteIpAddress = IPAddress.Parse(from);
+            if (forwardedProto is not null)
+            {
+                c.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
+                c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            }
+        });
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        var cookies = context.Response.Headers.SetCookie.Select(v => v!).ToArray();
+        Assert.NotEmpty(cookies);
+        return cookies;
+    }
+
+    private static bool IsSecure(string setCookie) =>
+        setCookie.Split(';').Any(p => p.Trim().Equals("secure", StringComparison.OrdinalIgnoreCase));
+
+    [Fact]
+    public async Task ForwardedHttps_FromAKnownProxy_SecureCookies_FromAnUnknownAddress_HeaderIgnored()
+    {
+        var settings = DashboardApp.DemoSettings();
+        settings["History:Sync:Enabled"] = "false";
+        settings["ForwardedHeaders:KnownProxies:0"] = KnownProxy;
+        // Development: cookies follow the request's scheme, so only the forwarded header can make them Secure.
+        await using var app = new DashboardApp("Development", settings);
+
+        var viaProxy = await SignInPageCookiesAsync(app, KnownProxy, "https");
+        var viaStranger = await SignInPageCookiesAsync(app, "10.0.0.9", "https");
+
+        Assert.All(viaProxy, c => Assert.True(IsSecure(c), c));
+        Assert.All(viaStranger, c => Assert.False(IsSecure(c), c));
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_TheSessionCookieIsSecure_EvenOverPlainHttp()
+    {
+        var settings = DashboardApp.DemoSettings();
+        settings["History:Sync:Enabled"] = "false";
+        await using var app = new DashboardApp("Production", settings);
+        // The demo sign-in over plain http, as a proxy that terminates TLS (and is not named) passes it on.
+        var page = await app.Server.SendAsync(c => Http(c, HttpMethods.Get, "/account/signin"));
+        var html = await new StreamReader(page.Response.Body).ReadToEndAsync();
+        var antiforgery = page.Response.Headers.SetCookie.Select(v => v!.Split(';')[0]).Single(v => v.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        var token = DashboardApp.FormToken(html[html.IndexOf("/account/demo-signin", StringComparison.Ordinal)..]);
+
+        var signIn = await app.Server.SendAsync(c =>
+        {
+            Http(c, HttpMethods.Post, "/account/demo-signin");
+            c.Request.Headers.Cookie = antiforgery;
+            c.Request.ContentType = "application/x-www-form-urlencoded";
+            var form = $"__RequestVerificationToken={Uri.EscapeDataString(token)}&user=staff&returnUrl=%2F";
+            c.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(form));
+        });
+
+        Assert.Equal(StatusCodes.Status302Found, signIn.Response.StatusCode);
+        var session = signIn.Response.Headers.SetCookie.Select(v => v!).Where(v => v.StartsWith("filecheck.dashboard", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(session);
+        Assert.All(session, c => Assert.True(IsSecure(c), c));
+    }
+
+    private static void Http(HttpContext c, string method, string path)
+    {
+        c.Request.Method = method;
+        c.Request.Scheme = "http";
+        c.Request.Host = new HostString("dashboard.test");
+        c.Request.Path = path;
+        c.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.9");
+    }
+
+    [Fact]
+    public void ProxySettings_NotAnAddress_NamesTheKey()
+    {
+        var result = new ProxyOptionsValidator().Validate(null, new ProxyOptions { KnownProxies = ["10.0.0.5", "proxy.local"], KnownNetworks = ["10.1.0.0/33"] });
+
+        Assert.Contains("ForwardedHeaders:KnownProxies:1", result.FailureMessage);
+        Assert.Contains("ForwardedHeaders:KnownNetworks:0", result.FailureMessage);
+    }
+
+    private Dictionary<string, string?> RealBackend(string databaseFile)
+    {
+        var settings = DashboardApp.DemoSettings();
+        settings["Filecheck:BaseUrl"] = sandbox.Server.BaseAddress.ToString();
+        settings["Filecheck:ApiKey"] = sandbox.Server.ApiKey;
+        settings["History:DatabasePath"] = databaseFile;
+        settings["History:Sync:Enabled"] = "false";
+        return settings;
+    }
+
+    [Fact]
+    public async Task SessionCookie_FromOneInstance_AcceptedByAnotherOnTheSameStore_NotByOneOnAnother()
+    {
+        var shared = Path.Combine(Directory.CreateTempSubdirectory("fc-keys-").FullName, "history.db");
+        var elsewhere = Path.Combine(Directory.CreateTempSubdirectory("fc-keys-").FullName, "history.db");
+        await using var first = new DashboardApp("Production", RealBackend(shared));
+        await using var second = new DashboardApp("Production", RealBackend(shared));
+        await using var stranger = new DashboardApp("Production", RealBackend(elsewhere));
+        var jar = new CookieContainer();
+        var signedIn = await first.SignedInClientAsync("staff", jar);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/")).StatusCode);
+
+        var onSecond = await second.NewClient(jar).GetAsync("/");
+        var onStranger = await stranger.NewClient(jar).GetAsync("/");
+
+        // A restart or a second instance behind the load balancer: still signed in.
+        Assert.Equal(HttpStatusCode.OK, onSecond.StatusCode);
+        // The keys come from the store, not from a folder every process on this machine happens to share.
+        Assert.Equal(HttpStatusCode.Redirect, onStranger.StatusCode);
+        Assert.Contains("/account/signin", onStranger.Headers.Location!.ToString());
+        await using var db = await first.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        Assert.NotEmpty(await db.DataProtectionKeys.AsNoTracking().ToListAsync());
+    }
+}
