@@ -16,6 +16,8 @@ echo "== Building"
 dotnet build Filecheck.Dashboard.sln -nologo -v quiet -clp:ErrorsOnly
 
 echo "== Testing"
+# Each reliability sweep writes its figures to docs/reliability.md, stamped with this run.
+export FILECHECK_TEST_RUN="$(date -u +%Y%m%dT%H%M%SZ)-$$"
 log=$(mktemp)
 status=0
 # One project at a time: the suite has timing-sensitive resilience tests and a real browser, and the machine has 2 cores.
@@ -27,5 +29,15 @@ done
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
+
+# Every section listed in tests/Shared/ReliabilityReport.cs must have been written by this run.
+report=docs/reliability.md
+for section in $(grep -oE '^ +\("[a-z-]+", "' tests/Shared/ReliabilityReport.cs | grep -oE '[a-z-]+' ); do
+  if ! grep -q "<!-- section:$section run:$FILECHECK_TEST_RUN -->" "$report" 2>/dev/null; then
+    echo "docs/reliability.md: the section '$section' was not written by this run"
+    status=1
+  fi
+done
+
 echo "$passed passed, $failed failed"
 exit $status
