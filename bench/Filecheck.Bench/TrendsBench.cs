@@ -46,10 +46,10 @@ internal static class TrendsBench
         if (held < jobCount)
         {
             var sw = Stopwatch.StartNew();
-            var rng = new Random(2026 + (int)held);
             for (var start = (int)held; start < jobCount; start += 500)
             {
-                var batch = Enumerable.Range(start, Math.Min(500, jobCount - start)).Select(i => Job(i, rng)).ToList();
+                // Oldest first, as the sync's backfill meets them: a batch holds neighbouring jobs, as it does in the sync.
+                var batch = Enumerable.Range(start, Math.Min(500, jobCount - start)).Select(i => Job(i, jobCount)).ToList();
                 await store.SaveJobsAsync(batch, HistorySource.Details);
                 if (start % 50_000 == 0) Console.Error.WriteLine($"  trends store: {start:N0} of {jobCount:N0} jobs, {sw.Elapsed.TotalSeconds:0} s");
             }
@@ -112,10 +112,12 @@ internal static class TrendsBench
         return Pct(samples, 50);
     }
 
-    private static Job Job(int i, Random rng)
+    private static Job Job(int i, int count)
     {
-        // A year of jobs, more on weekdays; seven steps in a row on one file, with small waits.
-        var created = Now.AddDays(-rng.NextDouble() * 365).AddMinutes(-i % 60);
+        // A year of jobs in creation order (job i of count), each from its own seed so any part of the store can be made alone;
+        // seven steps in a row on one file, with small waits.
+        var rng = new Random(i);
+        var created = Now.AddDays(-365 + 365.0 * i / count).AddSeconds(rng.Next(0, 60));
         var outcome = Outcomes[rng.Next(Outcomes.Length)];
         var at = created.AddSeconds(2);
         var steps = new List<Step>();

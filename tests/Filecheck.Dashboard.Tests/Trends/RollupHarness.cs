@@ -98,23 +98,22 @@ public sealed record RollupSnapshot(
 
     /// <summary>
     /// The marginal rows a daily row counts in, worked out here from the definition (not the writer's code): every
-    /// combination of at most <paramref name="maxDims"/> of channel, workflow, rule and file type (the rest <c>*</c>), per
-    /// day, ISO week and month; with <paramref name="stepType"/>, once with it and (unless <paramref name="typeAlways"/>) once as <c>*</c>.
+    /// combination of <paramref name="minDims"/> to <paramref name="maxDims"/> of channel, workflow, rule and file type
+    /// (the rest <c>*</c>), per day, ISO week and month; <paramref name="type"/> is null (outcomes), a step type, or <c>*</c> (all types).
     /// </summary>
-    private static IEnumerable<string> Marginals(DateOnly day, string channel, string workflow, string rule, string fileType, int maxDims,
-        string? stepType, bool typeAlways, params string[] rest)
+    private static IEnumerable<string> Marginals(DateOnly day, string channel, string workflow, string rule, string fileType, int minDims, int maxDims,
+        string? type, params string[] rest)
     {
         var week = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
         var month = new DateOnly(day.Year, day.Month, 1);
         for (var combo = 0; combo < 16; combo++)
         {
             var kept = new[] { 1, 2, 4, 8 }.Count(b => (combo & b) != 0);
-            if (kept > maxDims) continue;
+            if (kept < minDims || kept > maxDims) continue;
             // A row per file type feeds the combinations keeping it; the job's all-types row ("*") the others.
             if ((combo & 8) != 0 == (fileType == "*")) continue;
             string[] dims = [(combo & 1) != 0 ? channel : "*", (combo & 2) != 0 ? workflow : "*", (combo & 4) != 0 ? rule : "*", (combo & 8) != 0 ? fileType : "*"];
-            (int, string?)[] types = stepType is null ? [(combo, null)] : typeAlways ? [(combo | 16, stepType)] : [(combo | 16, stepType), (combo, "*")];
-            foreach (var (c, type) in types)
+            var c = type is null or "*" ? combo : combo | 16;
             foreach (var (grain, start) in new[] { ("d", day), ("w", week), ("m", month) })
             {
                 yield return MarginalKey(c, grain, start, [.. dims, .. type is null ? [] : new[] { type }, .. rest]);
@@ -137,7 +136,7 @@ public sealed record RollupSnapshot(
             {
                 // The daily key ends with the file type; the marginals it counts in are worked out from the same values.
                 var ft = key[(key.LastIndexOf('/') + 1)..];
-                foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, 2, null, false).Prepend(key))
+                foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, 0, 2, null).Prepend(key))
                 {
                     if (!outcomes.TryGetValue(k, out var c)) outcomes[k] = c = new int[10];
                     c[slot]++;
@@ -146,8 +145,13 @@ public sealed record RollupSnapshot(
             void Step(string ft, string type, string kind, long value)
             {
                 Values(steps, Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, kind)).Add(value);
+                // Per type: durations and waits, at most one dimension; all types: durations, one or two dimensions.
                 foreach (var f in new[] { ft, "*" })
-                foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 2, type, false, kind)) Values(steps, k).Add(value);
+                {
+                    foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 0, 1, type, kind)) Values(steps, k).Add(value);
+                    if (kind != "duration") continue;
+                    foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 1, 2, "*", kind)) Values(steps, k).Add(value);
+                }
             }
             var tasks = details?.Tasks ?? [];
             var jobSlot = Slot(row.Outcome);
@@ -174,7 +178,7 @@ public sealed record RollupSnapshot(
                     foreach (var reason in found)
                     {
                         var key = Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, severity, reason);
-                        var keys = new[] { ft, "*" }.SelectMany(f => Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 1, type, true, severity, reason));
+                        var keys = new[] { ft, "*" }.SelectMany(f => Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 0, 1, type, severity, reason));
                         foreach (var k in keys.Prepend(key)) reasons[k] = reasons.GetValueOrDefault(k) + 1;
                     }
                 }

@@ -67,14 +67,22 @@ public static class RollupCombo
     public const int StepType = 16;
     public const string All = "*";
 
-    /// <summary>Outcomes and steps: every view with at most one filter, and its breakdown by one more dimension.</summary>
+    /// <summary>Outcomes, and step durations over all types: every view with at most one filter, and its breakdown by one more dimension.</summary>
     public const int MaxDimensions = 2;
-    /// <summary>Reasons depend on the filters only, not on a breakdown.</summary>
-    public const int MaxReasonDimensions = 1;
+    /// <summary>
+    /// Per step type (durations and waits per period and type) and reasons: they depend on the filters only, not on a
+    /// breakdown, so one dimension is enough; a view with more filters reads the daily rows.
+    /// </summary>
+    public const int MaxTypedDimensions = 1;
 
-    public static IReadOnlyList<int> Outcomes { get; } = Enumerable.Range(0, 16).Where(c => BitOperations.PopCount((uint)c) <= MaxDimensions).ToList();
-    public static IReadOnlyList<int> Steps { get; } = Outcomes.SelectMany(c => new[] { c, c | StepType }).ToList();
-    public static IReadOnlyList<int> Reasons { get; } = Outcomes.Where(c => BitOperations.PopCount((uint)c) <= MaxReasonDimensions).Select(c => c | StepType).ToList();
+    public static IReadOnlyList<int> Outcomes { get; } = Enumerable.Range(0, 16).Where(c => Dimensions(c) <= MaxDimensions).ToList();
+    /// <summary>Step rows kept per type (durations and waits), and over all types (durations only: a breakdown's p95).</summary>
+    public static IReadOnlyList<int> Steps { get; } = Outcomes.Where(c => Dimensions(c) <= MaxTypedDimensions).Select(c => c | StepType)
+        .Concat(Outcomes.Where(c => Dimensions(c) >= 1)).ToList();
+    public static IReadOnlyList<int> Reasons { get; } = Outcomes.Where(c => Dimensions(c) <= MaxTypedDimensions).Select(c => c | StepType).ToList();
+
+    /// <summary>Whether a step row of this kind is kept for the combination (all-types rows hold durations only).</summary>
+    public static bool Keeps(int stepCombo, string kind) => (stepCombo & StepType) != 0 || kind == StepRollup.Duration;
 
     public static int Dimensions(int combo) => BitOperations.PopCount((uint)(combo & 15));
 

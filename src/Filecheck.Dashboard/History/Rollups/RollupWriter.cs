@@ -225,6 +225,7 @@ public sealed class RollupDelta
             foreach (var fileTypeKept in new[] { true, false })
             foreach (var slice in Slices(RollupCombo.Steps, k.Dims, fileTypeKept))
             {
+                if (!RollupCombo.Keeps(slice.Combo, k.Kind)) continue;
                 var key = new SliceStep(slice, (slice.Combo & RollupCombo.StepType) != 0 ? k.StepType : RollupCombo.All, k.Kind);
                 if (!stepSlices.TryGetValue(key, out var sum)) stepSlices[key] = sum = new StepDelta();
                 sum.Add(d.Count, d.Sum, d.Buckets);
