@@ -57,9 +57,7 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         var groupColumn = group == 0 ? "''" : Columns[group];
         var extra = (stepType is null ? "" : " AND StepType = $step") + (kind is null ? "" : " AND Kind = $kind");
         var list = new List<StepSlice>();
-        // All-types rows hold durations of at least one dimension; per-type rows at most one dimension.
-        var maxDimensions = typed ? RollupCombo.MaxTypedDimensions
-            : kind == StepRollup.Duration && RollupCombo.Dimensions(combo) >= 1 ? RollupCombo.MaxDimensions : -1;
+        var maxDimensions = RollupCombo.MaxStepDimensions(typed, kind, combo);
         foreach (var (sql, grain) in Statements(combo, maxDimensions, slots,
                      marginal: $"SELECT Start, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupStepMarginals WHERE Combo = {combo} AND {{slots}}{{filters}}{extra}",
                      daily: $"SELECT Day, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupSteps WHERE {{days}}{{filters}}{extra}"))

@@ -65,10 +65,11 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var total = outcomeRows.Where(r => InRange(r.Start)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
         var previousTotal = outcomeRows.Where(r => InPrevious(r.Start)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
 
-        // Durations and waits per period come from the same rows as the step types' changes over the whole range.
-        var stepRows = await rollups.StepsAsync(0, perType: true, kind: null, periodSlots, ct);
-        var durations = Percentiles(stepRows.Where(r => r.Kind == StepRollup.Duration && InRange(r.Start)), view.Group, from, perStepType: true);
-        var waits = Percentiles(stepRows.Where(r => r.Kind == StepRollup.Wait && InRange(r.Start)), view.Group, from, perStepType: false);
+        // Durations per period come from the same rows as the step types' changes over the whole range.
+        var stepRows = await rollups.StepsAsync(0, perType: true, StepRollup.Duration, periodSlots, ct);
+        var durations = Percentiles(stepRows.Where(r => InRange(r.Start)), view.Group, from, perStepType: true);
+        var waitRows = await rollups.StepsAsync(0, perType: false, StepRollup.Wait, periods.SelectMany(p => RollupGrain.Decompose(p.Start, p.End)).ToList(), ct);
+        var waits = Percentiles(waitRows, view.Group, from, perStepType: false);
 
         var reasonRows = await rollups.ReasonsAsync(RollupGrain.Decompose(from, to), ct);
         var reasonTotal = reasonRows.Sum(r => r.Count);
@@ -115,9 +116,8 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
             }
         }
         // Step types move on their own (a slower preflight), whatever the workflow.
-        var typeDurations = stepRows.Where(r => r.Kind == StepRollup.Duration).ToList();
-        var typeNow = Merge(typeDurations.Where(r => InRange(r.Start)), r => r.StepType);
-        var typeBefore = Merge(typeDurations.Where(r => InPrevious(r.Start)), r => r.StepType);
+        var typeNow = Merge(stepRows.Where(r => InRange(r.Start)), r => r.StepType);
+        var typeBefore = Merge(stepRows.Where(r => InPrevious(r.Start)), r => r.StepType);
         foreach (var type in typeNow.Keys.Order(StringComparer.Ordinal))
         {
             AddDurationChange(changes, view, Dimension.StepType, type, type.Length == 0 ? "(no type)" : type, typeBefore.GetValueOrDefault(type), typeNow[type], from, to);

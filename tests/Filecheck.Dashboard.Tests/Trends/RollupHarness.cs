@@ -145,12 +145,14 @@ public sealed record RollupSnapshot(
             void Step(string ft, string type, string kind, long value)
             {
                 Values(steps, Key(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", ft, type, kind)).Add(value);
-                // Per type: durations and waits, at most one dimension; all types: durations, one or two dimensions.
+                // Durations: per type with at most one dimension, all types with one or two; waits: all types, at most one.
                 foreach (var f in new[] { ft, "*" })
                 {
-                    foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 0, 1, type, kind)) Values(steps, k).Add(value);
-                    if (kind != "duration") continue;
-                    foreach (var k in Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 1, 2, "*", kind)) Values(steps, k).Add(value);
+                    var keys = kind == "duration"
+                        ? Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 0, 1, type, kind)
+                            .Concat(Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 1, 2, "*", kind))
+                        : Marginals(day, row.Channel ?? "", row.WorkflowId ?? "", row.RuleId ?? "", f, 0, 1, "*", kind);
+                    foreach (var k in keys) Values(steps, k).Add(value);
                 }
             }
             var tasks = details?.Tasks ?? [];

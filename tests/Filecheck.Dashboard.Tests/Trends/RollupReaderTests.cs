@@ -71,7 +71,7 @@ public sealed class RollupReaderTests
         string?[] stepTypes = ["preflight", "autofix", "validate"];
         string?[] outcomes = ["pass", "pass", "fixed", "warn", "fail", null];
         var jobs = new List<Job>();
-        for (var n = 0; n < 600; n++)
+        for (var n = 0; n < 250; n++)
         {
             var created = PlantedHistory.Now.AddHours(-rng.Next(0, 24 * 400));
             var tasks = Enumerable.Range(0, rng.Next(1, 3)).Select(t =>
@@ -98,6 +98,6 @@ public sealed class RollupReaderTests
                 WorkflowId = workflows[rng.Next(workflows.Length)], RuleId = rules[rng.Next(rules.Length)], Tasks = tasks,
             });
         }
-        foreach (var chunk in jobs.Chunk(200)) await h.Store.SaveJobsAsync(chunk, HistorySource.Details);
+        foreach (var chunk in jobs.Chunk(250)) await h.Store.SaveJobsAsync(chunk, HistorySource.Details);
     }
 }

@@ -76,13 +76,24 @@ public static class RollupCombo
     public const int MaxTypedDimensions = 1;
 
     public static IReadOnlyList<int> Outcomes { get; } = Enumerable.Range(0, 16).Where(c => Dimensions(c) <= MaxDimensions).ToList();
-    /// <summary>Step rows kept per type (durations and waits), and over all types (durations only: a breakdown's p95).</summary>
+    /// <summary>Step rows kept per type (durations), and over all types (durations of a breakdown, waits of a view).</summary>
     public static IReadOnlyList<int> Steps { get; } = Outcomes.Where(c => Dimensions(c) <= MaxTypedDimensions).Select(c => c | StepType)
-        .Concat(Outcomes.Where(c => Dimensions(c) >= 1)).ToList();
+        .Concat(Outcomes).ToList();
     public static IReadOnlyList<int> Reasons { get; } = Outcomes.Where(c => Dimensions(c) <= MaxTypedDimensions).Select(c => c | StepType).ToList();
 
-    /// <summary>Whether a step row of this kind is kept for the combination (all-types rows hold durations only).</summary>
-    public static bool Keeps(int stepCombo, string kind) => (stepCombo & StepType) != 0 || kind == StepRollup.Duration;
+    /// <summary>
+    /// Whether a step row of this kind is kept for the combination: per type, durations (the per-type charts); over all
+    /// types, durations with one or two dimensions (a breakdown's p95) and waits with at most one (the waits chart).
+    /// A view filtered by step type reads its waits from the daily rows.
+    /// </summary>
+    public static bool Keeps(int stepCombo, string kind) =>
+        (stepCombo & StepType) != 0 ? kind == StepRollup.Duration
+        : kind == StepRollup.Duration ? Dimensions(stepCombo) >= 1 : Dimensions(stepCombo) <= MaxTypedDimensions;
+
+    /// <summary>The most dimensions a step read may have to be served from the marginals; -1 when it never is.</summary>
+    public static int MaxStepDimensions(bool typed, string? kind, int combo) =>
+        kind == StepRollup.Duration ? (typed ? MaxTypedDimensions : Dimensions(combo) >= 1 ? MaxDimensions : -1)
+        : kind == StepRollup.Wait && !typed ? MaxTypedDimensions : -1;
 
     public static int Dimensions(int combo) => BitOperations.PopCount((uint)(combo & 15));
 
