@@ -60,8 +60,13 @@ public sealed class RollupReaderTests
         Assert.Contains("\"Pass\":", JsonSerializer.Serialize(await fast.LoadAsync(views[0])));
     }
 
-    /// <summary>Jobs over most of a year on several channels, workflows, rules, file types and step types.</summary>
     private static async Task WriteMixedHistoryAsync(RollupHarness h)
+    {
+        foreach (var chunk in MixedJobs(250).Chunk(250)) await h.Store.SaveJobsAsync(chunk, HistorySource.Details);
+    }
+
+    /// <summary>Jobs over most of a year on several channels, workflows, rules, file types and step types.</summary>
+    internal static List<Job> MixedJobs(int count)
     {
         var rng = new Random(11);
         string?[] channels = ["web", "api", null];
@@ -71,7 +76,7 @@ public sealed class RollupReaderTests
         string?[] stepTypes = ["preflight", "autofix", "validate"];
         string?[] outcomes = ["pass", "pass", "fixed", "warn", "fail", null];
         var jobs = new List<Job>();
-        for (var n = 0; n < 250; n++)
+        for (var n = 0; n < count; n++)
         {
             var created = PlantedHistory.Now.AddHours(-rng.Next(0, 24 * 400));
             var tasks = Enumerable.Range(0, rng.Next(1, 3)).Select(t =>
@@ -98,6 +103,6 @@ public sealed class RollupReaderTests
                 WorkflowId = workflows[rng.Next(workflows.Length)], RuleId = rules[rng.Next(rules.Length)], Tasks = tasks,
             });
         }
-        foreach (var chunk in jobs.Chunk(250)) await h.Store.SaveJobsAsync(chunk, HistorySource.Details);
+        return jobs;
     }
 }

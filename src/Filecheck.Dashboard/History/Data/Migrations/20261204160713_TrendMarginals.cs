@@ -11,13 +11,9 @@ namespace Filecheck.Dashboard.History.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "MaxMs",
-                table: "RollupSteps");
-
-            migrationBuilder.DropColumn(
-                name: "MinMs",
-                table: "RollupSteps");
+            // SQLite drops a column in place (3.35+), inside the migration's transaction; EF's DropColumn would rebuild the table outside it.
+            migrationBuilder.Sql("ALTER TABLE \"RollupSteps\" DROP COLUMN \"MaxMs\";");
+            migrationBuilder.Sql("ALTER TABLE \"RollupSteps\" DROP COLUMN \"MinMs\";");
 
             migrationBuilder.CreateTable(
                 name: "RollupOutcomeMarginals",
