@@ -47,7 +47,7 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
         var running = fixture.Host.Sandbox.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromMinutes(10));
         string JobUrl(string id, JobViewState state) => Urls.Job(id, state);
 
-        Visit[] staffPages =
+        Visit[] pages =
         [
             new("home", "admin", Urls.Home, Shows("well-known-jobs")),
             new("job: timeline (failing)", "admin", JobUrl(WellKnownJobs.Failing, new()), Shows("timeline")),
@@ -77,7 +77,7 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
             {
                 var theme = dark ? "dark" : "light";
                 string? signedIn = "";
-                foreach (var visit in staffPages)
+                foreach (var visit in pages)
                 {
                     if (visit.User != signedIn)
                     {
@@ -103,7 +103,7 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
             await fixture.Browser.Context.ClearCookiesAsync();
         }
 
-        ReliabilityReport.Write("accessibility", Report(findings, staffPages.Length));
+        ReliabilityReport.Write("accessibility", Report(findings, pages.Length));
         var serious = findings.SelectMany(f => f.Serious.Select(v => $"{f.Page} ({f.Theme}): {v.Impact} {v.Id}: {v.Help} [{string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}]")).ToList();
         Assert.True(serious.Count == 0, "serious or critical accessibility violations:\n" + string.Join("\n", serious));
     }
