@@ -18,6 +18,8 @@ public static partial class ReliabilityReport
     /// </summary>
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
+        ("load", "Load"),
+        ("accessibility", "Accessibility"),
     ];
 
     private const string Header =
