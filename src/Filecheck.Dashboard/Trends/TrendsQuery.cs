@@ -76,7 +76,7 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var reasons = reasonRows.Where(r => r.Count > 0).OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal).Take(15)
             .Select(r => new ReasonRow(r.Reason, r.Severity, r.Count, reasonTotal == 0 ? 0 : (double)r.Count / reasonTotal)).ToList();
 
-        var inProgress = await InProgressAsync(db, view, from, to, ct);
+        var inProgress = await InProgressAsync(connection, view, from, to, ct);
         var hasHistory = outcomeRows.Count > 0 || await db.Set<OutcomeRollup>().AnyAsync(ct) || await db.Jobs.AnyAsync(ct);
         var options = await OptionsAsync(connection, from, to, ct);
 
@@ -197,15 +197,25 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         return filters;
     }
 
-    /// <summary>Jobs created in the range and not finished yet: read from the job rows (there are few), not the steps.</summary>
-    private async Task<long> InProgressAsync(HistoryDbContext db, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// Jobs created in the range and not finished yet: read from the job rows through the unfinished ones (there are few;
+    /// the unary <c>+</c> keeps SQLite off the creation-time index, which would visit every job of the range).
+    /// </summary>
+    private async Task<long> InProgressAsync(SqliteConnection connection, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var (start, end) = JobsListQuery.UtcBounds(from, to, zone.Zone);
-        var q = db.Jobs.AsNoTracking().Where(j => !j.IsTerminal && j.CreatedAt >= start && j.CreatedAt < end);
-        if (v.Channel is { } c) { var x = NullIfNone(c); q = q.Where(j => j.Channel == x); }
-        if (v.Workflow is { } w) { var x = NullIfNone(w); q = q.Where(j => j.WorkflowId == x); }
-        if (v.Rule is { } u) { var x = NullIfNone(u); q = q.Where(j => j.RuleId == x); }
-        return await q.LongCountAsync(ct);
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM Jobs WHERE IsTerminal = 0 AND +CreatedAt >= $start AND +CreatedAt < $end");
+        command.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        foreach (var (column, value) in new[] { ("Channel", v.Channel), ("WorkflowId", v.Workflow), ("RuleId", v.Rule) })
+        {
+            if (value is null) continue;
+            sql.Append($" AND {column} IS ${column}");
+            command.Parameters.AddWithValue("$" + column, (object?)NullIfNone(value) ?? DBNull.Value);
+        }
+        command.CommandText = sql.ToString();
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static string? NullIfNone(string value) => value == Dimension.None ? null : value;
