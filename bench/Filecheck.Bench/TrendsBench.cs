@@ -127,7 +127,7 @@ internal static class TrendsBench
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+            foreach (var f in new[] { file, file + "-wal", file + "-shm", file + ".migrating" }) File.Delete(f);
         }
     }
 
