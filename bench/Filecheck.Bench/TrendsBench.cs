@@ -61,7 +61,7 @@ internal static class TrendsBench
                 "≤ 30 min"));
         }
         SqliteConnection.ClearAllPools();
-        foreach (var batchSize in new[] { 10, 500 }) rows.Add(await SaveCostAsync(batchSize));
+        await SaveCostsAsync(rows);
         long steps;
         await using (var db = factory.CreateDbContext()) steps = await db.Steps.LongCountAsync();
         var size = new FileInfo(file).Length + (File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0);
@@ -94,6 +94,11 @@ internal static class TrendsBench
                 $"p50 {Pct(samples, 50):0.0} ms, p95 {Pct(samples, 95):0.0} ms; sqlite3 over raw steps (same range and filter): {raw:0} ms; ratio {Pct(samples, 50) / raw:0.000}; load average {Load()}",
                 "90 days by week ≤ 50 ms p50 and ≤ 0.1 of raw"));
         }
+    }
+
+    public static async Task SaveCostsAsync(List<(string What, string Figure, string Target)> rows)
+    {
+        foreach (var batchSize in new[] { 10, 500 }) rows.Add(await SaveCostAsync(batchSize));
     }
 
     /// <summary>
