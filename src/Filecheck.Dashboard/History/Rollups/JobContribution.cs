@@ -62,6 +62,13 @@ public sealed record JobContribution
 
     public const string NoReasonGiven = "No reason given";
 
+    /// <summary>The job row's fields <see cref="For"/> reads: a write that changes none of them (nor the details) changes nothing counted.</summary>
+    public static readonly string[] RowFields =
+    [
+        nameof(JobRecord.IsTerminal), nameof(JobRecord.CreatedAt), nameof(JobRecord.Channel), nameof(JobRecord.WorkflowId),
+        nameof(JobRecord.RuleId), nameof(JobRecord.Outcome),
+    ];
+
     /// <summary>The job part from its row; the details are kept from <paramref name="details"/>.</summary>
     public static JobContribution For(JobRecord row, JobContribution details, TimeZoneInfo zone)
     {

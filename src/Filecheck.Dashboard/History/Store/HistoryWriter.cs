@@ -20,6 +20,9 @@ public sealed class HistoryWriter(IDbContextFactory<HistoryDbContext> factory, H
             await using var db = await factory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work(db);
+            // Changes detected once: the rollups read them, and the save below writes them without scanning every row again.
+            db.ChangeTracker.DetectChanges();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             // The trends' daily rollups change in the same transaction as the rows they count.
             await rollups.ApplyAsync(db, CancellationToken.None);
             // Once the work is done, finish it: a cancellation here would only waste it.
