@@ -88,7 +88,7 @@ public sealed class JobsListQuery(IDbContextFactory<HistoryDbContext> factory, H
         }
         if (state.Reason is { } reason)
         {
-            var pattern = "%\"reason\":" + EscapeLike(JsonSerializer.Serialize(reason, RollupJson.Options)) + "%";
+            var pattern = "%\"reason\":" + EscapeLike(JsonSerializer.Serialize(reason, RollupJson.Default.String)) + "%";
             q = q.Where(j => db.Set<RollupJob>().Any(x => x.JobId == j.Id && EF.Functions.Like(x.Contribution, pattern, "!")));
         }
         var search = state.Search;

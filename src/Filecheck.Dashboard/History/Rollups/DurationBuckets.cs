@@ -147,39 +147,51 @@ public sealed class DurationBuckets
     /// <summary>Two stored histograms added, read and written in one pass (what a rollup upsert does per row).</summary>
     public static byte[] MergeBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        var buffer = new ArrayBufferWriter<byte>(a.Length + b.Length + 8);
-        int pa = 0, pb = 0, ia = 0, ib = 0, previous = 0;
+        var buffer = new byte[MergedBound(a, b)];
+        return buffer.AsSpan(0, MergeBytes(a, b, buffer)).ToArray();
+    }
+
+    /// <summary>The most bytes <see cref="MergeBytes(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> can write.</summary>
+    public static int MergedBound(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        // Each entry takes at least two bytes; merged, it takes at most a gap of two and a count of ten.
+        (a.Length + b.Length) / 2 * 12 + 12;
+
+    /// <summary><see cref="MergeBytes(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> into <paramref name="destination"/> (at least <see cref="MergedBound"/> long); the length written.</summary>
+    public static int MergeBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> destination)
+    {
+        int pa = 0, pb = 0, ia = 0, ib = 0, previous = 0, written = 0;
         long ca = 0, cb = 0;
-        bool NextA(ReadOnlySpan<byte> s, ref int p, ref int i, ref long c)
+        static bool Next(ReadOnlySpan<byte> s, ref int p, ref int i, ref long c)
         {
             if (p >= s.Length) return false;
             i += (int)Unzig(ReadVar(s, ref p));
             c = Unzig(ReadVar(s, ref p));
             return true;
         }
-        var hasA = NextA(a, ref pa, ref ia, ref ca);
-        var hasB = NextA(b, ref pb, ref ib, ref cb);
+        var hasA = Next(a, ref pa, ref ia, ref ca);
+        var hasB = Next(b, ref pb, ref ib, ref cb);
         while (hasA || hasB)
         {
             int index;
             long count;
-            if (hasA && (!hasB || ia < ib)) { index = ia; count = ca; hasA = NextA(a, ref pa, ref ia, ref ca); }
-            else if (!hasA || ib < ia) { index = ib; count = cb; hasB = NextA(b, ref pb, ref ib, ref cb); }
-            else { index = ia; count = ca + cb; hasA = NextA(a, ref pa, ref ia, ref ca); hasB = NextA(b, ref pb, ref ib, ref cb); }
+            if (hasA && (!hasB || ia < ib)) { index = ia; count = ca; hasA = Next(a, ref pa, ref ia, ref ca); }
+            else if (!hasA || ib < ia) { index = ib; count = cb; hasB = Next(b, ref pb, ref ib, ref cb); }
+            else { index = ia; count = ca + cb; hasA = Next(a, ref pa, ref ia, ref ca); hasB = Next(b, ref pb, ref ib, ref cb); }
             if (count == 0) continue;
-            WriteVar(buffer, Zig(index - previous));
-            WriteVar(buffer, Zig(count));
+            written += WriteVar(destination[written..], Zig(index - previous));
+            written += WriteVar(destination[written..], Zig(count));
             previous = index;
         }
-        return buffer.WrittenSpan.ToArray();
+        return written;
     }
 
     private static ulong Zig(long v) => (ulong)((v << 1) ^ (v >> 63));
     private static long Unzig(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 
-    private static void WriteVar(ArrayBufferWriter<byte> buffer, ulong v)
+    private static void WriteVar(ArrayBufferWriter<byte> buffer, ulong v) => buffer.Advance(WriteVar(buffer.GetSpan(10), v));
+
+    private static int WriteVar(Span<byte> span, ulong v)
     {
-        var span = buffer.GetSpan(10);
         var n = 0;
         while (v >= 0x80)
         {
@@ -187,7 +199,7 @@ public sealed class DurationBuckets
             v >>= 7;
         }
         span[n++] = (byte)v;
-        buffer.Advance(n);
+        return n;
     }
 
     private static ulong ReadVar(ReadOnlySpan<byte> bytes, ref int position)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History.Data;
 
@@ -115,7 +116,8 @@ public sealed record JobContribution
                 var severity = step.Status == JobStatus.Error || step.Outcome == Api.Models.Outcome.Fail ? OutcomeGroup.Fail
                     : step.Outcome == Api.Models.Outcome.Warn ? OutcomeGroup.Warn : null;
                 if (severity is null) continue;
-                if (ReasonText.Normalize(step.Reason) is { } reason)
+                var normalized = ReasonText.Normalize(step.Reason);
+                if (normalized is { } reason)
                 {
                     reasons.Add(new ReasonPart(fileType, type, severity, reason));
                     continue;
@@ -158,13 +160,14 @@ public sealed record JobContribution
         return checks.Distinct().ToList();
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, RollupJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, RollupJson.Default.JobContribution);
 
     public static JobContribution FromJson(string? json) =>
-        string.IsNullOrEmpty(json) ? None : JsonSerializer.Deserialize<JobContribution>(json, RollupJson.Options) ?? None;
+        string.IsNullOrEmpty(json) ? None : JsonSerializer.Deserialize(json, RollupJson.Default.JobContribution) ?? None;
 }
 
-internal static class RollupJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-}
+/// <summary>The stored contributions' JSON (web defaults: camelCase), generated at build time: every save writes one per job.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(JobContribution))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class RollupJson : JsonSerializerContext;

@@ -13,15 +13,16 @@ public static partial class ReasonText
 {
     public const string Gap = "…";
 
-    private static readonly Lazy<IReadOnlyList<(Regex Pattern, string Sentence)>> Templates = new(LoadTemplates);
+    private static readonly Lazy<IReadOnlyList<(string Prefix, Regex Pattern, string Sentence)>> Templates = new(LoadTemplates);
 
     public static string? Normalize(string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason)) return null;
         var text = MoreSuffix().Replace(reason.Trim(), "").Replace("`", "").Trim();
-        foreach (var (pattern, sentence) in Templates.Value)
+        foreach (var (prefix, pattern, sentence) in Templates.Value)
         {
-            if (pattern.IsMatch(text)) return sentence;
+            // A pattern opens with its sentence's first words: a message that does not is never run through it (every save normalizes).
+            if (text.StartsWith(prefix, StringComparison.Ordinal) && pattern.IsMatch(text)) return sentence;
         }
         text = FileName().Replace(text, Gap);
         text = PageReference().Replace(text, "page " + Gap);
@@ -31,12 +32,12 @@ public static partial class ReasonText
     }
 
     /// <summary>The documented checks' customer-facing sentences, each as a pattern with its placeholders open.</summary>
-    private static IReadOnlyList<(Regex, string)> LoadTemplates()
+    private static IReadOnlyList<(string, Regex, string)> LoadTemplates()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Filecheck.Dashboard.preflight-checks.json");
         if (stream is null) return [];
         using var doc = JsonDocument.Parse(stream);
-        var list = new List<(Regex, string)>();
+        var list = new List<(string, Regex, string)>();
         foreach (var check in doc.RootElement.GetProperty("checks").EnumerateArray())
         {
             if (!check.TryGetProperty("issue", out var issue) || issue.GetString() is not { Length: > 0 } template) continue;
@@ -59,7 +60,7 @@ public static partial class ReasonText
                 }
             }
             // Messages may carry an extra sentence of facts after the documented one.
-            list.Add((new Regex(pattern + @"(?:\s.*)?$", RegexOptions.Singleline | RegexOptions.CultureInvariant), sentence.Trim()));
+            list.Add((pieces[0], new Regex(pattern + @"(?:\s.*)?$", RegexOptions.Singleline | RegexOptions.CultureInvariant), sentence.Trim()));
         }
         return list;
     }

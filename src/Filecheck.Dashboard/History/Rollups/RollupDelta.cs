@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Filecheck.Dashboard.History.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -24,33 +25,42 @@ public sealed class RollupDelta
         public long Count;
         public long Sum;
         public readonly List<(int Index, long Count)> Buckets = [];
+        private bool _encoded;
+        private RollupUpserts.Histogram? _row;
 
         public void Add(StepDelta other)
         {
             Count += other.Count;
             Sum += other.Sum;
             Buckets.AddRange(other.Buckets);
+            _encoded = false;
         }
 
-        /// <summary>The change as a row to write; null when it adds up to nothing.</summary>
+        /// <summary>The change as a row to write (the buckets sorted and summed in place); null when it adds up to nothing.</summary>
         public RollupUpserts.Histogram? Encode()
         {
-            Buckets.Sort((x, y) => x.Index.CompareTo(y.Index));
-            var summed = new List<KeyValuePair<int, long>>(Buckets.Count);
+            if (_encoded) return _row;
+            var span = CollectionsMarshal.AsSpan(Buckets);
+            span.Sort(static (x, y) => x.Index.CompareTo(y.Index));
+            var n = 0;
             var shrinks = Count < 0;
-            foreach (var (index, count) in Buckets)
+            foreach (var (index, count) in span)
             {
-                if (summed.Count > 0 && summed[^1].Key == index) summed[^1] = new(index, summed[^1].Value + count);
-                else summed.Add(new(index, count));
+                if (n > 0 && span[n - 1].Index == index) span[n - 1].Count += count;
+                else span[n++] = (index, count);
             }
-            var nonZero = false;
-            foreach (var (_, count) in summed)
+            var kept = 0;
+            for (var i = 0; i < n; i++)
             {
-                nonZero |= count != 0;
-                shrinks |= count < 0;
+                if (span[i].Count == 0) continue;
+                shrinks |= span[i].Count < 0;
+                span[kept++] = span[i];
             }
-            if (Count == 0 && Sum == 0 && !nonZero) return null;
-            return new RollupUpserts.Histogram(Count, Sum, DurationBuckets.Encode(summed), shrinks);
+            Buckets.RemoveRange(kept, Buckets.Count - kept);
+            _encoded = true;
+            _row = Count == 0 && Sum == 0 && kept == 0 ? null
+                : new RollupUpserts.Histogram(Count, Sum, DurationBuckets.Encode(Buckets.Select(b => KeyValuePair.Create(b.Index, b.Count))), shrinks);
+            return _row;
         }
     }
 
@@ -166,10 +176,11 @@ public sealed class RollupDelta
     /// <summary>The week and month slices of a day slice (the day's own is the first).</summary>
     private static IEnumerable<Slice> Grains(Slice day)
     {
-        yield return day;
-        var date = DateOnly.FromDayNumber(day.Start);
-        for (var g = 1; g < RollupGrain.All.Count; g++) yield return day with { Grain = g, Start = RollupGrain.Start(RollupGrain.All[g], date).DayNumber };
+        for (var g = 0; g < RollupGrain.All.Count; g++) yield return Grain(day, g);
     }
+
+    private static Slice Grain(Slice day, int grain) =>
+        grain == 0 ? day : day with { Grain = grain, Start = RollupGrain.Start(RollupGrain.All[grain], DateOnly.FromDayNumber(day.Start)).DayNumber };
 
     /// <summary>Sums the day-grain values into their week and month rows too.</summary>
     private static Dictionary<TKey, TValue> WithGrains<TKey, TValue>(Dictionary<TKey, TValue> days, Func<TKey, Slice> slice, Func<TKey, Slice, TKey> with,
@@ -239,7 +250,6 @@ public sealed class RollupDelta
             }
         }
         var outcomeSlices = WithGrains(outcomeDays, k => k, (_, s) => s, () => new int[10], AddCounts);
-        var stepSlices = WithGrains(stepDays, k => k.Slice, (k, s) => k with { Slice = s }, () => new StepDelta(), (a, b) => a.Add(b));
         var reasonSlices = WithGrains(reasonDays, k => k.Slice, (k, s) => k with { Slice = s }, () => new int[1], AddCounts);
 
         string[] counters = ["JobPass", "JobFixed", "JobWarn", "JobFail", "JobOther", "FilePass", "FileFixed", "FileWarn", "FileFail", "FileOther"];
@@ -265,7 +275,7 @@ public sealed class RollupDelta
                 });
         }
         upserts.Counts("RollupOutcomeMarginals", sliceDims, counters, outcomeSlices, BindSlice);
-        upserts.Histograms("RollupStepMarginals", [.. sliceDims, "StepType", "Kind"], Histograms(stepSlices), (s, k) =>
+        upserts.Histograms("RollupStepMarginals", [.. sliceDims, "StepType", "Kind"], StepRows(stepDays), (s, k) =>
         {
             BindSlice(s, k.Slice);
             s.Bind(8, _names[k.StepType]);
@@ -289,7 +299,37 @@ public sealed class RollupDelta
     {
         foreach (var (key, delta) in deltas)
         {
-            if (delta.Encode() is { } row) yield return KeyValuePair.Create(key, row);
+            var encoded = delta.Encode();
+            if (encoded is { } row) yield return KeyValuePair.Create(key, row);
+        }
+    }
+
+    /// <summary>
+    /// The day slices' rows, then their weeks' and months': a week or month one day of the batch fell in (the common case)
+    /// writes that day's change again, encoded once.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<SliceStep, RollupUpserts.Histogram>> StepRows(Dictionary<SliceStep, StepDelta> days)
+    {
+        foreach (var row in Histograms(days)) yield return row;
+        for (var grain = 1; grain < RollupGrain.All.Count; grain++)
+        {
+            var sums = new Dictionary<SliceStep, List<StepDelta>>();
+            foreach (var (key, delta) in days)
+            {
+                var k = key with { Slice = Grain(key.Slice, grain) };
+                if (!sums.TryGetValue(k, out var list)) sums[k] = list = [];
+                list.Add(delta);
+            }
+            foreach (var (key, list) in sums)
+            {
+                var sum = list[0];
+                if (list.Count > 1)
+                {
+                    sum = new StepDelta();
+                    foreach (var d in list) sum.Add(d);
+                }
+                if (sum.Encode() is { } row) yield return KeyValuePair.Create(key, row);
+            }
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Filecheck.Dashboard.History.Rollups;
 
@@ -79,9 +81,30 @@ internal sealed class RollupUpserts(SqliteConnection connection)
 
     private static string Params(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"?{i}"));
 
+    /// <summary>
+    /// <c>fc_buckets_merge(stored, change)</c>: two histograms added. Registered on the handle itself, so each call reads
+    /// SQLite's bytes in place and hands back the merged ones without ADO.NET's copies of both.
+    /// </summary>
     internal static void RegisterFunctions(SqliteConnection connection)
     {
-        connection.CreateFunction<byte[]?, byte[]?, byte[]>("fc_buckets_merge",
-            (stored, delta) => DurationBuckets.MergeBytes(stored ?? [], delta ?? []), isDeterministic: true);
+        var rc = raw.sqlite3_create_function(connection.Handle, "fc_buckets_merge", 2, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, MergeFunction);
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, connection.Handle);
     }
+
+    private static readonly delegate_function_scalar MergeFunction = (context, _, args) =>
+    {
+        var stored = raw.sqlite3_value_blob(args[0]);
+        var change = raw.sqlite3_value_blob(args[1]);
+        var buffer = ArrayPool<byte>.Shared.Rent(DurationBuckets.MergedBound(stored, change));
+        try
+        {
+            var length = DurationBuckets.MergeBytes(stored, change, buffer);
+            if (length == 0) raw.sqlite3_result_null(context);
+            else raw.sqlite3_result_blob(context, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    };
 }

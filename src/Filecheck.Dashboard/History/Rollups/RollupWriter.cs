@@ -53,8 +53,9 @@ public sealed class RollupWriter(RollupZone zone)
         var steps = db.ChangeTracker.Entries<StepRecord>().Where(e => e.State is not (EntityState.Deleted or EntityState.Detached)).Select(e => e.Entity)
             .ToLookup(s => s.JobId, StringComparer.Ordinal);
         // A re-fetch that changed nothing counted (only the fetch times moved) costs no read of what the job added.
+        var fields = JobContribution.RowFields.Select(f => jobs[0].Metadata.FindProperty(f)!).ToList();
         var changed = jobs.Select(e => (Entry: e, Details: DetailsReplaced(e, tasks.Contains(e.Entity.Id))))
-            .Where(j => j.Details || j.Entry.State == EntityState.Added || JobContribution.RowFields.Any(f => j.Entry.Property(f).IsModified))
+            .Where(j => j.Details || j.Entry.State == EntityState.Added || fields.Exists(f => j.Entry.Property(f).IsModified))
             .ToList();
         if (changed.Count == 0) return;
 
