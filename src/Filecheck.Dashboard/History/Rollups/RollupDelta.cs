@@ -160,16 +160,19 @@ public sealed class RollupDelta
         _ => 4,
     };
 
-    /// <summary>The day-grain slices a daily row counts in: each combination keeping or summing over its file type.</summary>
-    private IEnumerable<Slice> DaySlices(IReadOnlyList<int> combos, DimKey k, bool fileTypeKept)
-    {
-        foreach (var combo in combos)
-        {
-            if (((combo & RollupCombo.FileType) != 0) != fileTypeKept) continue;
-            yield return new Slice(combo, 0, k.Day, Keep(combo, RollupCombo.Channel, k.Channel), Keep(combo, RollupCombo.Workflow, k.Workflow),
-                Keep(combo, RollupCombo.Rule, k.Rule), fileTypeKept ? k.FileType : _all);
-        }
-    }
+    // The combinations a daily row feeds, by whether they keep its file type (index 1) or sum over it (index 0), worked out once.
+    private static readonly int[][] OutcomeCombos = ByFileType(RollupCombo.Outcomes);
+    private static readonly int[][] ReasonCombos = ByFileType(RollupCombo.Reasons);
+    private static readonly int[][] DurationCombos = ByFileType(RollupCombo.Steps.Where(c => RollupCombo.Keeps(c, StepRollup.Duration)).ToList());
+    private static readonly int[][] WaitCombos = ByFileType(RollupCombo.Steps.Where(c => RollupCombo.Keeps(c, StepRollup.Wait)).ToList());
+
+    private static int[][] ByFileType(IReadOnlyList<int> combos) =>
+        [[.. combos.Where(c => (c & RollupCombo.FileType) == 0)], [.. combos.Where(c => (c & RollupCombo.FileType) != 0)]];
+
+    /// <summary>The day-grain slice of a daily row in one combination; the file type kept, or <c>*</c>.</summary>
+    private Slice DaySlice(int combo, DimKey k) =>
+        new(combo, 0, k.Day, Keep(combo, RollupCombo.Channel, k.Channel), Keep(combo, RollupCombo.Workflow, k.Workflow),
+            Keep(combo, RollupCombo.Rule, k.Rule), Keep(combo, RollupCombo.FileType, k.FileType));
 
     private int Keep(int combo, int bit, int value) => (combo & bit) != 0 ? value : _all;
 
@@ -217,8 +220,9 @@ public sealed class RollupDelta
         foreach (var (k, d) in _outcomes)
         {
             if (Array.TrueForAll(d, v => v == 0)) continue;
-            foreach (var slice in DaySlices(RollupCombo.Outcomes, k, k.FileType != _all))
+            foreach (var combo in OutcomeCombos[k.FileType != _all ? 1 : 0])
             {
+                var slice = DaySlice(combo, k);
                 if (!outcomeDays.TryGetValue(slice, out var sum)) outcomeDays[slice] = sum = new int[10];
                 for (var i = 0; i < 10; i++) sum[i] += d[i];
             }
@@ -227,11 +231,10 @@ public sealed class RollupDelta
         foreach (var (k, d) in _steps)
         {
             if (d.Count == 0 && d.Sum == 0 && d.Buckets.TrueForAll(b => b.Count == 0)) continue;
-            var kind = _names[k.Kind];
-            foreach (var fileTypeKept in (ReadOnlySpan<bool>)[true, false])
-            foreach (var slice in DaySlices(RollupCombo.Steps, k.Dims, fileTypeKept))
+            var combos = _names[k.Kind] == StepRollup.Duration ? DurationCombos : WaitCombos;
+            foreach (var combo in combos.SelectMany(c => c))
             {
-                if (!RollupCombo.Keeps(slice.Combo, kind)) continue;
+                var slice = DaySlice(combo, k.Dims);
                 var key = new SliceStep(slice, (slice.Combo & RollupCombo.StepType) != 0 ? k.StepType : _all, k.Kind);
                 if (!stepDays.TryGetValue(key, out var sum)) stepDays[key] = sum = new StepDelta();
                 sum.Add(d);
@@ -241,9 +244,9 @@ public sealed class RollupDelta
         foreach (var (k, d) in _reasons)
         {
             if (d == 0) continue;
-            foreach (var fileTypeKept in (ReadOnlySpan<bool>)[true, false])
-            foreach (var slice in DaySlices(RollupCombo.Reasons, k.Dims, fileTypeKept))
+            foreach (var combo in ReasonCombos.SelectMany(c => c))
             {
+                var slice = DaySlice(combo, k.Dims);
                 var key = new SliceReason(slice, k.StepType, k.Severity, k.Reason);
                 if (!reasonDays.TryGetValue(key, out var sum)) reasonDays[key] = sum = new int[1];
                 sum[0] += d;
