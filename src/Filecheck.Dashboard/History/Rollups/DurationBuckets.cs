@@ -144,6 +144,27 @@ public sealed class DurationBuckets
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary><see cref="Encode(IEnumerable{KeyValuePair{int, long}})"/> of (index, count) pairs already sorted, with no zero counts.</summary>
+    public static byte[] Encode(ReadOnlySpan<(int Index, long Count)> sorted)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(sorted.Length * 12);
+        try
+        {
+            int written = 0, previous = 0;
+            foreach (var (index, count) in sorted)
+            {
+                written += WriteVar(buffer.AsSpan(written), Zig(index - previous));
+                written += WriteVar(buffer.AsSpan(written), Zig(count));
+                previous = index;
+            }
+            return buffer.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Two stored histograms added, read and written in one pass (what a rollup upsert does per row).</summary>
     public static byte[] MergeBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {

@@ -59,7 +59,7 @@ public sealed class RollupDelta
             Buckets.RemoveRange(kept, Buckets.Count - kept);
             _encoded = true;
             _row = Count == 0 && Sum == 0 && kept == 0 ? null
-                : new RollupUpserts.Histogram(Count, Sum, DurationBuckets.Encode(Buckets.Select(b => KeyValuePair.Create(b.Index, b.Count))), shrinks);
+                : new RollupUpserts.Histogram(Count, Sum, DurationBuckets.Encode(CollectionsMarshal.AsSpan(Buckets)), shrinks);
             return _row;
         }
     }

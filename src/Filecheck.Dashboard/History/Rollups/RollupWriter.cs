@@ -45,16 +45,31 @@ public sealed class RollupWriter(RollupZone zone)
 
     private async Task ApplyCoreAsync(HistoryDbContext db, CancellationToken ct)
     {
-        var jobs = db.ChangeTracker.Entries<JobRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();
+        // One pass over what the write tracks. A full save leaves every task and step row of its job tracked (added, modified
+        // or unchanged); removed ones are deleted.
+        var jobs = new List<EntityEntry>();
+        var tasks = new Dictionary<string, List<TaskRecord>>(StringComparer.Ordinal);
+        var steps = new Dictionary<string, List<StepRecord>>(StringComparer.Ordinal);
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Deleted or EntityState.Detached) continue;
+            switch (entry.Entity)
+            {
+                case JobRecord when entry.State is EntityState.Added or EntityState.Modified:
+                    jobs.Add(entry);
+                    break;
+                case TaskRecord task:
+                    Rows(tasks, task.JobId).Add(task);
+                    break;
+                case StepRecord step:
+                    Rows(steps, step.JobId).Add(step);
+                    break;
+            }
+        }
         if (jobs.Count == 0) return;
-        // A full save leaves every task and step row of its job tracked (added, modified or unchanged); removed ones are deleted.
-        var tasks = db.ChangeTracker.Entries<TaskRecord>().Where(e => e.State is not (EntityState.Deleted or EntityState.Detached)).Select(e => e.Entity)
-            .ToLookup(t => t.JobId, StringComparer.Ordinal);
-        var steps = db.ChangeTracker.Entries<StepRecord>().Where(e => e.State is not (EntityState.Deleted or EntityState.Detached)).Select(e => e.Entity)
-            .ToLookup(s => s.JobId, StringComparer.Ordinal);
         // A re-fetch that changed nothing counted (only the fetch times moved) costs no read of what the job added.
         var fields = JobContribution.RowFields.Select(f => jobs[0].Metadata.FindProperty(f)!).ToList();
-        var changed = jobs.Select(e => (Entry: e, Details: DetailsReplaced(e, tasks.Contains(e.Entity.Id))))
+        var changed = jobs.Select(e => (Entry: e, Details: DetailsReplaced(e, tasks.ContainsKey(((JobRecord)e.Entity).Id))))
             .Where(j => j.Details || j.Entry.State == EntityState.Added || fields.Exists(f => j.Entry.Property(f).IsModified))
             .ToList();
         if (changed.Count == 0) return;
@@ -67,8 +82,9 @@ public sealed class RollupWriter(RollupZone zone)
         {
             foreach (var (entry, _) in changed)
             {
-                read.Bind(1, entry.Entity.Id);
-                while (read.Read()) stored[entry.Entity.Id] = read.Text(0);
+                var id = ((JobRecord)entry.Entity).Id;
+                read.Bind(1, id);
+                while (read.Read()) stored[id] = read.Text(0);
             }
         }
 
@@ -77,10 +93,12 @@ public sealed class RollupWriter(RollupZone zone)
             "INSERT INTO RollupJobs (JobId, Contribution) VALUES (?1, ?2) ON CONFLICT (JobId) DO UPDATE SET Contribution = excluded.Contribution");
         foreach (var (entry, replaced) in changed)
         {
-            var row = entry.Entity;
+            var row = (JobRecord)entry.Entity;
             var before = stored.GetValueOrDefault(row.Id);
             var old = JobContribution.FromJson(before);
-            var details = replaced ? JobContribution.Details(tasks[row.Id], steps[row.Id], () => JobBody.Deserialize(row.Body)) : old;
+            var details = replaced
+                ? JobContribution.Details(tasks.GetValueOrDefault(row.Id) ?? [], steps.GetValueOrDefault(row.Id) ?? [], () => JobBody.Deserialize(row.Body))
+                : old;
             var now = JobContribution.For(row, details, zone.Zone);
             var json = now.ToJson();
             if (before == json) continue;
@@ -94,11 +112,17 @@ public sealed class RollupWriter(RollupZone zone)
     }
 
     /// <summary>A full save replaced the tasks and steps; a list update, a refresh mark or pruning did not.</summary>
-    private static bool DetailsReplaced(EntityEntry<JobRecord> entry, bool tasksAdded)
+    private static bool DetailsReplaced(EntityEntry entry, bool tasksAdded)
     {
         if (tasksAdded) return true;
-        if (!entry.Entity.HasDetails) return false;
+        if (!((JobRecord)entry.Entity).HasDetails) return false;
         if (entry.State == EntityState.Added) return true;
-        return entry.Property(j => j.Body).IsModified || !entry.Property(j => j.HasDetails).OriginalValue;
+        return entry.Property(nameof(JobRecord.Body)).IsModified || !(bool)entry.Property(nameof(JobRecord.HasDetails)).OriginalValue!;
+    }
+
+    private static List<T> Rows<T>(Dictionary<string, List<T>> byJob, string jobId)
+    {
+        if (!byJob.TryGetValue(jobId, out var rows)) byJob[jobId] = rows = [];
+        return rows;
     }
 }
