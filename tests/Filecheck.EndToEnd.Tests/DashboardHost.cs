@@ -12,9 +12,12 @@ namespace Filecheck.EndToEnd.Tests;
 public sealed class DashboardHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public DashboardHost(Dictionary<string, string?>? settings = null)
+    /// <param name="configure">Test-only additions to the host (a capturing logger, a recording HTTP handler, ...).</param>
+    public DashboardHost(Dictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
+        _configure = configure;
         _settings = new Dictionary<string, string?>
         {
             ["Sandbox:JobCount"] = "300",
@@ -43,6 +46,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseContentRoot(RepositoryRoot());
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        _configure?.Invoke(builder);
     }
 
     public static string RepositoryRoot() =>

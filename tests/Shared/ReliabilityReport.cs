@@ -18,6 +18,9 @@ public static partial class ReliabilityReport
     /// </summary>
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
+        ("key-leak", "Key leak"),
+        ("hostile-api", "Hostile API answers"),
+        ("circuit-errors", "Circuit errors"),
     ];
 
     private const string Header =
