@@ -22,7 +22,7 @@ namespace Filecheck.EndToEnd.Tests.Reliability;
 /// the Location of a download redirect.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
 {
     // Unique to this run and recognisable; '+', '/' and '=' make its URL-encoded form differ from it.
     private static readonly string Key = "sk_test_leakcanary_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "+/=";
@@ -33,8 +33,6 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
     private DashboardHost _host = default!;
     private TrafficRecorder _recorder = default!;
     private ResponseTee _tee = default!;
-
-    private void T(string what) => output.WriteLine($"{_debug.Elapsed.TotalSeconds:0.0}   {what}");
 
     public Task InitializeAsync()
     {
@@ -81,7 +79,6 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
         }
         foreach (var line in logLines) _evidence.Add("start", EvidenceKind.Log, $"{line.Level} {line.Category}", line.Text);
 
-        foreach (var g in _logs.Lines.GroupBy(l => (l.Category, l.Level)).OrderByDescending(g => g.Count()).Take(25)) output.WriteLine($"LOG {g.Count()} {g.Key}");
         var hits = _evidence.Hits();
         ReliabilityReport.Write("key-leak", Report(figures, hits));
 
@@ -167,26 +164,19 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
         }
         await Assertions.Expect(page.GetByTestId("step-detail")).ToHaveAttributeAsync("data-step-id", step.Id);
         await Assertions.Expect(page.GetByTestId("timeline")).ToBeVisibleAsync();
-        T("timeline");
 
         await TabAsync(page, "Files");
         await Assertions.Expect(page.GetByTestId("files-table")).ToBeVisibleAsync();
-
-        T("files");
         await TabAsync(page, "Proofs");
         await Assertions.Expect(page.GetByTestId("runs").Or(page.GetByText("no files with proofs"))).ToBeVisibleAsync();
         if (await page.GetByTestId("proof-image").CountAsync() > 0)
         {
             await page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=proof-image]'); return i.complete && i.naturalWidth > 0; }");
         }
-        T("proofs");
         await RedirectAsync(page, recorder, page.GetByTestId("download"), figures);
-        T("redirect");
         await TabAsync(page, "Raw JSON");
         await Assertions.Expect(page.GetByTestId("raw-json")).ToContainTextAsync(id);
-        T("raw");
         await DownloadAsync(page, recorder, "download-json");
-        T("downloaded");
     }
 
     /// <summary>A download link's redirect, requested without following it: its Location is the one place a signature may be.</summary>
@@ -219,10 +209,8 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
         await Assertions.Expect(page.Locator(".lookup-box .mud-input-error").Last).ToContainTextAsync("job ID");
     }
 
-    private readonly Stopwatch _debug = Stopwatch.StartNew();
     private async Task GoAsync(IPage page, RoleFigures figures, string path, bool circuit = true)
     {
-        output.WriteLine($"{_debug.Elapsed.TotalSeconds:0.0} {path}");
         // A body is only there until the page navigates away.
         await _recorder.FlushAsync();
         await page.GotoAsync(new Uri(_host.BaseAddress, path).ToString());
@@ -270,14 +258,15 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
             + "searched for an order; trends and a CSV (manager, admin); a share link created and opened (customer success, admin); "
             + "the 404 page, a refusal, an unknown job and the lookup's invalid-ID message.");
         text.AppendLine();
-        text.AppendLine("Searched: every HTTP response's headers and body (Playwright's response events, the downloads and the redirects), "
+        text.AppendLine("Searched: every HTTP response's headers and body as the browser got it (Playwright's response events, the downloads and the redirects) "
+            + "and as the dashboard sent it (a copy taken by the test host's first middleware), "
             + "every WebSocket frame in both directions (the circuit's binary frames as bytes), every line the dashboard logged at any "
             + "level (a capturing logger at Trace: message, values, scopes, exception), and the history folder's files (database, `-wal`, `-shm`). "
             + $"Searched for: the key in {_evidence.KeyForms.Count} forms (as set, its random part, URL-encoded, base64 and base64url at each "
             + $"byte alignment) and the {N(_evidence.SignatureCount)} signatures of the presigned URLs the dashboard received from the API "
             + $"({N(_evidence.KeyedUpstreamRequests)} requests upstream carried the key). Asserted: no hit; a signature only in the Location of a download redirect.");
         text.AppendLine();
-        text.AppendLine("| role | pages visited | responses | response bytes | frames | frame bytes | downloads | log lines | database bytes | hits | took |");
+        text.AppendLine("| role | pages visited | responses (browser + server copy) | response bytes | frames | frame bytes | downloads | log lines | database bytes | hits | took |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (role, f) in figures)
         {
@@ -285,13 +274,16 @@ public sealed class KeyLeakTests(DashboardFixture fixture, Xunit.Abstractions.IT
             long Bytes(params EvidenceKind[] kinds) => items.Where(i => kinds.Contains(i.Kind)).Sum(i => (long)i.Bytes.Length);
             int Count(EvidenceKind kind) => items.Count(i => i.Kind == kind);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {role} | {f.Pages.Count} | {N(Count(EvidenceKind.Headers))} | {Mb(Bytes(EvidenceKind.Headers, EvidenceKind.Body, EvidenceKind.DownloadLocation))} "
+                $"| {role} | {f.Pages.Count} | {N(Count(EvidenceKind.Headers))} + {N(Count(EvidenceKind.ServerHeaders))} "
+                + $"| {Mb(Bytes(EvidenceKind.Headers, EvidenceKind.Body, EvidenceKind.ServerHeaders, EvidenceKind.ServerBody, EvidenceKind.DownloadLocation))} "
                 + $"| {N(Count(EvidenceKind.Frame))} | {Mb(Bytes(EvidenceKind.Frame))} | {Count(EvidenceKind.Download)} + {f.DownloadRedirects} redirects "
                 + $"| {N(f.LogLines)} | {Mb(Bytes(EvidenceKind.Database))} | {hits.Count(h => h.Item.Role == role)} | {f.Took.TotalSeconds:0} s |");
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Pages per role: {string.Join(", ", figures.ToDictionary(f => f.Key, f => f.Value.Pages.Distinct().Count()).Select(p => $"{p.Key} {p.Value} distinct"))}. "
-            + $"Lines logged before the first sign-in (start, sync): {N(_evidence.Items("start").Count())}; hits in them: {hits.Count(h => h.Item.Role == "start")}.");
+            + $"Lines logged before the first sign-in (start, first sync): {N(_evidence.Items("start", EvidenceKind.Log).Count())}; hits in them: {hits.Count(h => h.Item.Role == "start")}. "
+            + $"Responses whose body the browser dropped as its page moved on: {_recorder.Dropped.Count} (each searched in the server's copy); "
+            + $"redirects and downloads (no body of their own in the browser): {_recorder.BodilessResponses}.");
         if (hits.Count > 0)
         {
             text.AppendLine();
