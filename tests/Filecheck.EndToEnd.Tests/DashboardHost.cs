@@ -14,7 +14,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IWebHostBuilder>? _configure;
 
-    /// <param name="configure">Test-only additions to the host (a capturing logger, a recording HTTP handler, ...).</param>
+    /// <param name="configure">Test-only additions to the host, after the settings (a capturing logger, a recording HTTP handler, ...).</param>
     public DashboardHost(Dictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         _configure = configure;
@@ -39,6 +39,21 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1") + "/");
+    }
+
+    /// <summary>The sandbox's history is synced with its budgets lifted: wait until every finished job has its details.</summary>
+    public async Task WaitForSyncedHistoryAsync()
+    {
+        var store = Services.GetRequiredService<Filecheck.Dashboard.History.HistoryReads>();
+        // Generous: the machine running the tests may be busy; on an idle one this takes a few seconds.
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var counts = await store.CountsAsync();
+            if (counts.Terminal > 0 && counts.DetailsPending == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
+            await Task.Delay(250);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -21,6 +21,8 @@ public static partial class ReliabilityReport
         ("key-leak", "Key leak"),
         ("hostile-api", "Hostile API answers"),
         ("circuit-errors", "Circuit errors"),
+        ("load", "Load"),
+        ("accessibility", "Accessibility"),
     ];
 
     private const string Header =

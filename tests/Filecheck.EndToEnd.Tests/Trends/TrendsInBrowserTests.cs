@@ -8,25 +8,10 @@ namespace Filecheck.EndToEnd.Tests.Trends;
 [Collection(BrowserCollection.Name)]
 public sealed class TrendsInBrowserTests(DashboardFixture fixture)
 {
-    /// <summary>The sandbox's history is synced with its budgets lifted: wait until every finished job has its details.</summary>
-    private async Task WaitForSyncedHistoryAsync()
-    {
-        var store = fixture.Host.Services.GetRequiredService<HistoryReads>();
-        // Generous: the machine running the tests may be busy; on an idle one this takes a few seconds.
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            var counts = await store.CountsAsync();
-            if (counts.Terminal > 0 && counts.DetailsPending == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
-            await Task.Delay(250);
-        }
-    }
-
     [Fact]
     public async Task Trends_ManagerChangesAFilterPastesTheUrlOpensABarsJobsAndDownloadsTheCsv()
     {
-        await WaitForSyncedHistoryAsync();
+        await fixture.Host.WaitForSyncedHistoryAsync();
         var page = await fixture.Browser.Context.NewPageAsync();
         try
         {
