@@ -133,7 +133,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             var path = ctx.Request.Path.Value ?? "/";
             var control = path == "/_sandbox" || path.StartsWith("/_sandbox/", StringComparison.Ordinal);
-            if (!control) Requests.Add(path);
+            if (!control) Requests.Add(path, ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? path);
             if (path.StartsWith("/files/", StringComparison.Ordinal) || path == SandboxUploads.TargetPath)
             {
                 await next(ctx); // presigned: no bearer, no faults

@@ -18,6 +18,7 @@ public static partial class ReliabilityReport
     /// </summary>
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
+        ("input-fuzz", "Input fuzz"),
     ];
 
     private const string Header =
