@@ -19,6 +19,7 @@ public static partial class ReliabilityReport
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
         ("input-fuzz", "Input fuzz"),
+        ("faults", "Faults"),
     ];
 
     private const string Header =

@@ -14,6 +14,7 @@ public sealed partial class TrendsPage : IDisposable
     [Inject] private ILogger<TrendsPage> Logger { get; set; } = default!;
     [Inject] private HistorySyncStatus SyncStatus { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private Filecheck.Dashboard.Jobs.LibraryNames Names { get; set; } = default!;
 
     // Declared so that a new query string re-runs OnParametersSetAsync; the view is parsed from the whole address.
     [SupplyParameterFromQuery(Name = "days")] public string? DaysText { get; set; }
@@ -38,6 +39,8 @@ public sealed partial class TrendsPage : IDisposable
     private ITimer? _timer;
     private bool _filling;
     private int _refreshing;
+    private Filecheck.Api.FilecheckFailure? _namesFailure;
+    private Shell.RetryLoop? _namesRetry;
 
     private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette };
     private readonly ChartOptions _rateOptions = new() { ChartPalette = [OutcomeColors.Of(OutcomeGroup.Pass), OutcomeColors.Of(OutcomeGroup.Fixed), "#a5d6a7", "#81d4fa"] };
@@ -86,6 +89,23 @@ public sealed partial class TrendsPage : IDisposable
         _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
         _customTo = View.To is { } t ? TrendsCsv.Date(t) : null;
         await LoadAsync();
+        // The figures are the history's; the names come when Filecheck answers again, without a reload.
+        if (_namesFailure is not null && RendererInfo.IsInteractive)
+        {
+            _namesRetry ??= new Shell.RetryLoop(Clock);
+            _namesRetry.Start(RecoverNamesAsync, _namesFailure.RetryAfter);
+        }
+    }
+
+    private async Task<Shell.RetryAnswer> RecoverNamesAsync(CancellationToken ct)
+    {
+        if (!await Names.RetryAsync(ct)) return Shell.RetryAnswer.NotYet(Names.Failure?.RetryAfter);
+        await InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+        return Shell.RetryAnswer.Succeeded;
     }
 
     private async Task LoadAsync()
@@ -95,6 +115,7 @@ public sealed partial class TrendsPage : IDisposable
         {
             _report = await Query.LoadAsync(View, _gone.Token);
             _charts = TrendsCharts.From(_report);
+            _namesFailure = Names.Failure;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -152,6 +173,7 @@ public sealed partial class TrendsPage : IDisposable
     public void Dispose()
     {
         _timer?.Dispose();
+        _namesRetry?.Dispose();
         _gone.Cancel();
         _gone.Dispose();
     }
