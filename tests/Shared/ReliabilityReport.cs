@@ -20,6 +20,7 @@ public static partial class ReliabilityReport
     [
         ("input-fuzz", "Input fuzz"),
         ("faults", "Faults"),
+        ("faults-chromium", "Faults in Chromium"),
     ];
 
     private const string Header =
