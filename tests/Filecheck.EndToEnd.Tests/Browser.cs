@@ -24,17 +24,25 @@ public sealed class Browser : IAsyncDisposable
         var profile = Directory.CreateTempSubdirectory("fc-chromium-").FullName;
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new()
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            ExecutablePath = ExecutablePath,
             Headless = true,
             IgnoreHTTPSErrors = ignoreHttpsErrors,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
+            Args = Args,
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
         context.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         return new Browser(playwright, context, profile);
     }
+
+    private static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    private static readonly string[] Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    /// <summary>A plain Chromium (no profile) for a test that needs contexts of its own, e.g. one sign-in per context.</summary>
+    public static Task<IBrowser> LaunchPlainAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true, Args = Args });
 
     public async ValueTask DisposeAsync()
     {

@@ -12,9 +12,12 @@ namespace Filecheck.EndToEnd.Tests;
 public sealed class DashboardHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public DashboardHost(Dictionary<string, string?>? settings = null)
+    /// <param name="configure">More for the host, after the settings (e.g. a logger provider that counts errors).</param>
+    public DashboardHost(Dictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
+        _configure = configure;
         _settings = new Dictionary<string, string?>
         {
             ["Sandbox:JobCount"] = "300",
@@ -38,11 +41,27 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1") + "/");
     }
 
+    /// <summary>The sandbox's history is synced with its budgets lifted: wait until every finished job has its details.</summary>
+    public async Task WaitForSyncedHistoryAsync()
+    {
+        var store = Services.GetRequiredService<Filecheck.Dashboard.History.HistoryReads>();
+        // Generous: the machine running the tests may be busy; on an idle one this takes a few seconds.
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var counts = await store.CountsAsync();
+            if (counts.Terminal > 0 && counts.DetailsPending == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
+            await Task.Delay(250);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseContentRoot(RepositoryRoot());
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        _configure?.Invoke(builder);
     }
 
     public static string RepositoryRoot() =>

@@ -21,6 +21,8 @@ public static partial class ReliabilityReport
         ("input-fuzz", "Input fuzz"),
         ("faults", "Faults"),
         ("faults-chromium", "Faults in Chromium"),
+        ("load", "Load"),
+        ("accessibility", "Accessibility"),
     ];
 
     private const string Header =

@@ -35,6 +35,8 @@ public sealed class HistorySyncOptions
     public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>Parallel <c>GET /jobs/{id}</c> calls while fetching details.</summary>
     public int DetailConcurrency { get; set; } = 4;
+    /// <summary>Job details saved per write: small batches keep each transaction short, so a page's write-through rarely waits behind one.</summary>
+    public int DetailBatch { get; set; } = 10;
     /// <summary>Budget of requests to Filecheck per minute for the sync (lists and details together).</summary>
     public int RequestsPerMinute { get; set; } = 300;
     /// <summary>At most this many job details per run; the rest wait for the next run.</summary>
@@ -76,6 +78,7 @@ internal sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
         if (o.WriteThroughBudget <= TimeSpan.Zero || o.WriteThroughBudget > TimeSpan.FromSeconds(30)) errors.Add("History:WriteThroughBudget must be between 0 and 30 seconds.");
         if (o.Sync.PageSize is < 1 or > 100) errors.Add("History:Sync:PageSize must be between 1 and 100.");
         if (o.Sync.DetailConcurrency is < 1 or > 32) errors.Add("History:Sync:DetailConcurrency must be between 1 and 32.");
+        if (o.Sync.DetailBatch is < 1 or > 500) errors.Add("History:Sync:DetailBatch must be between 1 and 500.");
         if (o.Sync.RequestsPerMinute < 1) errors.Add("History:Sync:RequestsPerMinute must be at least 1.");
         if (o.Sync.MaxDetailsPerRun < 0) errors.Add("History:Sync:MaxDetailsPerRun must not be negative.");
         if (o.Sync.Interval <= TimeSpan.Zero) errors.Add("History:Sync:Interval must be positive.");

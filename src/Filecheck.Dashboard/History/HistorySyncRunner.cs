@@ -21,8 +21,6 @@ public sealed record SyncRunResult(int Pages, int Listed, int Added, int Details
 /// </summary>
 public sealed class HistorySyncRunner : IDisposable
 {
-    // Small batches keep each write transaction short, so a page's write-through rarely waits behind one.
-    private const int DetailBatch = 10;
 
     private readonly IServiceScopeFactory _scopes;
     // A client per run (runs never overlap): a typed HttpClient should not live as long as this singleton.
@@ -236,7 +234,9 @@ public sealed class HistorySyncRunner : IDisposable
         var ids = await _reads.PendingDetailsAsync(o.MaxDetailsPerRun, _clock.GetUtcNow() - o.Interval, ct);
         _status.Phase = "Fetching job details";
         _status.DetailsTarget = ids.Count;
-        foreach (var chunk in ids.Chunk(DetailBatch))
+        // A batch is saved while the next one is fetched: the API and the store work at the same time.
+        Task saving = Task.CompletedTask;
+        foreach (var chunk in ids.Chunk(o.DetailBatch))
         {
             var fetched = new ConcurrentBag<Job>();
             FilecheckFailure? stop = null;
@@ -268,12 +268,23 @@ public sealed class HistorySyncRunner : IDisposable
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
             }
-            if (!fetched.IsEmpty) await _jobs.SaveJobsAsync(fetched.ToArray(), HistorySource.Details, ct);
-            run.Details += fetched.Count;
-            _status.Details = run.Details;
-            if (stop is not null) return stop;
+            await saving;
+            saving = fetched.IsEmpty ? Task.CompletedTask : SaveDetailsAsync(fetched.ToArray(), run, ct);
+            if (stop is not null)
+            {
+                await saving;
+                return stop;
+            }
         }
+        await saving;
         return null;
+    }
+
+    private async Task SaveDetailsAsync(Job[] fetched, Counters run, CancellationToken ct)
+    {
+        await _jobs.SaveJobsAsync(fetched, HistorySource.Details, ct);
+        run.Details += fetched.Length;
+        _status.Details = run.Details;
     }
 
     private async Task<int> PruneAsync(CancellationToken ct)

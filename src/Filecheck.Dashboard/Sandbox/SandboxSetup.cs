@@ -48,6 +48,8 @@ public static class SandboxSetup
         services.PostConfigure<HistoryOptions>(o =>
         {
             o.Sync.DetailConcurrency = Math.Max(o.Sync.DetailConcurrency, 16);
+            // Fewer, larger writes: the rollups' upserts are shared by the jobs of a batch.
+            o.Sync.DetailBatch = Math.Max(o.Sync.DetailBatch, 100);
             o.Sync.RequestsPerMinute = Math.Max(o.Sync.RequestsPerMinute, 1_000_000);
             o.Sync.MaxDetailsPerRun = Math.Max(o.Sync.MaxDetailsPerRun, 1_000_000);
         });

@@ -60,7 +60,8 @@ public sealed class ShareLinkService(
         await history.EnsureReadyAsync(ct);
         var hash = ShareToken.Hash(token!);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions)
+        // Two collections: one query each, not their cross product (EF's split-query warning under load).
+        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).AsSplitQuery()
             .FirstOrDefaultAsync(s => s.TokenHash == hash, ct);
         if (share is null || share.RevokedAt is not null || share.ExpiresAt <= clock.GetUtcNow()) return null;
         return new ShareAccess(share.Id, share.ExpiresAt, share.AllowDownloads, share.AskApproval, share.Note,

@@ -22,6 +22,8 @@ public sealed record TrendsCharts(
     {
         var periods = report.Outcomes;
         var labels = periods.Select(p => Label(p.Start, report.View.Group)).ToList();
+        // A bar is found again by its label (the chart's click names no period): a range of more than a year names years.
+        if (labels.Distinct().Count() < labels.Count) labels = periods.Select(p => p.Start.ToString("MMM d yyyy", CultureInfo.InvariantCulture)).ToList();
         var outcomes = OutcomeGroup.All
             .Select(g => (g, new ChartLine(OutcomeGroup.Label(g), periods.Select(p => (double?)p.Counts.Of(g)).ToList())))
             .ToList();

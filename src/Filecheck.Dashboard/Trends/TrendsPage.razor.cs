@@ -42,7 +42,9 @@ public sealed partial class TrendsPage : IDisposable
     private Filecheck.Api.FilecheckFailure? _namesFailure;
     private Shell.RetryLoop? _namesRetry;
 
-    private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette };
+    // The legend is the page's own: MudBlazor's legend selects a series as a bar click does, and a bar click opens jobs.
+    private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette, ShowLegend = false };
+    private SvgPath? _pointedBar;
     private readonly ChartOptions _rateOptions = new() { ChartPalette = [OutcomeColors.Of(OutcomeGroup.Pass), OutcomeColors.Of(OutcomeGroup.Fixed), "#a5d6a7", "#81d4fa"] };
 
     private string[] Labels => _charts?.Labels.ToArray() ?? [];
@@ -157,6 +159,35 @@ public sealed partial class TrendsPage : IDisposable
 
     private static List<ChartSeries<double>> Series(IEnumerable<ChartLine> lines) =>
         lines.Select(l => new ChartSeries<double> { Name = l.Name, Data = new ChartData<double>(l.Values.ToList()) }).ToList();
+
+    /// <summary>
+    /// The outcomes chart's tooltip. MudBlazor's bar click names only the series (the outcome); the period is that of the
+    /// bar under the pointer, which is the bar this tooltip is drawn for (a click on a bar always follows the pointer onto it).
+    /// </summary>
+    private RenderFragment<(SvgPath Bar, string Color)> OutcomeTooltip => context =>
+    {
+        _pointedBar = context.Bar;
+        var series = _charts?.Outcomes.ElementAtOrDefault(context.Bar.Index).Line;
+        return builder =>
+        {
+            builder.OpenComponent<MudBlazor.Charts.ChartTooltip>(0);
+            builder.AddAttribute(1, nameof(MudBlazor.Charts.ChartTooltip.Title), $"{series?.Name}: {context.Bar.LabelYValue}");
+            builder.AddAttribute(2, nameof(MudBlazor.Charts.ChartTooltip.Subtitle), $"{context.Bar.LabelXValue} · click for these jobs");
+            builder.AddAttribute(3, nameof(MudBlazor.Charts.ChartTooltip.Color), context.Color);
+            builder.AddAttribute(4, nameof(MudBlazor.Charts.ChartTooltip.X), 0.0);
+            builder.AddAttribute(5, nameof(MudBlazor.Charts.ChartTooltip.Y), 0.0);
+            builder.CloseComponent();
+        };
+    };
+
+    /// <summary>A bar clicked: its period's jobs with its outcome, as the periods table's links open them.</summary>
+    private void OnOutcomeBarClicked(int series)
+    {
+        if (_report is null || _charts is null || _pointedBar is not { } bar || series < 0 || series >= _charts.Outcomes.Count) return;
+        var index = _charts.Labels.ToList().IndexOf(bar.LabelXValue);
+        if (index < 0 || index >= _report.Outcomes.Count) return;
+        Navigation.NavigateTo(PeriodJobs(_report.Outcomes[index], _charts.Outcomes[series].Group));
+    }
 
     private string PeriodJobs(OutcomePeriod period, string? group) =>
         Urls.JobsList(TrendsQuery.JobsFor(View, period.Start, period.End) with { Outcome = group });

@@ -3,6 +3,7 @@ using Filecheck.Dashboard.History.JobsList;
 using Filecheck.Dashboard.History.Rollups;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Trends.Statistics;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Trends;
@@ -26,12 +27,12 @@ internal sealed class LibraryTrendNames(LibraryNames names) : ITrendNames
 /// </summary>
 public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, RollupZone zone, ITrendNames names, TimeProvider clock)
 {
-    private readonly record struct OutcomeRow(DateOnly Day, string Channel, string WorkflowId, string RuleId, string FileType, OutcomeCounts Counts);
-    private readonly record struct StepRow(DateOnly Day, string Channel, string WorkflowId, string RuleId, string FileType, string StepType, string Kind, long Count, byte[] Buckets);
-
     public DateOnly Today() => JobContribution.DayOf(clock.GetUtcNow(), zone.Zone);
 
     public string ZoneId => zone.Zone.Id;
+
+    /// <summary>Tests: read the daily rows alone, as views with more filters than the marginals keep always do.</summary>
+    internal bool DailyRowsOnly { get; init; }
 
     public async Task<TrendsReport> LoadAsync(TrendsViewState view, CancellationToken ct = default)
     {
@@ -39,73 +40,61 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var (from, to) = view.Range(today);
         var (prevFrom, prevTo) = view.PreviousRange(today);
         await using var db = await factory.CreateDbContextAsync(ct);
-
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var rollups = new RollupReader(connection, Filters(view), view.StepType is { } st ? Db(st) : null, !DailyRowsOnly);
         var files = view.Unit == TrendUnit.Files;
-        var outcomeQuery = Filter(db.Set<OutcomeRollup>().AsNoTracking().Where(r => r.Day >= prevFrom && r.Day <= to), view);
-        var outcomeRows = (await outcomeQuery
-                .Select(r => new
-                {
-                    r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType,
-                    P = files ? r.FilePass : r.JobPass, F = files ? r.FileFixed : r.JobFixed, W = files ? r.FileWarn : r.JobWarn,
-                    X = files ? r.FileFail : r.JobFail, O = files ? r.FileOther : r.JobOther,
-                })
-                .ToListAsync(ct))
-            .Select(r => new OutcomeRow(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, new OutcomeCounts(r.P, r.F, r.W, r.X, r.O)))
-            .ToList();
-        var stepQuery = db.Set<StepRollup>().AsNoTracking().Where(r => r.Day >= prevFrom && r.Day <= to);
-        stepQuery = FilterSteps(stepQuery, view);
-        var stepRows = (await stepQuery.Select(r => new { r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Kind, r.Count, r.Buckets }).ToListAsync(ct))
-            .Select(r => new StepRow(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Kind, r.Count, r.Buckets)).ToList();
-        var reasonQuery = db.Set<ReasonRollup>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to);
-        reasonQuery = FilterReasons(reasonQuery, view);
-        var reasonRows = await reasonQuery.GroupBy(r => new { r.Reason, r.Severity })
-            .Select(g => new { g.Key.Reason, g.Key.Severity, Count = g.Sum(r => r.Count) }).ToListAsync(ct);
-        var inProgress = await InProgressAsync(db, view, from, to, ct);
-        var hasHistory = outcomeRows.Count > 0 || await db.Set<OutcomeRollup>().AnyAsync(ct) || await db.Jobs.AnyAsync(ct);
-        var options = await OptionsAsync(db, from, to, ct);
-
-        // Totals read the all-types rows unless a file type is chosen; the file-type breakdown reads the per-type rows.
-        var totalRows = outcomeRows.Where(r => view.FileType is not null || r.FileType == OutcomeRollup.AllFileTypes).ToList();
-        var typeRows = outcomeRows.Where(r => r.FileType != OutcomeRollup.AllFileTypes).ToList();
-        bool InRange(DateOnly d) => d >= from && d <= to;
-        bool InPrevious(DateOnly d) => d >= prevFrom && d <= prevTo;
 
         var periods = Periods(from, to, view.Group);
         var prevPeriods = Periods(prevFrom, prevTo, view.Group);
-        var byPeriod = Sum(totalRows.Where(r => InRange(r.Day)), r => TrendGrouping.PeriodStart(r.Day, view.Group));
-        var byPrevPeriod = Sum(totalRows.Where(r => InPrevious(r.Day)), r => TrendGrouping.PeriodStart(r.Day, view.Group));
+        // Charts read each period as its whole week or month where it is one; totals read the range as few slots as fit.
+        var periodSlots = periods.Concat(prevPeriods).SelectMany(p => RollupGrain.Decompose(p.Start, p.End)).ToList();
+        var rangeSlots = RollupGrain.Decompose(prevFrom, prevTo).Concat(RollupGrain.Decompose(from, to)).ToList();
+        bool InRange(DateOnly d) => d >= from && d <= to;
+        bool InPrevious(DateOnly d) => d >= prevFrom && d <= prevTo;
+
+        var outcomeRows = await rollups.OutcomesAsync(0, periodSlots, files, ct);
+        var byPeriod = Sum(outcomeRows.Where(r => InRange(r.Start)), r => TrendGrouping.PeriodStart(r.Start, view.Group));
+        var byPrevPeriod = Sum(outcomeRows.Where(r => InPrevious(r.Start)), r => TrendGrouping.PeriodStart(r.Start, view.Group));
         var outcomes = periods.Select((p, i) =>
         {
             var counts = byPeriod.GetValueOrDefault(TrendGrouping.PeriodStart(p.Start, view.Group), OutcomeCounts.Zero);
             var previous = i < prevPeriods.Count ? byPrevPeriod.GetValueOrDefault(TrendGrouping.PeriodStart(prevPeriods[i].Start, view.Group), OutcomeCounts.Zero) : null;
             return new OutcomePeriod(p.Start, p.End, counts, previous?.PassRate, previous?.ReadyRate);
         }).ToList();
-        var total = totalRows.Where(r => InRange(r.Day)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
-        var previousTotal = totalRows.Where(r => InPrevious(r.Day)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
+        var total = outcomeRows.Where(r => InRange(r.Start)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
+        var previousTotal = outcomeRows.Where(r => InPrevious(r.Start)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
 
-        var durations = Percentiles(stepRows.Where(r => r.Kind == StepRollup.Duration && InRange(r.Day)), view.Group, from, perStepType: true);
-        var waits = Percentiles(stepRows.Where(r => r.Kind == StepRollup.Wait && InRange(r.Day)), view.Group, from, perStepType: false);
+        // Durations per period come from the same rows as the step types' changes over the whole range.
+        var stepRows = await rollups.StepsAsync(0, perType: true, StepRollup.Duration, periodSlots, ct);
+        var durations = Percentiles(stepRows.Where(r => InRange(r.Start)), view.Group, from, perStepType: true);
+        var waitRows = await rollups.StepsAsync(0, perType: false, StepRollup.Wait, periods.SelectMany(p => RollupGrain.Decompose(p.Start, p.End)).ToList(), ct);
+        var waits = Percentiles(waitRows, view.Group, from, perStepType: false);
 
-        var reasonTotal = reasonRows.Sum(r => (long)r.Count);
+        var reasonRows = await rollups.ReasonsAsync(RollupGrain.Decompose(from, to), ct);
+        var reasonTotal = reasonRows.Sum(r => r.Count);
         var reasons = reasonRows.Where(r => r.Count > 0).OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal).Take(15)
             .Select(r => new ReasonRow(r.Reason, r.Severity, r.Count, reasonTotal == 0 ? 0 : (double)r.Count / reasonTotal)).ToList();
+
+        var inProgress = await InProgressAsync(connection, view, from, to, ct);
+        var hasHistory = outcomeRows.Count > 0 || await db.Set<OutcomeRollup>().AnyAsync(ct) || await db.Jobs.AnyAsync(ct);
+        var options = await OptionsAsync(connection, from, to, ct);
 
         var breakdowns = new List<BreakdownRow>();
         var changes = new List<(ChangeItem Item, double Score)>();
         var tests = new List<(ChangeItem Item, double P, double Score)>();
-        var durationRows = stepRows.Where(r => r.Kind == StepRollup.Duration).ToList();
-        foreach (var (dimension, rows, key, stepKey) in new (string, List<OutcomeRow>, Func<OutcomeRow, string>, Func<StepRow, string>)[]
+        foreach (var (dimension, bit) in new[]
                  {
-                     (Dimension.Workflow, totalRows, r => r.WorkflowId, r => r.WorkflowId),
-                     (Dimension.Rule, totalRows, r => r.RuleId, r => r.RuleId),
-                     (Dimension.Channel, totalRows, r => r.Channel, r => r.Channel),
-                     (Dimension.FileType, typeRows, r => r.FileType, r => r.FileType),
+                     (Dimension.Workflow, RollupCombo.Workflow), (Dimension.Rule, RollupCombo.Rule),
+                     (Dimension.Channel, RollupCombo.Channel), (Dimension.FileType, RollupCombo.FileType),
                  })
         {
-            var now = Sum(rows.Where(r => InRange(r.Day)), key);
-            var before = Sum(rows.Where(r => InPrevious(r.Day)), key);
-            var p95Now = Merge(durationRows.Where(r => InRange(r.Day)), stepKey);
-            var p95Before = Merge(durationRows.Where(r => InPrevious(r.Day)), stepKey);
+            var rows = await rollups.OutcomesAsync(bit, rangeSlots, files, ct);
+            var now = Sum(rows.Where(r => InRange(r.Start)), r => r.Group);
+            var before = Sum(rows.Where(r => InPrevious(r.Start)), r => r.Group);
+            var durationRows = await rollups.StepsAsync(bit, perType: false, StepRollup.Duration, rangeSlots, ct);
+            var p95Now = Merge(durationRows.Where(r => InRange(r.Start)), r => r.Group);
+            var p95Before = Merge(durationRows.Where(r => InPrevious(r.Start)), r => r.Group);
             foreach (var value in now.Keys.Union(before.Keys).Order(StringComparer.Ordinal))
             {
                 var c = now.GetValueOrDefault(value, OutcomeCounts.Zero);
@@ -127,8 +116,8 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
             }
         }
         // Step types move on their own (a slower preflight), whatever the workflow.
-        var typeNow = Merge(durationRows.Where(r => InRange(r.Day)), r => r.StepType);
-        var typeBefore = Merge(durationRows.Where(r => InPrevious(r.Day)), r => r.StepType);
+        var typeNow = Merge(stepRows.Where(r => InRange(r.Start)), r => r.StepType);
+        var typeBefore = Merge(stepRows.Where(r => InPrevious(r.Start)), r => r.StepType);
         foreach (var type in typeNow.Keys.Order(StringComparer.Ordinal))
         {
             AddDurationChange(changes, view, Dimension.StepType, type, type.Length == 0 ? "(no type)" : type, typeBefore.GetValueOrDefault(type), typeNow[type], from, to);
@@ -197,54 +186,47 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
 
     private static string Db(string? filter) => filter == Dimension.None ? "" : filter ?? "";
 
-    private static IQueryable<OutcomeRollup> Filter(IQueryable<OutcomeRollup> q, TrendsViewState v)
+    /// <summary>The view's filters on the rollups' dimensions (the step type is read apart: outcomes have none).</summary>
+    private static Dictionary<int, string> Filters(TrendsViewState v)
     {
-        if (v.Channel is { } c) { var x = Db(c); q = q.Where(r => r.Channel == x); }
-        if (v.Workflow is { } w) { var x = Db(w); q = q.Where(r => r.WorkflowId == x); }
-        if (v.Rule is { } u) { var x = Db(u); q = q.Where(r => r.RuleId == x); }
-        if (v.FileType is { } f) { var x = Db(f); q = q.Where(r => r.FileType == x); }
-        return q;
+        var filters = new Dictionary<int, string>();
+        if (v.Channel is { } c) filters[RollupCombo.Channel] = Db(c);
+        if (v.Workflow is { } w) filters[RollupCombo.Workflow] = Db(w);
+        if (v.Rule is { } u) filters[RollupCombo.Rule] = Db(u);
+        if (v.FileType is { } f) filters[RollupCombo.FileType] = Db(f);
+        return filters;
     }
 
-    private static IQueryable<StepRollup> FilterSteps(IQueryable<StepRollup> q, TrendsViewState v)
-    {
-        if (v.Channel is { } c) { var x = Db(c); q = q.Where(r => r.Channel == x); }
-        if (v.Workflow is { } w) { var x = Db(w); q = q.Where(r => r.WorkflowId == x); }
-        if (v.Rule is { } u) { var x = Db(u); q = q.Where(r => r.RuleId == x); }
-        if (v.FileType is { } f) { var x = Db(f); q = q.Where(r => r.FileType == x); }
-        if (v.StepType is { } s) { var x = Db(s); q = q.Where(r => r.StepType == x); }
-        return q;
-    }
-
-    private static IQueryable<ReasonRollup> FilterReasons(IQueryable<ReasonRollup> q, TrendsViewState v)
-    {
-        if (v.Channel is { } c) { var x = Db(c); q = q.Where(r => r.Channel == x); }
-        if (v.Workflow is { } w) { var x = Db(w); q = q.Where(r => r.WorkflowId == x); }
-        if (v.Rule is { } u) { var x = Db(u); q = q.Where(r => r.RuleId == x); }
-        if (v.FileType is { } f) { var x = Db(f); q = q.Where(r => r.FileType == x); }
-        if (v.StepType is { } s) { var x = Db(s); q = q.Where(r => r.StepType == x); }
-        return q;
-    }
-
-    /// <summary>Jobs created in the range and not finished yet: read from the job rows (there are few), not the steps.</summary>
-    private async Task<long> InProgressAsync(HistoryDbContext db, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// Jobs created in the range and not finished yet: read from the job rows through the unfinished ones (there are few;
+    /// the unary <c>+</c> keeps SQLite off the creation-time index, which would visit every job of the range).
+    /// </summary>
+    private async Task<long> InProgressAsync(SqliteConnection connection, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var (start, end) = JobsListQuery.UtcBounds(from, to, zone.Zone);
-        var q = db.Jobs.AsNoTracking().Where(j => !j.IsTerminal && j.CreatedAt >= start && j.CreatedAt < end);
-        if (v.Channel is { } c) { var x = NullIfNone(c); q = q.Where(j => j.Channel == x); }
-        if (v.Workflow is { } w) { var x = NullIfNone(w); q = q.Where(j => j.WorkflowId == x); }
-        if (v.Rule is { } u) { var x = NullIfNone(u); q = q.Where(j => j.RuleId == x); }
-        return await q.LongCountAsync(ct);
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM Jobs WHERE IsTerminal = 0 AND +CreatedAt >= $start AND +CreatedAt < $end");
+        command.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        foreach (var (column, value) in new[] { ("Channel", v.Channel), ("WorkflowId", v.Workflow), ("RuleId", v.Rule) })
+        {
+            if (value is null) continue;
+            sql.Append($" AND {column} IS ${column}");
+            command.Parameters.AddWithValue("$" + column, (object?)NullIfNone(value) ?? DBNull.Value);
+        }
+        command.CommandText = sql.ToString();
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static string? NullIfNone(string value) => value == Dimension.None ? null : value;
 
-    private async Task<TrendsFilterOptions> OptionsAsync(HistoryDbContext db, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>Every value seen in the range, whatever the filters: from the one-dimension marginals, a few rows per slot.</summary>
+    private async Task<TrendsFilterOptions> OptionsAsync(SqliteConnection connection, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var dims = await db.Set<OutcomeRollup>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to)
-            .Select(r => new { r.Channel, r.WorkflowId, r.RuleId, r.FileType }).Distinct().ToListAsync(ct);
-        var stepTypes = await db.Set<StepRollup>().AsNoTracking().Where(r => r.Day >= from && r.Day <= to && r.Kind == StepRollup.Duration)
-            .Select(r => r.StepType).Distinct().ToListAsync(ct);
+        var all = new RollupReader(connection, new Dictionary<int, string>(), null, !DailyRowsOnly);
+        var slots = RollupGrain.Decompose(from, to);
+        async Task<IEnumerable<string>> Values(int bit) => (await all.OutcomesAsync(bit, slots, files: false, ct)).Select(r => r.Group);
+        var stepTypes = (await all.StepsAsync(0, perType: true, StepRollup.Duration, slots, ct)).Select(r => r.StepType);
         async Task<IReadOnlyList<FilterChoice>> Choices(string dimension, IEnumerable<string> values)
         {
             var list = new List<FilterChoice>();
@@ -255,10 +237,10 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
             return list;
         }
         return new TrendsFilterOptions(
-            await Choices(Dimension.Channel, dims.Select(d => d.Channel)),
-            await Choices(Dimension.Workflow, dims.Select(d => d.WorkflowId)),
-            await Choices(Dimension.Rule, dims.Select(d => d.RuleId)),
-            await Choices(Dimension.FileType, dims.Select(d => d.FileType).Where(t => t != OutcomeRollup.AllFileTypes)),
+            await Choices(Dimension.Channel, await Values(RollupCombo.Channel)),
+            await Choices(Dimension.Workflow, await Values(RollupCombo.Workflow)),
+            await Choices(Dimension.Rule, await Values(RollupCombo.Rule)),
+            await Choices(Dimension.FileType, await Values(RollupCombo.FileType)),
             await Choices(Dimension.StepType, stepTypes));
     }
 
@@ -274,7 +256,7 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         return list;
     }
 
-    private static Dictionary<TKey, OutcomeCounts> Sum<TKey>(IEnumerable<OutcomeRow> rows, Func<OutcomeRow, TKey> key) where TKey : notnull
+    private static Dictionary<TKey, OutcomeCounts> Sum<TKey>(IEnumerable<OutcomeSlice> rows, Func<OutcomeSlice, TKey> key) where TKey : notnull
     {
         var sums = new Dictionary<TKey, OutcomeCounts>();
         foreach (var r in rows)
@@ -285,7 +267,7 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         return sums;
     }
 
-    private static Dictionary<string, DurationBuckets> Merge(IEnumerable<StepRow> rows, Func<StepRow, string> key)
+    private static Dictionary<string, DurationBuckets> Merge(IEnumerable<StepSlice> rows, Func<StepSlice, string> key)
     {
         var merged = new Dictionary<string, DurationBuckets>(StringComparer.Ordinal);
         foreach (var r in rows)
@@ -297,12 +279,12 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         return merged;
     }
 
-    private static List<PercentilePoint> Percentiles(IEnumerable<StepRow> rows, string grouping, DateOnly from, bool perStepType)
+    private static List<PercentilePoint> Percentiles(IEnumerable<StepSlice> rows, string grouping, DateOnly from, bool perStepType)
     {
         var merged = new Dictionary<(DateOnly, string), DurationBuckets>();
         foreach (var r in rows)
         {
-            var start = TrendGrouping.PeriodStart(r.Day, grouping);
+            var start = TrendGrouping.PeriodStart(r.Start, grouping);
             var k = (start < from ? from : start, perStepType ? r.StepType : "");
             if (!merged.TryGetValue(k, out var b)) merged[k] = b = new DurationBuckets();
             b.AddBytes(r.Buckets);

@@ -8,25 +8,10 @@ namespace Filecheck.EndToEnd.Tests.Trends;
 [Collection(BrowserCollection.Name)]
 public sealed class TrendsInBrowserTests(DashboardFixture fixture)
 {
-    /// <summary>The sandbox's history is synced with its budgets lifted: wait until every finished job has its details.</summary>
-    private async Task WaitForSyncedHistoryAsync()
-    {
-        var store = fixture.Host.Services.GetRequiredService<HistoryReads>();
-        // Generous: the machine running the tests may be busy; on an idle one this takes a few seconds.
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            var counts = await store.CountsAsync();
-            if (counts.Terminal > 0 && counts.DetailsPending == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
-            await Task.Delay(250);
-        }
-    }
-
     [Fact]
     public async Task Trends_ManagerChangesAFilterPastesTheUrlOpensABarsJobsAndDownloadsTheCsv()
     {
-        await WaitForSyncedHistoryAsync();
+        await fixture.Host.WaitForSyncedHistoryAsync();
         var page = await fixture.Browser.Context.NewPageAsync();
         try
         {
@@ -82,6 +67,23 @@ public sealed class TrendsInBrowserTests(DashboardFixture fixture)
             var lines = await File.ReadAllLinesAsync(file!);
             Assert.Equal("period_start,jobs,pass,warn,fail,fixed,other,pass_rate", lines[0]);
             Assert.Equal(91, lines.Length);
+
+            // A click on a bar of the chart (by week) opens its period's jobs with its outcome: as many as the table counts.
+            await page.GotoAsync(new Uri(fixture.Host.BaseAddress, "/trends?days=90").ToString());
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.GetByTestId("period-row")).ToHaveCountAsync(weeks);
+            var periods = await page.GetByTestId("period-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.period)");
+            var fails = await page.Locator("[data-testid=period-outcome-jobs][data-outcome=fail]").EvaluateAllAsync<int[]>("cells => cells.map(c => parseInt(c.textContent))");
+            var week = Array.FindIndex(fails, f => f > 0);
+            Assert.True(week >= 0, "a week with failed jobs");
+            // Bars are drawn period by period, the five outcomes in the order of the legend (failed is the fourth).
+            var bar = page.Locator("[data-testid=outcomes-chart] path.mud-chart-bar").Nth(week * 5 + 3);
+            var box = (await bar.BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+            await Assertions.Expect(page.GetByTestId("outcomes-chart")).ToContainTextAsync($"Failed: {fails[week]}");
+            await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex($@"/jobs\?from={periods[week]}&to=[\d-]+&outcome=fail&finished=1$"));
+            await Assertions.Expect(page.GetByTestId("jobs-total")).ToContainTextAsync($"{fails[week]} {(fails[week] == 1 ? "job" : "jobs")}");
         }
         finally
         {

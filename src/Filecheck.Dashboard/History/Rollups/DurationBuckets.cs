@@ -129,6 +129,51 @@ public sealed class DurationBuckets
         }
     }
 
+    /// <summary>Sparse bytes from (index, count) pairs in ascending index order; zero counts are left out.</summary>
+    public static byte[] Encode(IEnumerable<KeyValuePair<int, long>> sorted)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var previous = 0;
+        foreach (var (index, count) in sorted)
+        {
+            if (count == 0) continue;
+            WriteVar(buffer, Zig(index - previous));
+            WriteVar(buffer, Zig(count));
+            previous = index;
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Two stored histograms added, read and written in one pass (what a rollup upsert does per row).</summary>
+    public static byte[] MergeBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        var buffer = new ArrayBufferWriter<byte>(a.Length + b.Length + 8);
+        int pa = 0, pb = 0, ia = 0, ib = 0, previous = 0;
+        long ca = 0, cb = 0;
+        bool NextA(ReadOnlySpan<byte> s, ref int p, ref int i, ref long c)
+        {
+            if (p >= s.Length) return false;
+            i += (int)Unzig(ReadVar(s, ref p));
+            c = Unzig(ReadVar(s, ref p));
+            return true;
+        }
+        var hasA = NextA(a, ref pa, ref ia, ref ca);
+        var hasB = NextA(b, ref pb, ref ib, ref cb);
+        while (hasA || hasB)
+        {
+            int index;
+            long count;
+            if (hasA && (!hasB || ia < ib)) { index = ia; count = ca; hasA = NextA(a, ref pa, ref ia, ref ca); }
+            else if (!hasA || ib < ia) { index = ib; count = cb; hasB = NextA(b, ref pb, ref ib, ref cb); }
+            else { index = ia; count = ca + cb; hasA = NextA(a, ref pa, ref ia, ref ca); hasB = NextA(b, ref pb, ref ib, ref cb); }
+            if (count == 0) continue;
+            WriteVar(buffer, Zig(index - previous));
+            WriteVar(buffer, Zig(count));
+            previous = index;
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static ulong Zig(long v) => (ulong)((v << 1) ^ (v >> 63));
     private static long Unzig(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 

@@ -47,10 +47,7 @@ public sealed class StepRollup
     public long Count { get; set; }
     /// <summary>Sum of whole milliseconds: integers, so adding and removing a job never drifts.</summary>
     public long SumMs { get; set; }
-    /// <summary>Bounds of the lowest and highest non-empty bucket, recomputed at every change (a removal never leaves a stale extreme): within 2% of the exact ones.</summary>
-    public double MinMs { get; set; }
-    public double MaxMs { get; set; }
-    /// <summary>Log-scaled histogram (<see cref="DurationBuckets"/>), sparse.</summary>
+    /// <summary>Log-scaled histogram (<see cref="DurationBuckets"/>), sparse; min and max are its lowest and highest bucket bounds (within 2%).</summary>
     public required byte[] Buckets { get; set; }
 }
 
@@ -75,4 +72,65 @@ public sealed class RollupJob
     public required string JobId { get; set; }
     /// <summary>A <see cref="JobContribution"/> as JSON.</summary>
     public required string Contribution { get; set; }
+}
+
+/// <summary>
+/// The pre-summed rollups the page reads for its common views (no filter or one filter): the daily rows above summed per
+/// <see cref="Grain"/> (day, ISO week, month) over every dimension left out of <see cref="Combo"/>, which holds <c>*</c>.
+/// </summary>
+public sealed class OutcomeMarginal
+{
+    /// <summary>Which dimensions the row keeps (<see cref="RollupCombo"/> bits); the others hold <c>*</c>.</summary>
+    public int Combo { get; set; }
+    /// <summary><c>d</c>, <c>w</c> or <c>m</c> (<see cref="RollupGrain"/>).</summary>
+    public required string Grain { get; set; }
+    /// <summary>First day of the day, week (Monday) or month.</summary>
+    public DateOnly Start { get; set; }
+    public required string Channel { get; set; }
+    public required string WorkflowId { get; set; }
+    public required string RuleId { get; set; }
+    public required string FileType { get; set; }
+    public int JobPass { get; set; }
+    public int JobFixed { get; set; }
+    public int JobWarn { get; set; }
+    public int JobFail { get; set; }
+    public int JobOther { get; set; }
+    public int FilePass { get; set; }
+    public int FileFixed { get; set; }
+    public int FileWarn { get; set; }
+    public int FileFail { get; set; }
+    public int FileOther { get; set; }
+}
+
+/// <summary><see cref="StepRollup"/> summed like <see cref="OutcomeMarginal"/>; the step type is kept or <c>*</c> (<see cref="RollupCombo.StepType"/>).</summary>
+public sealed class StepMarginal
+{
+    public int Combo { get; set; }
+    public required string Grain { get; set; }
+    public DateOnly Start { get; set; }
+    public required string Channel { get; set; }
+    public required string WorkflowId { get; set; }
+    public required string RuleId { get; set; }
+    public required string FileType { get; set; }
+    public required string StepType { get; set; }
+    public required string Kind { get; set; }
+    public long Count { get; set; }
+    public long SumMs { get; set; }
+    public required byte[] Buckets { get; set; }
+}
+
+/// <summary><see cref="ReasonRollup"/> summed like <see cref="OutcomeMarginal"/>, for views with at most one filter; step type always kept.</summary>
+public sealed class ReasonMarginal
+{
+    public int Combo { get; set; }
+    public required string Grain { get; set; }
+    public DateOnly Start { get; set; }
+    public required string Channel { get; set; }
+    public required string WorkflowId { get; set; }
+    public required string RuleId { get; set; }
+    public required string FileType { get; set; }
+    public required string StepType { get; set; }
+    public required string Severity { get; set; }
+    public required string Reason { get; set; }
+    public int Count { get; set; }
 }

@@ -22,6 +22,22 @@ public static class RollupModel
             e.ToTable("RollupReasons");
             e.HasKey(r => new { r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Severity, r.Reason });
         });
+        // Combo and grain first: a read names both, then the slots, then the filtered dimensions in key order.
+        model.Entity<OutcomeMarginal>(e =>
+        {
+            e.ToTable("RollupOutcomeMarginals");
+            e.HasKey(r => new { r.Combo, r.Grain, r.Start, r.Channel, r.WorkflowId, r.RuleId, r.FileType });
+        });
+        model.Entity<StepMarginal>(e =>
+        {
+            e.ToTable("RollupStepMarginals");
+            e.HasKey(r => new { r.Combo, r.Grain, r.Start, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Kind });
+        });
+        model.Entity<ReasonMarginal>(e =>
+        {
+            e.ToTable("RollupReasonMarginals");
+            e.HasKey(r => new { r.Combo, r.Grain, r.Start, r.Channel, r.WorkflowId, r.RuleId, r.FileType, r.StepType, r.Severity, r.Reason });
+        });
         model.Entity<RollupJob>(e =>
         {
             e.ToTable("RollupJobs");

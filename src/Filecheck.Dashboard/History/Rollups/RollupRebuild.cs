@@ -35,12 +35,14 @@ public sealed class RollupRebuild(IDbContextFactory<HistoryDbContext> factory, H
 
     public Task Completion => _running ?? Task.CompletedTask;
 
-    /// <summary>Jobs are held but none was ever counted: the store predates the rollups.</summary>
+    /// <summary>Jobs are held but none was ever counted (the store predates the rollups), or the marginals were added since.</summary>
     public async Task<bool> NeedsRebuildAsync(CancellationToken ct)
     {
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Jobs.AnyAsync(j => j.IsTerminal, ct) && !await db.Set<RollupJob>().AnyAsync(ct);
+        if (!await db.Jobs.AnyAsync(j => j.IsTerminal, ct)) return false;
+        return !await db.Set<RollupJob>().AnyAsync(ct)
+            || (await db.Set<OutcomeRollup>().AnyAsync(ct) && !await db.Set<OutcomeMarginal>().AnyAsync(ct));
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -52,6 +54,7 @@ public sealed class RollupRebuild(IDbContextFactory<HistoryDbContext> factory, H
             var created = await historyWriter.WriteAsync(async db =>
                 await db.Jobs.AsNoTracking().Where(j => j.CreatedAt != null).Select(j => j.CreatedAt!.Value).ToListAsync(ct), ct);
             var days = created.Select(c => JobContribution.DayOf(c, zone)).Distinct().Order().ToList();
+            await SumMarginalsAsync(ct);
             var kept = 0;
             for (var i = 0; i < days.Count; i++)
             {
@@ -78,15 +81,13 @@ public sealed class RollupRebuild(IDbContextFactory<HistoryDbContext> factory, H
             jobs = jobs.Where(j => JobContribution.DayOf(j.CreatedAt!.Value, zone) == day).ToList();
             if (jobs.Count > 0 && jobs.All(j => j.StepsPrunedAt != null)) return false;
 
-            await db.Set<OutcomeRollup>().Where(r => r.Day == day).ExecuteDeleteAsync(ct);
-            await db.Set<StepRollup>().Where(r => r.Day == day).ExecuteDeleteAsync(ct);
-            await db.Set<ReasonRollup>().Where(r => r.Day == day).ExecuteDeleteAsync(ct);
+            // The day as stored is taken away (from its rows and the marginals holding it) and counted again below.
+            var delta = await StoredDayAsync(db, day, -1, ct);
 
             var ids = jobs.Select(j => j.Id).ToList();
             var stored = await db.Set<RollupJob>().Where(r => ids.Contains(r.JobId)).ToDictionaryAsync(r => r.JobId, StringComparer.Ordinal, ct);
             var tasks = (await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.JobId)).ToListAsync(ct)).ToLookup(t => t.JobId, StringComparer.Ordinal);
             var steps = (await db.Steps.AsNoTracking().Where(s => ids.Contains(s.JobId)).ToListAsync(ct)).ToLookup(s => s.JobId, StringComparer.Ordinal);
-            var delta = new RollupDelta();
             foreach (var row in jobs)
             {
                 var before = stored.GetValueOrDefault(row.Id);
@@ -103,6 +104,34 @@ public sealed class RollupRebuild(IDbContextFactory<HistoryDbContext> factory, H
             await delta.ApplyAsync(db, ct);
             return true;
         }, ct);
+
+    /// <summary>
+    /// The marginals summed again from the daily rows as stored, in one write (a save never sees them half done): from
+    /// here on they agree with the daily rows, kept days included, and every day rebuilt below changes both alike.
+    /// </summary>
+    private Task SumMarginalsAsync(CancellationToken ct) =>
+        historyWriter.WriteAsync(async db =>
+        {
+            await db.Set<OutcomeMarginal>().ExecuteDeleteAsync(ct);
+            await db.Set<StepMarginal>().ExecuteDeleteAsync(ct);
+            await db.Set<ReasonMarginal>().ExecuteDeleteAsync(ct);
+            var days = await db.Set<OutcomeRollup>().Select(r => r.Day)
+                .Union(db.Set<StepRollup>().Select(r => r.Day)).Union(db.Set<ReasonRollup>().Select(r => r.Day)).ToListAsync(ct);
+            foreach (var day in days.Order())
+            {
+                await (await StoredDayAsync(db, day, +1, ct)).ApplyAsync(db, ct, daily: false);
+            }
+            return true;
+        }, ct);
+
+    private static async Task<RollupDelta> StoredDayAsync(HistoryDbContext db, DateOnly day, int sign, CancellationToken ct)
+    {
+        var delta = new RollupDelta();
+        foreach (var r in await db.Set<OutcomeRollup>().AsNoTracking().Where(r => r.Day == day).ToListAsync(ct)) delta.Add(r, sign);
+        foreach (var r in await db.Set<StepRollup>().AsNoTracking().Where(r => r.Day == day).ToListAsync(ct)) delta.Add(r, sign);
+        foreach (var r in await db.Set<ReasonRollup>().AsNoTracking().Where(r => r.Day == day).ToListAsync(ct)) delta.Add(r, sign);
+        return delta;
+    }
 
     internal static (DateTimeOffset From, DateTimeOffset To) UtcBounds(DateOnly day, TimeZoneInfo zone)
     {

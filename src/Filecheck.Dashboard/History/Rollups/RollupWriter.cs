@@ -83,18 +83,35 @@ public sealed class RollupWriter(RollupZone zone)
     }
 }
 
-/// <summary>Counts to add to (or take from) each rollup row, gathered first so each row is read and written once.</summary>
+/// <summary>
+/// Counts to add to (or take from) each daily rollup row, gathered first so each row is read and written once, and the
+/// same counts summed into the marginal rows (<see cref="RollupCombo"/>, <see cref="RollupGrain"/>) they belong to.
+/// </summary>
 public sealed class RollupDelta
 {
     private readonly record struct DimKey(DateOnly Day, string Channel, string WorkflowId, string RuleId, string FileType);
     private readonly record struct StepKey(DimKey Dims, string StepType, string Kind);
     private readonly record struct ReasonKey(DimKey Dims, string StepType, string Severity, string Reason);
+    private readonly record struct Slice(int Combo, string Grain, DateOnly Start, string Channel, string WorkflowId, string RuleId, string FileType);
+    private readonly record struct SliceStep(Slice Slice, string StepType, string Kind);
+    private readonly record struct SliceReason(Slice Slice, string StepType, string Severity, string Reason);
 
     private sealed class StepDelta
     {
         public long Count;
         public long Sum;
-        public readonly DurationBuckets Buckets = new();
+        public readonly Dictionary<int, long> Buckets = new();
+
+        public void Add(long count, long sum, IEnumerable<KeyValuePair<int, long>> buckets)
+        {
+            Count += count;
+            Sum += sum;
+            foreach (var (i, c) in buckets) Buckets[i] = Buckets.GetValueOrDefault(i) + c;
+        }
+
+        public bool IsZero => Count == 0 && Sum == 0 && Buckets.Values.All(v => v == 0);
+        public bool Shrinks => Count < 0 || Buckets.Values.Any(v => v < 0);
+        public byte[] Bytes() => DurationBuckets.Encode(Buckets.OrderBy(b => b.Key));
     }
 
     private readonly Dictionary<DimKey, int[]> _outcomes = new();
@@ -105,20 +122,16 @@ public sealed class RollupDelta
     {
         if (!c.Counted) return;
         DimKey Dims(string fileType) => new(c.Day, c.Channel, c.WorkflowId, c.RuleId, fileType);
-        Outcome(Dims(OutcomeRollup.AllFileTypes), 0, c.Outcome, sign);
-        foreach (var type in c.Files.Select(f => f.FileType).Distinct()) Outcome(Dims(type), 0, c.Outcome, sign);
+        Outcome(Dims(OutcomeRollup.AllFileTypes), 0, Slot(c.Outcome), sign);
+        foreach (var type in c.Files.Select(f => f.FileType).Distinct()) Outcome(Dims(type), 0, Slot(c.Outcome), sign);
         foreach (var file in c.Files)
         {
-            Outcome(Dims(OutcomeRollup.AllFileTypes), 5, file.Outcome, sign);
-            Outcome(Dims(file.FileType), 5, file.Outcome, sign);
+            Outcome(Dims(OutcomeRollup.AllFileTypes), 5, Slot(file.Outcome), sign);
+            Outcome(Dims(file.FileType), 5, Slot(file.Outcome), sign);
         }
         foreach (var step in c.Steps)
         {
-            var key = new StepKey(Dims(step.FileType), step.StepType, step.Kind);
-            if (!_steps.TryGetValue(key, out var d)) _steps[key] = d = new StepDelta();
-            d.Count += sign;
-            d.Sum += sign * step.Ms;
-            d.Buckets.Add(step.Ms, sign);
+            Step(new StepKey(Dims(step.FileType), step.StepType, step.Kind)).Add(sign, sign * step.Ms, [new(DurationBuckets.IndexOf(step.Ms), sign)]);
         }
         foreach (var reason in c.Reasons)
         {
@@ -127,10 +140,34 @@ public sealed class RollupDelta
         }
     }
 
-    private void Outcome(DimKey key, int offset, string group, int sign)
+    /// <summary>A stored daily row, taken away (sign -1) before its day is counted again, or summed into marginals alone.</summary>
+    public void Add(OutcomeRollup r, int sign)
+    {
+        int[] values = [r.JobPass, r.JobFixed, r.JobWarn, r.JobFail, r.JobOther, r.FilePass, r.FileFixed, r.FileWarn, r.FileFail, r.FileOther];
+        var key = new DimKey(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType);
+        for (var i = 0; i < values.Length; i++) Outcome(key, 0, i, sign * values[i]);
+    }
+
+    public void Add(StepRollup r, int sign) =>
+        Step(new StepKey(new DimKey(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType), r.StepType, r.Kind))
+            .Add(sign * r.Count, sign * r.SumMs, DurationBuckets.FromBytes(r.Buckets).Counts.Select(c => new KeyValuePair<int, long>(c.Key, sign * c.Value)));
+
+    public void Add(ReasonRollup r, int sign)
+    {
+        var key = new ReasonKey(new DimKey(r.Day, r.Channel, r.WorkflowId, r.RuleId, r.FileType), r.StepType, r.Severity, r.Reason);
+        _reasons[key] = _reasons.GetValueOrDefault(key) + sign * r.Count;
+    }
+
+    private StepDelta Step(StepKey key)
+    {
+        if (!_steps.TryGetValue(key, out var d)) _steps[key] = d = new StepDelta();
+        return d;
+    }
+
+    private void Outcome(DimKey key, int offset, int slot, int count)
     {
         if (!_outcomes.TryGetValue(key, out var counts)) _outcomes[key] = counts = new int[10];
-        counts[offset + Slot(group)] += sign;
+        counts[offset + slot] += count;
     }
 
     private static int Slot(string group) => group switch
@@ -142,11 +179,26 @@ public sealed class RollupDelta
         _ => 4,
     };
 
+    private static IEnumerable<Slice> Slices(IReadOnlyList<int> combos, DimKey k, bool fileTypeKept)
+    {
+        foreach (var combo in combos)
+        {
+            if (((combo & RollupCombo.FileType) != 0) != fileTypeKept) continue;
+            foreach (var grain in RollupGrain.All)
+            {
+                yield return new Slice(combo, grain, RollupGrain.Start(grain, k.Day), RollupCombo.Keep(combo, RollupCombo.Channel, k.Channel),
+                    RollupCombo.Keep(combo, RollupCombo.Workflow, k.WorkflowId), RollupCombo.Keep(combo, RollupCombo.Rule, k.RuleId),
+                    fileTypeKept ? k.FileType : RollupCombo.All);
+            }
+        }
+    }
+
     /// <summary>
     /// Writes the deltas as upserts in the caller's transaction: counts add up in SQL, histograms merge through a SQLite
-    /// function, so no rollup row is read into memory; rows that drop to nothing are deleted.
+    /// function, so no rollup row is read into memory; rows that drop to nothing are deleted. The daily rows are left
+    /// alone when <paramref name="daily"/> is false (a rebuild summing the stored days into new marginal tables).
     /// </summary>
-    public async Task ApplyAsync(HistoryDbContext db, CancellationToken ct)
+    public async Task ApplyAsync(HistoryDbContext db, CancellationToken ct, bool daily = true)
     {
         if (_outcomes.Count == 0 && _steps.Count == 0 && _reasons.Count == 0) return;
         await db.Database.OpenConnectionAsync(ct);
@@ -154,80 +206,126 @@ public sealed class RollupDelta
         RegisterFunctions(connection);
         var transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
 
-        const string dims = "Day, Channel, WorkflowId, RuleId, FileType";
-        const string dimValues = "$day, $channel, $workflow, $rule, $filetype";
-        const string dimWhere = "Day = $day AND Channel = $channel AND WorkflowId = $workflow AND RuleId = $rule AND FileType = $filetype";
+        // Marginals: each daily change summed into every combination and grain it belongs to. A step's file type is always
+        // known (a file has one), so both the kept-type and the all-types slices come from the same daily step rows.
+        var outcomeSlices = new Dictionary<Slice, int[]>();
+        foreach (var (k, d) in _outcomes)
+        {
+            if (d.All(v => v == 0)) continue;
+            foreach (var slice in Slices(RollupCombo.Outcomes, k, k.FileType != OutcomeRollup.AllFileTypes))
+            {
+                if (!outcomeSlices.TryGetValue(slice, out var sum)) outcomeSlices[slice] = sum = new int[10];
+                for (var i = 0; i < 10; i++) sum[i] += d[i];
+            }
+        }
+        var stepSlices = new Dictionary<SliceStep, StepDelta>();
+        foreach (var (k, d) in _steps)
+        {
+            if (d.IsZero) continue;
+            foreach (var fileTypeKept in new[] { true, false })
+            foreach (var slice in Slices(RollupCombo.Steps, k.Dims, fileTypeKept))
+            {
+                if (!RollupCombo.Keeps(slice.Combo, k.Kind)) continue;
+                var key = new SliceStep(slice, (slice.Combo & RollupCombo.StepType) != 0 ? k.StepType : RollupCombo.All, k.Kind);
+                if (!stepSlices.TryGetValue(key, out var sum)) stepSlices[key] = sum = new StepDelta();
+                sum.Add(d.Count, d.Sum, d.Buckets);
+            }
+        }
+        var reasonSlices = new Dictionary<SliceReason, int>();
+        foreach (var (k, d) in _reasons)
+        {
+            if (d == 0) continue;
+            foreach (var fileTypeKept in new[] { true, false })
+            foreach (var slice in Slices(RollupCombo.Reasons, k.Dims, fileTypeKept))
+            {
+                var key = new SliceReason(slice, k.StepType, k.Severity, k.Reason);
+                reasonSlices[key] = reasonSlices.GetValueOrDefault(key) + d;
+            }
+        }
+
         string[] counters = ["JobPass", "JobFixed", "JobWarn", "JobFail", "JobOther", "FilePass", "FileFixed", "FileWarn", "FileFail", "FileOther"];
+        string[] dims = ["Day", "Channel", "WorkflowId", "RuleId", "FileType"];
+        string[] sliceDims = ["Combo", "Grain", "Start", "Channel", "WorkflowId", "RuleId", "FileType"];
+        static object[] DimValues(DimKey k) => [Date(k.Day), k.Channel, k.WorkflowId, k.RuleId, k.FileType];
+        static object[] SliceValues(Slice s) => [s.Combo, s.Grain, Date(s.Start), s.Channel, s.WorkflowId, s.RuleId, s.FileType];
 
-        using (var upsert = Command(connection, transaction,
-                   $"INSERT INTO RollupOutcomes ({dims}, {string.Join(", ", counters)}) VALUES ({dimValues}, {string.Join(", ", counters.Select((_, i) => "$v" + i))}) " +
-                   $"ON CONFLICT ({dims}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))}"))
-        using (var prune = Command(connection, transaction, $"DELETE FROM RollupOutcomes WHERE {dimWhere} AND {string.Join(" AND ", counters.Select(c => c + " = 0"))}"))
+        if (daily)
         {
-            foreach (var (k, d) in _outcomes)
-            {
-                if (d.All(v => v == 0)) continue;
-                SetDims(upsert, k);
-                for (var i = 0; i < counters.Length; i++) upsert.Parameters["$v" + i].Value = d[i];
-                await upsert.ExecuteNonQueryAsync(ct);
-                if (d.Any(v => v < 0))
-                {
-                    SetDims(prune, k);
-                    await prune.ExecuteNonQueryAsync(ct);
-                }
-            }
+            await Counts(connection, transaction, "RollupOutcomes", dims, counters,
+                _outcomes.Select(p => (DimValues(p.Key), p.Value)), ct);
+            await Histograms(connection, transaction, "RollupSteps", [.. dims, "StepType", "Kind"],
+                _steps.Select(p => ((object[])[.. DimValues(p.Key.Dims), p.Key.StepType, p.Key.Kind], p.Value)), ct);
+            await Counts(connection, transaction, "RollupReasons", [.. dims, "StepType", "Severity", "Reason"], ["Count"],
+                _reasons.Select(p => ((object[])[.. DimValues(p.Key.Dims), p.Key.StepType, p.Key.Severity, p.Key.Reason], new[] { p.Value })), ct);
         }
+        await Counts(connection, transaction, "RollupOutcomeMarginals", sliceDims, counters,
+            outcomeSlices.Select(p => (SliceValues(p.Key), p.Value)), ct);
+        await Histograms(connection, transaction, "RollupStepMarginals", [.. sliceDims, "StepType", "Kind"],
+            stepSlices.Select(p => ((object[])[.. SliceValues(p.Key.Slice), p.Key.StepType, p.Key.Kind], p.Value)), ct);
+        await Counts(connection, transaction, "RollupReasonMarginals", [.. sliceDims, "StepType", "Severity", "Reason"], ["Count"],
+            reasonSlices.Select(p => ((object[])[.. SliceValues(p.Key.Slice), p.Key.StepType, p.Key.Severity, p.Key.Reason], new[] { p.Value })), ct);
+    }
 
-        using (var upsert = Command(connection, transaction,
-                   $"INSERT INTO RollupSteps ({dims}, StepType, Kind, Count, SumMs, MinMs, MaxMs, Buckets) VALUES ({dimValues}, $step, $kind, $count, $sum, $min, $max, coalesce($buckets, zeroblob(0))) " +
-                   $"ON CONFLICT ({dims}, StepType, Kind) DO UPDATE SET Count = Count + excluded.Count, SumMs = SumMs + excluded.SumMs, " +
-                   // An empty histogram comes back from the function as NULL: store it as an empty blob.
-                   "Buckets = coalesce(fc_buckets_merge(Buckets, excluded.Buckets), zeroblob(0)), MinMs = fc_buckets_min(fc_buckets_merge(Buckets, excluded.Buckets)), " +
-                   "MaxMs = fc_buckets_max(fc_buckets_merge(Buckets, excluded.Buckets))"))
-        using (var prune = Command(connection, transaction, $"DELETE FROM RollupSteps WHERE {dimWhere} AND StepType = $step AND Kind = $kind AND Count = 0 AND SumMs = 0 AND coalesce(length(Buckets), 0) = 0"))
+    /// <summary>Counters added up per key; a row whose counters all reach zero is deleted.</summary>
+    private static async Task Counts(SqliteConnection connection, SqliteTransaction? transaction, string table, string[] keys, string[] counters,
+        IEnumerable<(object[] Key, int[] Values)> rows, CancellationToken ct)
+    {
+        using var upsert = Command(connection, transaction,
+            $"INSERT INTO {table} ({string.Join(", ", keys)}, {string.Join(", ", counters)}) VALUES ({Params(keys.Length, "k")}, {Params(counters.Length, "v")}) " +
+            $"ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))}");
+        using var prune = Command(connection, transaction,
+            $"DELETE FROM {table} WHERE {Where(keys)} AND {string.Join(" AND ", counters.Select(c => c + " = 0"))}");
+        foreach (var (key, values) in rows)
         {
-            foreach (var (k, d) in _steps)
+            if (values.All(v => v == 0)) continue;
+            Set(upsert, key, "k");
+            for (var i = 0; i < values.Length; i++) upsert.Parameters[i + key.Length].Value = values[i];
+            await upsert.ExecuteNonQueryAsync(ct);
+            if (values.Any(v => v < 0))
             {
-                if (d.Count == 0 && d.Sum == 0 && !d.Buckets.Counts.Any()) continue;
-                SetDims(upsert, k.Dims);
-                upsert.Parameters["$step"].Value = k.StepType;
-                upsert.Parameters["$kind"].Value = k.Kind;
-                upsert.Parameters["$count"].Value = d.Count;
-                upsert.Parameters["$sum"].Value = d.Sum;
-                upsert.Parameters["$min"].Value = d.Buckets.Min ?? 0;
-                upsert.Parameters["$max"].Value = d.Buckets.Max ?? 0;
-                upsert.Parameters["$buckets"].Value = d.Buckets.ToBytes();
-                await upsert.ExecuteNonQueryAsync(ct);
-                if (d.Count < 0 || d.Buckets.Counts.Any(c => c.Value < 0))
-                {
-                    SetDims(prune, k.Dims);
-                    prune.Parameters["$step"].Value = k.StepType;
-                    prune.Parameters["$kind"].Value = k.Kind;
-                    await prune.ExecuteNonQueryAsync(ct);
-                }
-            }
-        }
-
-        using (var upsert = Command(connection, transaction,
-                   $"INSERT INTO RollupReasons ({dims}, StepType, Severity, Reason, Count) VALUES ({dimValues}, $step, $severity, $reason, $count) " +
-                   $"ON CONFLICT ({dims}, StepType, Severity, Reason) DO UPDATE SET Count = Count + excluded.Count"))
-        using (var prune = Command(connection, transaction, $"DELETE FROM RollupReasons WHERE {dimWhere} AND StepType = $step AND Severity = $severity AND Reason = $reason AND Count = 0"))
-        {
-            foreach (var (k, d) in _reasons)
-            {
-                if (d == 0) continue;
-                foreach (var command in d < 0 ? new[] { upsert, prune } : [upsert])
-                {
-                    SetDims(command, k.Dims);
-                    command.Parameters["$step"].Value = k.StepType;
-                    command.Parameters["$severity"].Value = k.Severity;
-                    command.Parameters["$reason"].Value = k.Reason;
-                    if (command == upsert) command.Parameters["$count"].Value = d;
-                    await command.ExecuteNonQueryAsync(ct);
-                }
+                Set(prune, key, "k");
+                await prune.ExecuteNonQueryAsync(ct);
             }
         }
     }
+
+    /// <summary>Count, sum and histogram added up per key; a row left with nothing is deleted.</summary>
+    private static async Task Histograms(SqliteConnection connection, SqliteTransaction? transaction, string table, string[] keys,
+        IEnumerable<(object[] Key, StepDelta Delta)> rows, CancellationToken ct)
+    {
+        using var upsert = Command(connection, transaction,
+            $"INSERT INTO {table} ({string.Join(", ", keys)}, Count, SumMs, Buckets) VALUES ({Params(keys.Length, "k")}, $v0, $v1, coalesce($v2, zeroblob(0))) " +
+            $"ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET Count = Count + excluded.Count, SumMs = SumMs + excluded.SumMs, " +
+            // An empty histogram comes back from the function as NULL: store it as an empty blob.
+            "Buckets = coalesce(fc_buckets_merge(Buckets, excluded.Buckets), zeroblob(0))");
+        using var prune = Command(connection, transaction,
+            $"DELETE FROM {table} WHERE {Where(keys)} AND Count = 0 AND SumMs = 0 AND coalesce(length(Buckets), 0) = 0");
+        foreach (var (key, d) in rows)
+        {
+            if (d.IsZero) continue;
+            Set(upsert, key, "k");
+            upsert.Parameters[key.Length].Value = d.Count;
+            upsert.Parameters[key.Length + 1].Value = d.Sum;
+            upsert.Parameters[key.Length + 2].Value = d.Bytes();
+            await upsert.ExecuteNonQueryAsync(ct);
+            if (d.Shrinks)
+            {
+                Set(prune, key, "k");
+                await prune.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    private static string Params(int count, string prefix) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"${prefix}{i}"));
+    private static string Where(string[] keys) => string.Join(" AND ", keys.Select((k, i) => $"{k} = $k{i}"));
+
+    private static void Set(SqliteCommand command, object[] key, string prefix)
+    {
+        for (var i = 0; i < key.Length; i++) command.Parameters["$" + prefix + i].Value = key[i];
+    }
+
+    /// <summary>The format EF Core gives DateOnly in SQLite, so EF's reads and these writes meet on one key.</summary>
+    internal static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
@@ -238,28 +336,13 @@ public sealed class RollupDelta
         {
             if (!command.Parameters.Contains(m.Value)) command.Parameters.Add(new SqliteParameter(m.Value, null));
         }
+        command.Prepare();
         return command;
     }
 
-    private static void SetDims(SqliteCommand command, DimKey k)
+    internal static void RegisterFunctions(SqliteConnection connection)
     {
-        // The format EF Core gives DateOnly in SQLite, so EF's reads and these writes meet on one key.
-        command.Parameters["$day"].Value = k.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        command.Parameters["$channel"].Value = k.Channel;
-        command.Parameters["$workflow"].Value = k.WorkflowId;
-        command.Parameters["$rule"].Value = k.RuleId;
-        command.Parameters["$filetype"].Value = k.FileType;
-    }
-
-    private static void RegisterFunctions(SqliteConnection connection)
-    {
-        connection.CreateFunction<byte[]?, byte[]?, byte[]>("fc_buckets_merge", (stored, delta) =>
-        {
-            var merged = DurationBuckets.FromBytes(stored ?? []);
-            merged.AddBytes(delta ?? []);
-            return merged.ToBytes();
-        }, isDeterministic: true);
-        connection.CreateFunction<byte[]?, double>("fc_buckets_min", b => DurationBuckets.FromBytes(b ?? []).Min ?? 0, isDeterministic: true);
-        connection.CreateFunction<byte[]?, double>("fc_buckets_max", b => DurationBuckets.FromBytes(b ?? []).Max ?? 0, isDeterministic: true);
+        connection.CreateFunction<byte[]?, byte[]?, byte[]>("fc_buckets_merge",
+            (stored, delta) => DurationBuckets.MergeBytes(stored ?? [], delta ?? []), isDeterministic: true);
     }
 }

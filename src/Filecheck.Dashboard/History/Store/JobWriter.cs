@@ -149,15 +149,21 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
             row.Body = body;
         }
 
+        Fetched(row, job, now);
+
+        await ReconcileDetailsAsync(db, job, isNew: added == 1, ct);
+        return new HistoryWrite(added, changed, snapshots);
+    }
+
+    /// <summary>The row of a job read in full (fields, details held, fetch times), shared with <see cref="HistoryBulkFill"/>.</summary>
+    internal static void Fetched(JobRecord row, Job job, DateTimeOffset now)
+    {
         CopyFields(row, job);
         row.FileCount = job.Tasks?.Count ?? 0;
         row.HasDetails = true;
         row.StepsPrunedAt = null;
         row.LastFetchedAt = now;
         row.LastSeenAt = now;
-
-        await ReconcileDetailsAsync(db, job, isNew: added == 1, ct);
-        return new HistoryWrite(added, changed, snapshots);
     }
 
     private static HistoryWrite ApplyLean(HistoryDbContext db, Job job, JobRecord? row, DateTimeOffset now)
@@ -201,9 +207,12 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
 
     private static int Snapshot(HistoryDbContext db, Job job, string source, DateTimeOffset now)
     {
-        db.Snapshots.Add(new JobSnapshot { JobId = job.Id, Status = job.Status, Outcome = job.Outcome, SeenAt = now, Source = source });
+        db.Snapshots.Add(SnapshotOf(job, source, now));
         return 1;
     }
+
+    internal static JobSnapshot SnapshotOf(Job job, string source, DateTimeOffset now) =>
+        new() { JobId = job.Id, Status = job.Status, Outcome = job.Outcome, SeenAt = now, Source = source };
 
     /// <summary>
     /// Brings the job's task and step rows to what the job says, writing only what changed: a running job polled every
@@ -212,7 +221,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     /// </summary>
     private async Task ReconcileDetailsAsync(HistoryDbContext db, Job job, bool isNew, CancellationToken ct)
     {
-        var (tasks, steps) = Rows(job);
+        var (tasks, steps) = Rows(job, logger);
         if (isNew)
         {
             db.Tasks.AddRange(tasks);
@@ -236,7 +245,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     }
 
     /// <summary>The job's task and step rows; a task or step listed twice keeps its first entry.</summary>
-    private (List<TaskRecord> Tasks, List<StepRecord> Steps) Rows(Job job)
+    internal static (List<TaskRecord> Tasks, List<StepRecord> Steps) Rows(Job job, ILogger logger)
     {
         var tasks = new List<TaskRecord>();
         var steps = new List<StepRecord>();

@@ -19,6 +19,9 @@ public partial class TimelineView
     /// <summary>Up to this many files every row is drawn; above it only the rows in view (a 2,000-file job stays quick).</summary>
     public const int VirtualizeAbove = 300;
 
+    /// <summary>Bars wider than this (percent of the track) show their label inside.</summary>
+    private const double LabelAbove = 7;
+
     private ICollection<TimelineRow> Rows => Timeline.Rows as ICollection<TimelineRow> ?? Timeline.Rows.ToList();
 
     private List<(TimelineRow Row, UntimedStep Step)> Untimed =>
@@ -40,6 +43,10 @@ public partial class TimelineView
             OutcomeSeverity.Failure => "outcome-fail",
             _ => "outcome-none",
         };
+
+    /// <summary>The bar's visible label first (speech users say what they see), then what the tooltip tells.</summary>
+    private static string AccessibleName(TimelineBar bar) =>
+        bar.WidthPercent > LabelAbove ? bar.Label + ", " + Tooltip(bar) : Tooltip(bar);
 
     private static string Tooltip(TimelineBar bar)
     {

@@ -328,6 +328,64 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                     b.ToTable("Tasks", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.OutcomeMarginal", b =>
+                {
+                    b.Property<int>("Combo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Grain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FileFail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FileFixed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FileOther")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FilePass")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FileWarn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobFail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobFixed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobOther")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobPass")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobWarn")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Combo", "Grain", "Start", "Channel", "WorkflowId", "RuleId", "FileType");
+
+                    b.ToTable("RollupOutcomeMarginals", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.OutcomeRollup", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -380,6 +438,46 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                     b.ToTable("RollupOutcomes", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.ReasonMarginal", b =>
+                {
+                    b.Property<int>("Combo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Grain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Combo", "Grain", "Start", "Channel", "WorkflowId", "RuleId", "FileType", "StepType", "Severity", "Reason");
+
+                    b.ToTable("RollupReasonMarginals", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.ReasonRollup", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -428,6 +526,50 @@ namespace Filecheck.Dashboard.History.Data.Migrations
                     b.ToTable("RollupJobs", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.StepMarginal", b =>
+                {
+                    b.Property<int>("Combo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Grain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Buckets")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SumMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Combo", "Grain", "Start", "Channel", "WorkflowId", "RuleId", "FileType", "StepType", "Kind");
+
+                    b.ToTable("RollupStepMarginals", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.Rollups.StepRollup", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -457,12 +599,6 @@ namespace Filecheck.Dashboard.History.Data.Migrations
 
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER");
-
-                    b.Property<double>("MaxMs")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("MinMs")
-                        .HasColumnType("REAL");
 
                     b.Property<long>("SumMs")
                         .HasColumnType("INTEGER");

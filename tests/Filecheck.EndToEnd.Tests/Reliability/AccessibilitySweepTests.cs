@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Filecheck.Dashboard;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Sharing;
+using Filecheck.Sandbox;
+using Filecheck.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests.Reliability;
+
+/// <summary>
+/// axe over every page of the dashboard, in the light and the dark theme: no serious or critical violation anywhere.
+/// The dark round starts with a click on the app bar's toggle, so it also proves the choice outlives a page load.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilitySweepTests(DashboardFixture fixture)
+{
+    /// <summary>One page as a person reaches it: who is signed in (null: nobody), the address, what shows it is ready.</summary>
+    private sealed record Visit(string Name, string? User, string Path, Func<IPage, Task> Ready, bool Interactive = true);
+
+    private sealed record Finding(string Page, string Theme, IReadOnlyList<AxeResultItem> Violations)
+    {
+        public IEnumerable<AxeResultItem> Serious => Violations.Where(v => v.Impact is "serious" or "critical");
+        public IEnumerable<AxeResultItem> Lesser => Violations.Where(v => v.Impact is not ("serious" or "critical"));
+    }
+
+    /// <summary>Every rule axe runs by default; only the violations are collected (passes on a big page cost seconds).</summary>
+    private static readonly AxeRunOptions ViolationsOnly = new() { ResultTypes = [ResultType.Violations] };
+
+    private static Func<IPage, Task> Shows(string testId) =>
+        page => Assertions.Expect(page.GetByTestId(testId).First).ToBeVisibleAsync();
+
+    [Fact]
+    public async Task EveryPage_LightAndDarkTheme_HasNoSeriousOrCriticalViolations()
+    {
+        await fixture.Host.WaitForSyncedHistoryAsync();
+        var failing = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Failing)!;
+        var task = failing.Tasks!.First(t => t.Steps is { Count: > 0 });
+        var step = task.Steps!.First(s => s.Outcome is "fail" or "warn" or null);
+        var share = await CreateShareAsync();
+        // A running job of its own: job_demo_running finishes about 3 minutes after the collection's host started.
+        var running = fixture.Host.Sandbox.Jobs.CreateRunningJob(files: 2, stepDuration: TimeSpan.FromMinutes(10));
+        string JobUrl(string id, JobViewState state) => Urls.Job(id, state);
+
+        Visit[] pages =
+        [
+            new("home", "admin", Urls.Home, Shows("well-known-jobs")),
+            new("job: timeline (failing)", "admin", JobUrl(WellKnownJobs.Failing, new()), Shows("timeline")),
+            new("job: files (failing)", "admin", JobUrl(WellKnownJobs.Failing, new() { Tab = JobTabs.Files }), Shows("files-table")),
+            new("job: step detail (failing)", "admin", JobUrl(WellKnownJobs.Failing, new() { File = task.Id, Step = step.Id }), Shows("step-detail")),
+            new("job: proofs (failing)", "admin", JobUrl(WellKnownJobs.Failing, new() { Tab = JobTabs.Proofs }), Shows("proof-image")),
+            new("job: raw JSON (failing)", "admin", JobUrl(WellKnownJobs.Failing, new() { Tab = JobTabs.Raw }), Shows("raw-json")),
+            new("job: timeline (running)", "admin", JobUrl(running, new()), Shows("live-row")),
+            new("jobs list", "admin", Urls.JobsList(), Shows("jobs-row")),
+            new("new check", "admin", Urls.NewCheck(), Shows("check-form")),
+            new("trends", "admin", Urls.Trends(), Shows("trends-summary")),
+            new("shares", "admin", Urls.Shares(), Shows("share-row")),
+            new("admin: sync", "admin", Urls.SyncAdmin, Shows("sync-status")),
+            new("admin: rollups", "admin", Urls.RollupAdmin, Shows("rollup-status")),
+            new("not found", "admin", "/no-such-page", page => Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page not found")),
+            // A signed-in person without a role is sent from any page to the refusal, which needs no circuit.
+            new("no role: access denied", "norole", Urls.Home, page => Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You don't have access to this page"), Interactive: false),
+            new("sign-in", null, Urls.SignIn(), Shows("demo-user-staff"), Interactive: false),
+            new("public share page", null, share, Shows("share-form"), Interactive: false),
+        ];
+
+        var findings = new List<Finding>();
+        var page = await fixture.Browser.Context.NewPageAsync();
+        try
+        {
+            foreach (var dark in new[] { false, true })
+            {
+                var theme = dark ? "dark" : "light";
+                string? signedIn = "";
+                foreach (var visit in pages)
+                {
+                    if (visit.User != signedIn)
+                    {
+                        await SignInAsync(page, visit.User, dark);
+                        signedIn = visit.User;
+                    }
+                    await page.GotoAsync(new Uri(fixture.Host.BaseAddress, visit.Path).ToString());
+                    if (visit.Interactive) await page.WaitForCircuitAsync();
+                    await visit.Ready(page);
+                    await AssertThemeAsync(page, visit, dark);
+                    // In the page itself: the default finishes each scan in a new tab (for cross-origin frames, which no page
+                    // here has), which more than doubled the sweep's time.
+#pragma warning disable CS0618 // "legacy mode" is axe.run in the page, the same rules and results for a page without frames.
+                    var result = await page.Locator("html").RunAxeLegacy(ViolationsOnly);
+#pragma warning restore CS0618
+                    findings.Add(new Finding(visit.Name, theme, result.Violations));
+                }
+            }
+        }
+        finally
+        {
+            await page.CloseAsync();
+            await fixture.Browser.Context.ClearCookiesAsync();
+        }
+
+        ReliabilityReport.Write("accessibility", Report(findings, pages.Length));
+        var serious = findings.SelectMany(f => f.Serious.Select(v => $"{f.Page} ({f.Theme}): {v.Impact} {v.Id}: {v.Help} [{string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}]")).ToList();
+        Assert.True(serious.Count == 0, "serious or critical accessibility violations:\n" + string.Join("\n", serious));
+    }
+
+    /// <summary>Signs in (or out) and picks the theme: the dark one through the app bar's toggle where there is an app bar.</summary>
+    private async Task SignInAsync(IPage page, string? user, bool dark)
+    {
+        if (user is null)
+        {
+            await page.Context.ClearCookiesAsync();
+            await SetThemeCookieAsync(page, dark);
+            return;
+        }
+        await page.SignInAsync(fixture.Host.BaseAddress, user);
+        if (!dark) return;
+        if (user == "norole")
+        {
+            await SetThemeCookieAsync(page, dark);
+            return;
+        }
+        // The person's own way: the toggle in the app bar, remembered for the next page loads.
+        await page.WaitForCircuitAsync();
+        await page.GetByLabel("Toggle dark theme").ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+    }
+
+    private async Task SetThemeCookieAsync(IPage page, bool dark) =>
+        await page.Context.AddCookiesAsync([new Cookie { Name = ThemeState.CookieName, Value = dark ? ThemeState.Dark : ThemeState.Light, Url = fixture.Host.BaseAddress.ToString() }]);
+
+    /// <summary>The page really is in the theme it is counted under: the customer's page follows the device's setting.</summary>
+    private static async Task AssertThemeAsync(IPage page, Visit visit, bool dark)
+    {
+        if (visit.Name == "public share page")
+        {
+            await page.EmulateMediaAsync(new() { ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light });
+        }
+        else
+        {
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", dark ? "dark" : "light");
+        }
+        // Dark means a dark background under the page's text: its luminance, from the body's painted colour.
+        var luminance = await page.EvaluateAsync<double>(@"() => {
+            let el = document.querySelector('h1'), m = null;
+            for (; el && !m; el = el.parentElement) {
+                const v = getComputedStyle(el).backgroundColor.match(/[\d.]+/g).map(Number);
+                if (v.length === 3 || v[3] > 0) m = v;
+            }
+            m = m || [255, 255, 255];
+            const c = m.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+            return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        }");
+        Assert.True(dark ? luminance < 0.2 : luminance > 0.6, $"{visit.Name}: background luminance {luminance:0.00} is not {(dark ? "dark" : "light")}");
+    }
+
+    private async Task<string> CreateShareAsync()
+    {
+        // Not job_demo_warning: the share journey counts that job's approvals and must find only its own.
+        var job = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Fixed)!;
+        var shares = fixture.Host.Services.GetRequiredService<ShareLinkService>();
+        var created = await shares.CreateAsync(new ShareRequest
+        {
+            Files = job.Tasks!.Select(t => new ShareFile(job.Id, t.Id, t.DisplayName)).ToList(),
+            AskApproval = true,
+            AllowDownloads = true,
+            Note = "Your flyers, ready for a look.",
+        }, "Ada Admin", "demo-admin");
+        Assert.Null(created.Error);
+        return "/s/" + created.Share!.Token;
+    }
+
+    private static string Report(IReadOnlyList<Finding> findings, int pages)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"axe-core (Deque.AxeCore.Playwright, every rule axe runs by default) over {pages} pages in the light and the dark theme, ")
+            .Append(CultureInfo.InvariantCulture, $"{findings.Count} scans in Chromium. Asserted: no serious or critical violation on any page in either theme. ")
+            .Append("The dark theme is chosen with the app bar's toggle (remembered in a cookie, checked on every page by the background's luminance); ")
+            .Append("the public share page follows the device's colour scheme. Counts are violations (rules), each with the number of elements.\n\n")
+            .Append("| page | light: serious + critical | light: moderate + minor | dark: serious + critical | dark: moderate + minor |\n|---|---|---|---|---|\n");
+        foreach (var page in findings.GroupBy(f => f.Page))
+        {
+            var light = page.Single(f => f.Theme == "light");
+            var dark = page.Single(f => f.Theme == "dark");
+            text.Append(CultureInfo.InvariantCulture, $"| {page.Key} | {Count(light.Serious)} | {Count(light.Lesser)} | {Count(dark.Serious)} | {Count(dark.Lesser)} |\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Count(IEnumerable<AxeResultItem> violations)
+    {
+        var list = violations.ToList();
+        return list.Count == 0 ? "0" : $"{list.Count}: " + string.Join(", ", list.Select(v => $"{v.Id} ({v.Impact}, {v.Nodes.Length})"));
+    }
+}
