@@ -14,7 +14,6 @@ public sealed partial class TrendsPage : IDisposable
     [Inject] private ILogger<TrendsPage> Logger { get; set; } = default!;
     [Inject] private HistorySyncStatus SyncStatus { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private Filecheck.Dashboard.Jobs.LibraryNames Names { get; set; } = default!;
 
     // Declared so that a new query string re-runs OnParametersSetAsync; the view is parsed from the whole address.
     [SupplyParameterFromQuery(Name = "days")] public string? DaysText { get; set; }
@@ -101,7 +100,7 @@ public sealed partial class TrendsPage : IDisposable
 
     private async Task<Shell.RetryAnswer> RecoverNamesAsync(CancellationToken ct)
     {
-        if (!await Names.RetryAsync(ct)) return Shell.RetryAnswer.NotYet(Names.Failure?.RetryAfter);
+        if (!await Query.Names.RetryAsync(ct)) return Shell.RetryAnswer.NotYet(Query.Names.Failure?.RetryAfter);
         await InvokeAsync(async () =>
         {
             await LoadAsync();
@@ -117,7 +116,7 @@ public sealed partial class TrendsPage : IDisposable
         {
             _report = await Query.LoadAsync(View, _gone.Token);
             _charts = TrendsCharts.From(_report);
-            _namesFailure = Names.Failure;
+            _namesFailure = Query.Names.Failure;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
