@@ -20,6 +20,9 @@ public static partial class ReliabilityReport
     [
         ("key-leak", "Key leak"),
         ("hostile-api", "Hostile API answers"),
+        ("input-fuzz", "Input fuzz"),
+        ("faults", "Faults"),
+        ("faults-chromium", "Faults in Chromium"),
         ("circuit-errors", "Circuit errors"),
         ("load", "Load"),
         ("accessibility", "Accessibility"),
