@@ -8,7 +8,8 @@ namespace Filecheck.Api;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     NumberHandling = JsonNumberHandling.Strict,
-    AllowTrailingCommas = false)]
+    AllowTrailingCommas = false,
+    MaxDepth = FilecheckJsonContext.MaxJsonDepth)]
 [JsonSerializable(typeof(Job))]
 [JsonSerializable(typeof(JobResponse))]
 [JsonSerializable(typeof(JobPendingResponse))]
@@ -25,4 +26,11 @@ namespace Filecheck.Api;
 [JsonSerializable(typeof(UploadRequest))]
 [JsonSerializable(typeof(UploadResponse))]
 [JsonSerializable(typeof(CreateJobRequest))]
-public sealed partial class FilecheckJsonContext : JsonSerializerContext;
+public sealed partial class FilecheckJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// How deep an answer may nest. The spec leaves metaData and params to the customer, unbounded; the default of 64
+    /// refused a valid answer whose metaData nested deeper. Bounded all the same: parsers and writers recurse.
+    /// </summary>
+    public const int MaxJsonDepth = 256;
+}

@@ -32,9 +32,14 @@ public static class SignedUrls
     public static byte[] Redact(ReadOnlySpan<byte> json, bool indented = false, bool asNull = false)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
-        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions
+               {
+                   Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                   MaxDepth = FilecheckJsonContext.MaxJsonDepth,
+               }))
         {
-            var reader = new Utf8JsonReader(json);
+            // As deep as the client reads: anything it accepted can be redacted.
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = FilecheckJsonContext.MaxJsonDepth });
             string? property = null;
             while (reader.Read())
             {

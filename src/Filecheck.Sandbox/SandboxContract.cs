@@ -72,4 +72,6 @@ public enum SandboxFault
     Hang,
     /// <summary>200 with a body that is not valid JSON.</summary>
     MalformedJson,
+    /// <summary>200 whose Content-Length promises the whole body; half of it is sent, then the connection drops.</summary>
+    TruncatedBody,
 }

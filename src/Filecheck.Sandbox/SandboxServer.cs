@@ -63,6 +63,44 @@ public sealed class SandboxServer : IAsyncDisposable
         var key = options.ApiKey ?? "sk_test_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var server = new SandboxServer(options, signer, renderer, store, key);
 
+        var app = await server.ListenAsync(options.Port, ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        signer.BaseAddress = server.BaseAddress;
+
+        if (options.WebhookUrl is not null)
+        {
+            var sender = new WebhookSender(options, store, renderer, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WebhookSender>());
+            server._webhooks = Task.Run(() => sender.RunAsync(server._stopping.Token));
+        }
+        return server;
+    }
+
+    /// <summary>True while the sandbox accepts connections (between <see cref="StopListeningAsync"/> and <see cref="ListenAgainAsync"/> it does not).</summary>
+    public bool IsListening => _app is not null;
+
+    /// <summary>
+    /// Closes the listener: a client's connection is refused, as when the API's host is down. The jobs, faults and request
+    /// log stay; <see cref="ListenAgainAsync"/> opens the same address again.
+    /// </summary>
+    public async Task StopListeningAsync()
+    {
+        if (_app is not { } app) return;
+        _app = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try { await app.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Listens again on the address it had (the same port), after <see cref="StopListeningAsync"/>.</summary>
+    public async Task ListenAgainAsync(CancellationToken ct = default)
+    {
+        if (_app is not null) return;
+        await ListenAsync(BaseAddress.Port, ct);
+    }
+
+    private async Task<WebApplication> ListenAsync(int port, CancellationToken ct)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SandboxServer).Assembly.GetName().Name,
@@ -78,25 +116,15 @@ public sealed class SandboxServer : IAsyncDisposable
         // The host app's ASPNETCORE_URLS reaches the web host's settings before the sources are cleared; the explicit
         // listener below wins, as intended, so Kestrel's "overriding address(es)" warning says nothing useful here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         // The owner (Program.cs or the host app) decides when to stop; don't hook the process's Ctrl+C/SIGTERM.
         builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
 
         var app = builder.Build();
-        server._app = app;
-        server.Map(app);
+        Map(app);
         await app.StartAsync(ct);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        signer.BaseAddress = server.BaseAddress;
-
-        if (options.WebhookUrl is not null)
-        {
-            var sender = new WebhookSender(options, store, renderer, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WebhookSender>());
-            server._webhooks = Task.Run(() => sender.RunAsync(server._stopping.Token));
-        }
-        return server;
+        _app = app;
+        return app;
     }
 
     public async ValueTask DisposeAsync()
@@ -133,7 +161,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             var path = ctx.Request.Path.Value ?? "/";
             var control = path == "/_sandbox" || path.StartsWith("/_sandbox/", StringComparison.Ordinal);
-            if (!control) Requests.Add(path);
+            if (!control) Requests.Add(path, ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? path);
             if (path.StartsWith("/files/", StringComparison.Ordinal) || path == SandboxUploads.TargetPath)
             {
                 await next(ctx); // presigned: no bearer, no faults
@@ -230,6 +258,21 @@ public sealed class SandboxServer : IAsyncDisposable
                     catch (OperationCanceledException) { }
                 }
                 ctx.Abort();
+                return;
+            case SandboxFault.TruncatedBody:
+                var whole = ctx.Response.Body;
+                using (var buffer = new MemoryStream())
+                {
+                    ctx.Response.Body = buffer;
+                    try { await next(ctx); }
+                    finally { ctx.Response.Body = whole; }
+                    var bytes = buffer.ToArray();
+                    // Promises the whole body, sends half of it, then drops the connection.
+                    ctx.Response.ContentLength = bytes.Length;
+                    await whole.WriteAsync(bytes.AsMemory(0, Math.Max(1, bytes.Length / 2)), ctx.RequestAborted);
+                    await whole.FlushAsync(ctx.RequestAborted);
+                }
+                // Ending short of the promised length makes Kestrel close the connection after what was sent.
                 return;
             case SandboxFault.MalformedJson:
                 var original = ctx.Response.Body;

@@ -14,7 +14,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IWebHostBuilder>? _configure;
 
-    /// <param name="configure">More for the host, after the settings (e.g. a logger provider that counts errors).</param>
+    /// <param name="configure">Test-only additions to the host, after the settings (a capturing logger, a recording HTTP handler, ...).</param>
     public DashboardHost(Dictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         _configure = configure;

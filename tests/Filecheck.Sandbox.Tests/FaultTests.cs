@@ -68,6 +68,39 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task TruncatedBody_PromisesTheWholeBody_SendsHalf_ThenDrops()
+    {
+        await using var sb = await Sandbox.StartAsync();
+        var whole = (await sb.GetAsync("/jobs/job_demo_passing")).Body;
+        sb.Server.Faults.Next(SandboxFault.TruncatedBody);
+
+        using var r = await sb.Http.GetAsync("/jobs/job_demo_passing", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(200, (int)r.StatusCode);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(whole), r.Content.Headers.ContentLength);
+        var received = new MemoryStream();
+        var error = await Record.ExceptionAsync(async () => await (await r.Content.ReadAsStreamAsync()).CopyToAsync(received));
+        Assert.IsAssignableFrom<IOException>(error is HttpRequestException h ? h.InnerException ?? h : error);
+        Assert.InRange(received.Length, 1, System.Text.Encoding.UTF8.GetByteCount(whole) - 1);
+        Assert.Equal(200, (await sb.GetAsync("/jobs/job_demo_passing")).Status);
+    }
+
+    [Fact]
+    public async Task StopListening_RefusesConnections_ListenAgain_ServesTheSameAddressAndJobs()
+    {
+        await using var sb = await Sandbox.StartAsync();
+        var before = (await sb.GetAsync("/jobs/job_demo_failing")).Body;
+
+        await sb.Server.StopListeningAsync();
+        Assert.False(sb.Server.IsListening);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => sb.Http.GetAsync("/jobs/job_demo_failing"));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, Assert.IsType<System.Net.Sockets.SocketException>(refused.InnerException).SocketErrorCode);
+
+        await sb.Server.ListenAgainAsync();
+        Assert.True(sb.Server.IsListening);
+        Assert.Equal((200, before), await sb.GetAsync("/jobs/job_demo_failing"));
+    }
+
+    [Fact]
     public async Task Hang_NeverAnswers_UntilTheClientGivesUp()
     {
         await using var sb = await Sandbox.StartAsync();

@@ -113,7 +113,8 @@ public sealed class SpecValidator
     {
         Assert.Contains(schemaName, _names);
         var schema = JsonSchema.FromText($"{{\"$ref\":\"{BaseUri}#/$defs/{schemaName}\"}}");
-        var result = schema.Evaluate(JsonNode.Parse(body), _options);
+        // Deeper than the parser's default of 64: metaData is the customer's, and nothing in the spec bounds its depth.
+        var result = schema.Evaluate(JsonNode.Parse(body, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 1024 }), _options);
         if (result.IsValid) return [];
         var errors = new List<string>();
         void Walk(EvaluationResults r)

@@ -18,6 +18,12 @@ public static partial class ReliabilityReport
     /// </summary>
     public static readonly IReadOnlyList<(string Id, string Title)> Sections =
     [
+        ("key-leak", "Key leak"),
+        ("hostile-api", "Hostile API answers"),
+        ("input-fuzz", "Input fuzz"),
+        ("faults", "Faults"),
+        ("faults-chromium", "Faults in Chromium"),
+        ("circuit-errors", "Circuit errors"),
         ("load", "Load"),
         ("accessibility", "Accessibility"),
     ];

@@ -92,8 +92,19 @@ public sealed record Step
     public JsonElement? InStream { get; init; }
     public IReadOnlyList<StepOutput>? Outputs { get; init; }
 
+    /// <summary>The duration as a span, or null when the answer gives none that is usable (see <see cref="IsUsableDuration"/>).</summary>
     [JsonIgnore]
-    public TimeSpan? DurationSpan => Duration is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+    public TimeSpan? DurationSpan => Duration is { } ms && IsUsableDuration(ms) ? TimeSpan.FromMilliseconds(ms) : null;
+
+    /// <summary>The longest duration taken as one: about 3,000 years. Beyond it a figure is not a step's duration, and
+    /// a TimeSpan (about 29,000 years) would overflow.</summary>
+    public const double MaxDurationMs = 1e14;
+
+    /// <summary>
+    /// A step duration in milliseconds that can be used as one: finite, not negative, at most <see cref="MaxDurationMs"/>.
+    /// The spec only says "number", so an answer can hold -4000 or 1e300.
+    /// </summary>
+    public static bool IsUsableDuration(double ms) => double.IsFinite(ms) && ms is >= 0 and <= MaxDurationMs;
 }
 
 /// <summary>

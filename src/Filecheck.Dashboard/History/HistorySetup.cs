@@ -32,7 +32,7 @@ public static class HistorySetup
             .AddInterceptors(SqlitePragmas.Instance));
         services.AddSingleton<HistoryMigrator>();
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
-        services.AddDataProtection().SetApplicationName("Filecheck.Dashboard");
+        services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
             o.XmlRepository = ActivatorUtilities.CreateInstance<HistoryKeyRepository>(sp, sp));
         services.TryAddSingleton(Rollups.RollupZone.Utc);

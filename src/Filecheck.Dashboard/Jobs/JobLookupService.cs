@@ -11,7 +11,11 @@ namespace Filecheck.Dashboard.Jobs;
 public sealed record JobView(Job Job, string? WorkflowName, string? RuleName, DateTimeOffset FetchedAt);
 
 /// <summary>The job shown is the store's last copy because Filecheck could not be asked: since when, and why.</summary>
-public sealed record StaleNotice(DateTimeOffset Since, string Reason, FilecheckFailureKind Kind);
+public sealed record StaleNotice(DateTimeOffset Since, string Reason, FilecheckFailureKind Kind)
+{
+    /// <summary>How long Filecheck asked us to wait (a 429's Retry-After), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}
 
 public sealed record JobLoad(JobView? View, JobProblem? Problem)
 {
@@ -51,8 +55,10 @@ public sealed class JobLookupService(
     /// <param name="refresh">Ask Filecheck even when the store has a recent copy (the page's Refresh button).</param>
     /// <param name="action">What the audit calls it; only <see cref="AuditActions.Lookup"/> spends the lookup budget
     /// (the raw JSON endpoint has its own).</param>
+    /// <param name="retry">The page asking again by itself after a failure: not the person's lookup, so it spends no
+    /// budget, and it is audited only when it brings the job (a retry that fails again adds nothing).</param>
     public async Task<JobLoad> LoadAsync(string? text, ClaimsPrincipal? user, CancellationToken ct = default, bool refresh = false,
-        string action = AuditActions.Lookup)
+        string action = AuditActions.Lookup, bool retry = false)
     {
         if (!JobId.TryParse(text, out var id, out var error))
         {
@@ -60,13 +66,13 @@ public sealed class JobLookupService(
         }
 
         user ??= await CurrentUserAsync();
-        if (action == AuditActions.Lookup && UserKey.Of(user) is { } key && limiter.TryTake(key) is { } wait)
+        if (action == AuditActions.Lookup && !retry && UserKey.Of(user) is { } key && limiter.TryTake(key) is { } wait)
         {
             // Nothing asked, nothing audited: the person is told when to try again.
             return JobLoad.Failed(JobProblem.TooManyLookups(wait));
         }
         var who = user;
-        Task Audit(string result) => AuditAsync(id, who, action, result, ct);
+        Task Audit(string result) => retry && result != "fresh" ? Task.CompletedTask : AuditAsync(id, who, action, result, ct);
 
         var stored = await Safe(() => history.GetAsync(id.Value, ct), null);
         var cacheAge = history.CacheAge;
@@ -87,7 +93,7 @@ public sealed class JobLookupService(
                 // Names would be one more failing call each: the IDs are shown instead.
                 return await ViewAsync(stored.Job, since, withNames: false, ct) with
                 {
-                    Stale = new StaleNotice(since, JobProblem.From(failure).Title, failure.Kind),
+                    Stale = new StaleNotice(since, JobProblem.From(failure).Title, failure.Kind) { RetryAfter = failure.RetryAfter },
                 };
             }
             await Audit("failed:" + failure.Kind);

@@ -5,6 +5,9 @@ namespace Filecheck.Dashboard.Jobs;
 /// <summary>Why a job could not be shown, worded for a person.</summary>
 public sealed record JobProblem(JobProblemKind Kind, string Title, string Detail)
 {
+    /// <summary>How long Filecheck asked us to wait (a 429's Retry-After), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static JobProblem InvalidId(string reason) =>
         new(JobProblemKind.InvalidId, "That is not a job ID", reason);
 
@@ -13,7 +16,9 @@ public sealed record JobProblem(JobProblemKind Kind, string Title, string Detail
         new(JobProblemKind.TooManyRequests, "Slow down", Limits.UserLimits.Message(Limits.UserLimitKind.Lookups, retryAfter));
 
     /// <summary>A title per kind; the sentence is the client's own wording (<see cref="FilecheckFailureText"/>), said once.</summary>
-    public static JobProblem From(FilecheckFailure failure) => failure.Kind switch
+    public static JobProblem From(FilecheckFailure failure) => Of(failure) with { RetryAfter = failure.RetryAfter };
+
+    private static JobProblem Of(FilecheckFailure failure) => failure.Kind switch
     {
         FilecheckFailureKind.NotFound => new(JobProblemKind.NotFound, "No such job", failure.Describe()),
         FilecheckFailureKind.KeyRejected => new(JobProblemKind.KeyRejected, "Filecheck refused the dashboard's key", failure.Describe()),

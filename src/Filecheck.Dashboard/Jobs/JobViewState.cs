@@ -1,6 +1,5 @@
 using System.Globalization;
 using Filecheck.Dashboard.Jobs.Files;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -41,7 +40,7 @@ public sealed record JobViewState
     /// </summary>
     public static JobViewState FromQuery(IReadOnlyDictionary<string, string?> query)
     {
-        string? Get(string key) => query.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        string? Get(string key) => query.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? Shell.QueryText.Scrub(value) : null;
         var sort = Get("sort");
         return new JobViewState
         {
@@ -60,12 +59,15 @@ public sealed record JobViewState
 
     /// <summary>The view a raw query string (with or without its <c>?</c>) asks for.</summary>
     public static JobViewState FromQuery(string? query) =>
-        FromQuery(QueryHelpers.ParseQuery(query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString()));
+        FromQuery(Shell.QueryText.Parse(query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString()));
 
-    /// <summary>Seconds from the job's start, within a sane range; anything else is ignored.</summary>
+    /// <summary>
+    /// Seconds from the job's start, within a sane range, to the millisecond the link writes (so a view read back from its
+    /// own link is the same view); anything else is ignored.
+    /// </summary>
     private static double? Seconds(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-        && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? s : null;
+        && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? Math.Round(s, 3) + 0.0 : null;
 
     public string ToQuery()
     {

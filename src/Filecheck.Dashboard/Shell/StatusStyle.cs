@@ -16,7 +16,7 @@ public static class StatusStyle
         JobStatus.Done => new("Done", Color.Primary, Icons.Material.Filled.Done, status),
         JobStatus.Skipped => new("Skipped", Color.Default, Icons.Material.Filled.SkipNext, status),
         JobStatus.Error => new("Error", Color.Error, Icons.Material.Filled.ErrorOutline, status),
-        _ => new(status, Color.Default, Icons.Material.Outlined.HelpOutline, status),
+        _ => Unknown(status),
     };
 
     public static ChipStyle ForOutcome(string? outcome) => outcome switch
@@ -29,6 +29,25 @@ public static class StatusStyle
         Outcome.Fail => new(Outcome.Label(outcome), Color.Error, Icons.Material.Filled.Cancel, outcome),
         Outcome.Mixed => new(Outcome.Label(outcome), Color.Warning, Icons.Material.Filled.CallSplit, outcome),
         Outcome.NotApplicable => new(Outcome.Label(outcome), Color.Default, Icons.Material.Filled.RemoveCircleOutline, outcome),
-        _ => new(outcome, Color.Default, Icons.Material.Outlined.HelpOutline, outcome),
+        _ => Unknown(outcome),
     };
+
+    /// <summary>The longest unknown word a chip shows; the whole value stays in its data-value and tooltip.</summary>
+    public const int MaxWordLength = 40;
+
+    // An unknown word is shown as itself, shortened: a chip does not wrap, and an answer's "status" can be 10 KB.
+    private static ChipStyle Unknown(string value)
+    {
+        var word = Shorten(value);
+        return new(word, Color.Default, Icons.Material.Outlined.HelpOutline, word);
+    }
+
+    public static string Shorten(string value)
+    {
+        if (value.Length <= MaxWordLength) return value;
+        var cut = MaxWordLength - 1;
+        // Never between the halves of a surrogate pair (an emoji).
+        if (char.IsHighSurrogate(value[cut - 1])) cut--;
+        return value[..cut] + "…";
+    }
 }

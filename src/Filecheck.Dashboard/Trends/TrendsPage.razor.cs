@@ -38,6 +38,8 @@ public sealed partial class TrendsPage : IDisposable
     private ITimer? _timer;
     private bool _filling;
     private int _refreshing;
+    private Filecheck.Api.FilecheckFailure? _namesFailure;
+    private Shell.RetryLoop? _namesRetry;
 
     // The legend is the page's own: MudBlazor's legend selects a series as a bar click does, and a bar click opens jobs.
     private readonly ChartOptions _outcomeOptions = new() { ChartPalette = OutcomeColors.Palette, ShowLegend = false };
@@ -88,6 +90,23 @@ public sealed partial class TrendsPage : IDisposable
         _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
         _customTo = View.To is { } t ? TrendsCsv.Date(t) : null;
         await LoadAsync();
+        // The figures are the history's; the names come when Filecheck answers again, without a reload.
+        if (_namesFailure is not null && RendererInfo.IsInteractive)
+        {
+            _namesRetry ??= new Shell.RetryLoop(Clock);
+            _namesRetry.Start(RecoverNamesAsync, _namesFailure.RetryAfter);
+        }
+    }
+
+    private async Task<Shell.RetryAnswer> RecoverNamesAsync(CancellationToken ct)
+    {
+        if (!await Query.Names.RetryAsync(ct)) return Shell.RetryAnswer.NotYet(Query.Names.Failure?.RetryAfter);
+        await InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+        return Shell.RetryAnswer.Succeeded;
     }
 
     private async Task LoadAsync()
@@ -97,6 +116,7 @@ public sealed partial class TrendsPage : IDisposable
         {
             _report = await Query.LoadAsync(View, _gone.Token);
             _charts = TrendsCharts.From(_report);
+            _namesFailure = Query.Names.Failure;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -183,6 +203,7 @@ public sealed partial class TrendsPage : IDisposable
     public void Dispose()
     {
         _timer?.Dispose();
+        _namesRetry?.Dispose();
         _gone.Cancel();
         _gone.Dispose();
     }

@@ -13,12 +13,20 @@ public interface ITrendNames
 {
     Task<string?> WorkflowAsync(string id, CancellationToken ct);
     Task<string?> RuleAsync(string id, CancellationToken ct);
+
+    /// <summary>Why the names could not be fetched (they show as IDs meanwhile); null when they could (or never fail).</summary>
+    Filecheck.Api.FilecheckFailure? Failure => null;
+
+    /// <summary>Asks for the names again after a failure; true once they came.</summary>
+    Task<bool> RetryAsync(CancellationToken ct) => Task.FromResult(true);
 }
 
 internal sealed class LibraryTrendNames(LibraryNames names) : ITrendNames
 {
     public Task<string?> WorkflowAsync(string id, CancellationToken ct) => names.WorkflowAsync(id, ct);
     public Task<string?> RuleAsync(string id, CancellationToken ct) => names.RuleAsync(id, ct);
+    public Filecheck.Api.FilecheckFailure? Failure => names.Failure;
+    public Task<bool> RetryAsync(CancellationToken ct) => names.RetryAsync(ct);
 }
 
 /// <summary>
@@ -30,6 +38,9 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
     public DateOnly Today() => JobContribution.DayOf(clock.GetUtcNow(), zone.Zone);
 
     public string ZoneId => zone.Zone.Id;
+
+    /// <summary>Where the report's workflow and rule names come from, and whether they could be fetched.</summary>
+    public ITrendNames Names => names;
 
     /// <summary>Tests: read the daily rows alone, as views with more filters than the marginals keep always do.</summary>
     internal bool DailyRowsOnly { get; init; }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Filecheck.Dashboard.Trends;
 
@@ -69,14 +68,15 @@ public sealed record TrendsViewState
 
     public static TrendsViewState FromQuery(string? query)
     {
-        var q = QueryHelpers.ParseQuery(query);
+        var q = Shell.QueryText.Parse(query);
         string? Get(string key) => q.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
         var state = new TrendsViewState();
         if (int.TryParse(Get("days"), NumberStyles.None, CultureInfo.InvariantCulture, out var days) && Presets.Contains(days)) state = state with { Days = days };
         var from = ParseDate(Get("from"));
         var to = ParseDate(Get("to"));
         // A custom range needs both ends, in order, and at most ten years.
-        if (from is { } f && to is { } t && f <= t && t.DayNumber - f.DayNumber <= 3660) state = state with { From = f, To = t };
+        // A custom range replaces the preset, which its link does not write: the same view, read back, is the same state.
+        if (from is { } f && to is { } t && f <= t && t.DayNumber - f.DayNumber <= 3660) state = state with { From = f, To = t, Days = DefaultDays };
         if (Get("group") is { } g && TrendGrouping.All.Contains(g)) state = state with { Group = g };
         if (Get("unit") is TrendUnit.Files) state = state with { Unit = TrendUnit.Files };
         return state with
@@ -108,6 +108,6 @@ public sealed record TrendsViewState
         return string.Join("&", parts);
     }
 
-    public static DateOnly? ParseDate(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    /// <summary>A day as the range's ends are written; outside 1900 to 2999 it is no day the trends can count.</summary>
+    public static DateOnly? ParseDate(string? text) => Shell.QueryText.Date(text);
 }

@@ -121,6 +121,42 @@ public sealed class JobWatcherTests : IAsyncLifetime
         Assert.InRange(gaps.Last(), 9.5, 10.5);
     }
 
+    [Fact]
+    public async Task Subscribe_IntervalsFromJobsWatcherSettings_PollsNoFasterThanTheMinAndBacksOffToTheMax()
+    {
+        // The watcher as the dashboard builds it: its intervals bound from configuration, not set by the test.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Filecheck:BaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["Filecheck:ApiKey"] = _sandbox.ApiKey,
+            ["Jobs:Watcher:MinInterval"] = "00:00:03",
+            ["Jobs:Watcher:MaxInterval"] = "00:00:06",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddFilecheckClient(configuration);
+        services.AddJobs(configuration);
+        await using var provider = services.BuildServiceProvider();
+        // Only the watcher on the counting clock, so that its count is of the watcher's own delays.
+        var clock = new TimerCountingClock(_clock);
+        var watcher = ActivatorUtilities.CreateInstance<JobWatcher>(provider, clock);
+        var id = JobId.Parse(_sandbox.Jobs.CreateRunningJob(files: 1, stepDuration: TimeSpan.FromHours(1)));
+        var times = new ConcurrentQueue<DateTimeOffset>();
+        var subscription = watcher.Subscribe(id, u => { times.Enqueue(u.At); return Task.CompletedTask; });
+
+        while (true)
+        {
+            await WaitForAsync(() => clock.Waiting, "the watcher to finish its poll and wait for the next");
+            if (times.Count >= 6) break;
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        subscription.Dispose();
+        watcher.Dispose();
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        Assert.True(gaps.All(g => g >= 2.9), "a poll sooner than Jobs:Watcher:MinInterval: " + string.Join(", ", gaps));
+        Assert.InRange(gaps.Last(), 5.9, 6.6);
+    }
+
     /// <summary>Waits in real time (bounded) for a condition the watcher's own work makes true.</summary>
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {

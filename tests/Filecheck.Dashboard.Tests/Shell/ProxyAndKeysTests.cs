@@ -123,4 +123,65 @@ public sealed class ProxyAndKeysTests
         await using var db = await first.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
         Assert.NotEmpty(await db.DataProtectionKeys.AsNoTracking().ToListAsync());
     }
+
+    [Fact]
+    public async Task KeyRing_WithACertificate_IsStoredEncrypted_AndAnotherInstanceWithItAcceptsTheCookie()
+    {
+        var folder = Directory.CreateTempSubdirectory("fc-keys-").FullName;
+        var store = Path.Combine(folder, "history.db");
+        var settings = OwnStore(store);
+        settings["DataProtection:CertificatePath"] = WriteCertificate(Path.Combine(folder, "keys.pfx"), "pfx-password");
+        settings["DataProtection:CertificatePassword"] = "pfx-password";
+        await using var first = new ProductionApp(settings);
+        await using var second = new ProductionApp(new Dictionary<string, string?>(settings));
+        var jar = new CookieContainer();
+        var signedIn = await first.SignedInClientAsync("staff", jar);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await second.NewClient(jar).GetAsync("/")).StatusCode);
+        await using var db = await first.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
+        Assert.NotEmpty(keys);
+        // Encrypted to the certificate: no master key in the clear in the store.
+        Assert.All(keys, xml =>
+        {
+            Assert.Contains("encryptedSecret", xml);
+            Assert.DoesNotContain("unencrypted form", xml);
+        });
+    }
+
+    [Fact]
+    public void KeyRing_CertificateThatCannotBeRead_RefusesTheStartNamingTheKey()
+    {
+        var folder = Directory.CreateTempSubdirectory("fc-keys-").FullName;
+        var settings = OwnStore(Path.Combine(folder, "history.db"));
+        settings["DataProtection:CertificatePath"] = WriteCertificate(Path.Combine(folder, "keys.pfx"), "right-password");
+        settings["DataProtection:CertificatePassword"] = "wrong-password";
+        using var app = new ProductionApp(settings);
+
+        var error = Record.Exception(() => app.Services);
+
+        Assert.NotNull(error);
+        var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
+        Assert.Contains("DataProtection:CertificatePath", messages);
+        Assert.DoesNotContain("wrong-password", messages);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        yield return e;
+        var inner = e is AggregateException a ? a.InnerExceptions : e.InnerException is { } one ? [one] : (IEnumerable<Exception>)[];
+        foreach (var child in inner.SelectMany(Flatten)) yield return child;
+    }
+
+    private static string WriteCertificate(string path, string password)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=Filecheck Dashboard key ring (test)", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, password));
+        return path;
+    }
 }

@@ -35,10 +35,10 @@ public sealed class ShareJourneyTests(DashboardFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>MudBlazor puts a field's attributes on its input (or textarea), or on a wrapper around it.</summary>
-    private static ILocator Field(IPage page, string testId) =>
+    internal static ILocator Field(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
-    private async Task<string> CreateShareAsync(IPage staff)
+    internal static async Task<string> CreateShareAsync(IPage staff)
     {
         await staff.GetByTestId("share-open").ClickAsync();
         var dialog = staff.GetByTestId("share-dialog");

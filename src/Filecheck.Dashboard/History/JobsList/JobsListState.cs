@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Filecheck.Dashboard.History.JobsList;
 
@@ -87,7 +86,7 @@ public sealed record JobsListState
 
     public static JobsListState FromQuery(string? query)
     {
-        var q = QueryHelpers.ParseQuery(query);
+        var q = Shell.QueryText.Parse(query);
         string? Get(string key)
         {
             if (!q.TryGetValue(key, out var v)) return null;
@@ -142,6 +141,5 @@ public sealed record JobsListState
         return string.Join("&", parts);
     }
 
-    private static DateOnly? Date(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    private static DateOnly? Date(string? text) => Shell.QueryText.Date(text);
 }

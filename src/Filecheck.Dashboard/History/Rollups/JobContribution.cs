@@ -138,7 +138,7 @@ public sealed record JobContribution
     public static long? DurationOf(StepRecord step)
     {
         var ms = step.DurationMs ?? (step.Started is { } s && step.Ended is { } e ? (double)(Millis(e) - Millis(s)) : null);
-        return ms is { } v && v >= 0 && !double.IsNaN(v) ? (long)Math.Round(v) : null;
+        return ms is { } v && Api.Models.Step.IsUsableDuration(v) ? (long)Math.Round(v) : null;
     }
 
     /// <summary>The store keeps times to the millisecond (the API's precision): a save and a rebuild must agree.</summary>

@@ -39,10 +39,10 @@ public sealed record JobTimes(
                 var start = step.Started;
                 var end = step.Ended ?? (start is not null && running && JobStatus.IsActive(step.Status) ? now : null);
                 var duration = step.DurationSpan ?? (start is { } s && end is { } e && e >= s ? e - s : null);
-                if (duration is { } d && d >= TimeSpan.Zero) stepSum = (stepSum ?? TimeSpan.Zero) + d;
+                if (duration is { } d && d >= TimeSpan.Zero) stepSum = Spans.Add(stepSum ?? TimeSpan.Zero, d);
                 if (start is { } st)
                 {
-                    if (frontier is { } f && st > f) waitSum = (waitSum ?? TimeSpan.Zero) + (st - f);
+                    if (frontier is { } f && st > f) waitSum = Spans.Add(waitSum ?? TimeSpan.Zero, st - f);
                     fileStart = Min(fileStart, st);
                     first = Min(first, st);
                 }
@@ -62,7 +62,7 @@ public sealed record JobTimes(
         var ordered = files.OrderBy(f => f.Span).ToList();
         TimeSpan? median = ordered.Count == 0 ? null
             : ordered.Count % 2 == 1 ? ordered[ordered.Count / 2].Span
-            : (ordered[ordered.Count / 2 - 1].Span + ordered[ordered.Count / 2].Span) / 2;
+            : Spans.Midpoint(ordered[ordered.Count / 2 - 1].Span, ordered[ordered.Count / 2].Span);
         var longest = ordered.Count == 0 ? default : ordered[^1];
         return new JobTimes(wall, inFilecheck, median, ordered.Count == 0 ? null : longest.Span,
             longest.Task?.DisplayName, longest.Task?.Id, stepSum, waitSum, ordered.Count);

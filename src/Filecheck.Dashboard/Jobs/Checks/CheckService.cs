@@ -7,7 +7,11 @@ using Filecheck.Dashboard.Shell;
 namespace Filecheck.Dashboard.Jobs.Checks;
 
 /// <summary>What "Check again" knows of the original: the form filled in, and the file's name to show.</summary>
-public sealed record CheckStart(CheckForm Form, string? OriginalFileName, string? Problem);
+public sealed record CheckStart(CheckForm Form, string? OriginalFileName, string? Problem)
+{
+    /// <summary>The original could not be read because Filecheck was unavailable: asking again later may bring it.</summary>
+    public bool Unavailable { get; init; }
+}
 
 /// <summary>The answer to Submit: the new job, or why there is none (in words for the person who pressed it).</summary>
 public sealed record CheckSubmission(Job? Job, string? Problem)
@@ -29,7 +33,8 @@ public sealed class CheckService(
         var form = new CheckForm();
         if (string.IsNullOrEmpty(jobId)) return new CheckStart(form, null, null);
         var load = await lookup.LoadAsync(jobId, ct);
-        if (load.View?.Job is not { } job) return new CheckStart(form, null, load.Problem?.Title ?? "The original job could not be read.");
+        if (load.View?.Job is not { } job)
+            return new CheckStart(form, null, load.Problem?.Title ?? "The original job could not be read.") { Unavailable = load.Problem?.Kind == JobProblemKind.Unavailable };
 
         form.OriginalJobId = job.Id;
         form.OrderId = job.OrderId;

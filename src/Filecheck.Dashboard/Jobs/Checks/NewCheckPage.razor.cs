@@ -9,7 +9,7 @@ using Microsoft.JSInterop;
 
 namespace Filecheck.Dashboard.Jobs.Checks;
 
-public partial class NewCheckPage
+public partial class NewCheckPage : IDisposable
 {
     private CheckForm _form = new();
     private string? _originalFile;
@@ -18,6 +18,9 @@ public partial class NewCheckPage
     private string? _progress;
     private bool _busy;
     private IReadOnlyList<LibraryItem> _profiles = [];
+    private FilecheckFailure? _profilesFailure;
+    private bool _startUnavailable;
+    private Shell.RetryLoop? _retry;
 
     [Inject] private CheckService Checks { get; set; } = default!;
     [Inject] private Filecheck.Dashboard.Access.AccessGuard Guard { get; set; } = default!;
@@ -27,6 +30,7 @@ public partial class NewCheckPage
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
     [Inject] private AntiforgeryStateProvider Antiforgery { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "job")] public string? JobId { get; set; }
     [SupplyParameterFromQuery(Name = "file")] public string? TaskId { get; set; }
@@ -48,9 +52,52 @@ public partial class NewCheckPage
         _form = start.Form;
         _originalFile = start.OriginalFileName;
         _startProblem = start.Problem;
+        _startUnavailable = start.Unavailable;
+        await LoadProfilesAsync();
+        // What Filecheck could not give now (the original, the profiles) comes when it answers again, without a reload.
+        if (_startUnavailable || _profilesFailure is not null)
+        {
+            _retry ??= new Shell.RetryLoop(Clock);
+            _retry.Start(RecoverAsync, _profilesFailure?.RetryAfter);
+        }
+    }
+
+    private bool Recovering => _retry?.Running == true;
+
+    private async Task LoadProfilesAsync()
+    {
         var profiles = await Client.ListProfilesAsync();
         _profiles = profiles.IsSuccess ? profiles.Value : [];
+        _profilesFailure = profiles.IsSuccess ? null : profiles.Failure;
     }
+
+    private async Task<Shell.RetryAnswer> RecoverAsync(CancellationToken ct)
+    {
+        var start = _startUnavailable ? await Checks.StartFromAsync(JobId, TaskId, ct) : null;
+        var profiles = _profilesFailure is not null ? await Client.ListProfilesAsync(ct) : null;
+        await InvokeAsync(() =>
+        {
+            if (start is not null && !start.Unavailable)
+            {
+                // What the person already wrote stays; the rest is the original's.
+                start.Form.Note = _form.Note;
+                start.Form.Confirmed = _form.Confirmed;
+                _form = start.Form;
+                _originalFile = start.OriginalFileName;
+                _startProblem = start.Problem;
+                _startUnavailable = false;
+            }
+            if (profiles is not null)
+            {
+                _profiles = profiles.IsSuccess ? profiles.Value : [];
+                _profilesFailure = profiles.IsSuccess ? null : profiles.Failure;
+            }
+            StateHasChanged();
+        });
+        return _startUnavailable || _profilesFailure is not null ? Shell.RetryAnswer.NotYet(_profilesFailure?.RetryAfter) : Shell.RetryAnswer.Succeeded;
+    }
+
+    public void Dispose() => _retry?.Dispose();
 
     private async Task SubmitAsync()
     {

@@ -12,11 +12,15 @@ public static class FileRows
     public static FileRow From(JobTask task) =>
         new(task.Id, task.DisplayName, task.FileType, task.Status, task.Outcome, task.Steps?.Count ?? 0, StepTime(task));
 
-    /// <summary>The file's step durations added up; null when no step reports one.</summary>
+    /// <summary>The file's usable step durations added up; null when no step reports one.</summary>
     public static TimeSpan? StepTime(JobTask task)
     {
-        var ms = task.Steps?.Where(s => s.Duration is not null).Sum(s => s.Duration!.Value);
-        return ms is > 0 ? TimeSpan.FromMilliseconds(ms.Value) : null;
+        var sum = TimeSpan.Zero;
+        foreach (var step in task.Steps ?? [])
+        {
+            if (step?.DurationSpan is { } d) sum = Spans.Add(sum, d);
+        }
+        return sum > TimeSpan.Zero ? sum : null;
     }
 
     public static IReadOnlyList<FileRow> Query(IEnumerable<JobTask> tasks, string? filter, string? outcome, string? sort, bool desc)

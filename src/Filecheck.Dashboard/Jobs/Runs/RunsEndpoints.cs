@@ -79,7 +79,9 @@ public static class RunsEndpoints
         if (run is null) return Results.NotFound("This job has no such file.");
         if (!IsHttpUrl(run.DownloadUrl, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This file has no output to download.");
         await audit.WriteAsync(context, jobId, AuditActions.Download, "sent " + taskId);
-        return Results.Redirect(url.AbsoluteUri);
+        // Not Results.Redirect: it logs its destination (at Information), and a signed URL belongs in no log line.
+        context.Response.Redirect(url.AbsoluteUri);
+        return Results.Empty;
     }
 
     private static async Task<IResult> RawJsonAsync(string id, JobLookupService lookup, HttpContext context)

@@ -137,7 +137,12 @@ public sealed class JobTimeline
         // The axis: the zoom or the whole job, never narrower than the minimum so percentages stay finite.
         var axisStart = zoom?.From ?? jobStart;
         var axisEnd = zoom?.To ?? jobEnd;
-        if (axisEnd - axisStart < MinimumSpan) axisEnd = axisStart + MinimumSpan;
+        if (axisEnd - axisStart < MinimumSpan)
+        {
+            // At the calendar's last instant the minimum is taken before the start instead.
+            axisEnd = Spans.Move(axisStart, MinimumSpan);
+            axisStart = axisEnd - MinimumSpan;
+        }
         var span = axisEnd - axisStart;
 
         // Pass 2: waits, totals and geometry per file.
@@ -158,19 +163,19 @@ public sealed class JobTimeline
             {
                 if (t.Start > frontier)
                 {
-                    rowWaits += t.Start - frontier;
+                    rowWaits = Spans.Add(rowWaits, t.Start - frontier);
                     if (Visible(frontier, t.Start, axisStart, axisEnd))
                         waits.Add(Wait(frontier, t.Start, axisStart, axisEnd, span));
                 }
                 if (t.End > frontier) frontier = t.End;
 
-                rowSteps += t.Duration;
+                rowSteps = Spans.Add(rowSteps, t.Duration);
                 if (Visible(t.Start, t.End, axisStart, axisEnd))
                     bars.Add(Bar(taskId, t, critical.Contains((file, t.Index)), axisStart, axisEnd, span));
             }
 
-            stepTime += rowSteps;
-            waitTime += rowWaits;
+            stepTime = Spans.Add(stepTime, rowSteps);
+            waitTime = Spans.Add(waitTime, rowWaits);
             untimedCount += file.Untimed.Count;
             rows.Add(new TimelineRow
             {
@@ -199,9 +204,8 @@ public sealed class JobTimeline
         if (step.Ended is { } ended)
         {
             if (ended < started) return null;
-            var duration = step.Duration is { } ms && ms >= 0 && double.IsFinite(ms)
-                ? TimeSpan.FromMilliseconds(ms)
-                : ended - started;
+            // The answer's own figure when it is usable; a negative, endless or absurd one gives way to the times.
+            var duration = step.DurationSpan ?? ended - started;
             return new Timed(step, started, ended, duration, IsRunning: false, Index: 0);
         }
         if (!JobStatus.IsActive(step.Status)) return null;

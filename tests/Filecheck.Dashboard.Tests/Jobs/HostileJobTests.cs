@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Filecheck.Api;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Jobs.Answer;
+using Filecheck.Dashboard.Jobs.Files;
+using Filecheck.Dashboard.Jobs.Steps;
+using Filecheck.Dashboard.Jobs.Timeline;
+using Filecheck.Dashboard.Shell;
+using Filecheck.Testing;
+
+namespace Filecheck.Dashboard.Tests.Jobs;
+
+/// <summary>
+/// The job page's plain models over the browser sweep's hostile answers (valid by the spec, extreme): each is read as the
+/// client reads it, and every model the page draws from is built without an exception and with sane geometry.
+/// </summary>
+public sealed class HostileJobTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    public static TheoryData<string> CaseIds() => [.. Cases().Select(c => c.JobId)];
+
+    private static IReadOnlyList<HostileAnswers.Case> Cases() => HostileAnswers.Cases(new Uri("http://127.0.0.1:5099/"), manyFiles: 50);
+
+    /// <summary>As the dashboard's client reads it: the same source-generated context.</summary>
+    private static Job Read(string jobId)
+    {
+        var json = Cases().Single(c => c.JobId == jobId).JobResponse.ToJsonString();
+        return JsonSerializer.Deserialize(json, FilecheckJsonContext.Default.JobResponse)!.Job!;
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseIds))]
+    public void JobModels_HostileAnswer_BuildWithBarsInsideTheAxis(string jobId)
+    {
+        var job = Read(jobId);
+
+        var timeline = JobTimeline.Build(job, Now);
+        var times = JobTimes.For(job, Now);
+        var facts = TimeFacts.For(times, job);
+        var rows = FileRows.Query(job.Tasks ?? [], null, null, "duration", desc: true);
+        var answer = JobAnswer.For(job);
+        foreach (var step in (job.Tasks ?? []).SelectMany(t => t.Steps ?? []))
+        {
+            _ = StepReport.Read(step);
+            _ = Format.DurationMs(step.Duration);
+        }
+        var json = SignedUrls.RedactedJson(job, indented: true);
+
+        Assert.All(timeline.Rows.SelectMany(r => r.Bars), b =>
+        {
+            Assert.InRange(b.OffsetPercent, 0, 100);
+            Assert.InRange(b.OffsetPercent + b.WidthPercent, 0, 100.0001);
+        });
+        Assert.All(timeline.Rows.SelectMany(r => r.Waits), w => Assert.InRange(w.OffsetPercent + w.WidthPercent, 0, 100.0001));
+        Assert.All(timeline.Ticks, t => Assert.InRange(t.OffsetPercent, 0, 100.0001));
+        Assert.Equal(job.Tasks?.Count ?? 0, rows.Count);
+        Assert.NotEmpty(facts);
+        Assert.NotNull(answer.Headline);
+        Assert.Contains(jobId, json);
+    }
+
+    [Fact]
+    public void Timeline_HugeAndNegativeDurations_FallBackToTheTimesAndSumsStopAtTheLargestSpan()
+    {
+        var job = Read("job_hostile_time");
+
+        var timeline = JobTimeline.Build(job, Now);
+        var times = JobTimes.For(job, Now);
+
+        var bars = timeline.Rows.SelectMany(r => r.Bars).ToDictionary(b => b.StepId);
+        // 1e300 ms is no duration: the bar takes its ten seconds from the times.
+        Assert.Equal(TimeSpan.FromSeconds(10), bars["step_time_1"].Duration);
+        // -1e300 ms likewise: one second.
+        Assert.Equal(TimeSpan.FromSeconds(1), bars["step_time_4"].Duration);
+        // Ended before it started: not drawn, listed as untimed.
+        Assert.DoesNotContain("step_time_2", bars.Keys);
+        Assert.Contains(timeline.Rows.SelectMany(r => r.Untimed), u => u.StepId == "step_time_2" && u.Problem == "ended before it started");
+        // Year 1 to year 9999 is a span; adding it to the others stays within one.
+        Assert.True(timeline.StepTime > TimeSpan.FromDays(3_000_000));
+        Assert.True(times.StepTimeSum > TimeSpan.FromDays(3_000_000));
+    }
+
+    [Theory]
+    [InlineData(1e300, null)]
+    [InlineData(-4_000d, null)]
+    [InlineData(double.MaxValue, null)]
+    [InlineData(2_000d, 2_000d)]
+    public void DurationSpan_AnAnswersFigure_IsUsedOnlyWhenItIsADuration(double ms, double? expectedMs)
+    {
+        var step = new Step { Id = "s", Duration = ms };
+
+        Assert.Equal(expectedMs is { } e ? TimeSpan.FromMilliseconds(e) : null, step.DurationSpan);
+        Assert.Equal(expectedMs is null ? null : (long)expectedMs, JobContribution.DurationOf(new StepRecord { JobId = "j", TaskId = "t", Id = "s", DurationMs = ms }));
+    }
+
+    [Fact]
+    public void Format_DurationNoSpanHolds_ReadsAsADash_ANegativeOneAsItSays()
+    {
+        Assert.Equal("—", Format.DurationMs(1e300));
+        Assert.Equal("—", Format.DurationMs(-double.MaxValue));
+        Assert.Equal("−4.0 s", Format.DurationMs(-4_000));
+        Assert.Equal("−" + Format.Duration(TimeSpan.MaxValue), Format.Duration(TimeSpan.MinValue));
+    }
+
+    [Fact]
+    public void StatusStyle_UnknownWordOf10KB_IsShortenedWithoutSplittingAnEmoji()
+    {
+        var style = StatusStyle.ForStatus(HostileAnswers.TenKilobytes);
+        var emoji = StatusStyle.ForOutcome(new string('a', StatusStyle.MaxWordLength - 2) + "\U0001F4A9\U0001F4A9");
+
+        Assert.Equal(StatusStyle.MaxWordLength, style.Label.Length);
+        Assert.EndsWith("…", style.Label);
+        Assert.Equal(style.Label, style.Raw);
+        Assert.False(char.IsHighSurrogate(emoji.Label[^2]), emoji.Label);
+        Assert.Equal("teleporting", StatusStyle.ForStatus("teleporting").Label);
+    }
+}

@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Filecheck.Dashboard.History;
+using Filecheck.Sandbox;
+using Filecheck.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+using static Filecheck.EndToEnd.Tests.Sharing.ShareJourneyTests;
+
+namespace Filecheck.EndToEnd.Tests.Reliability;
+
+/// <summary>
+/// Each role walks the dashboard in Chromium (every well-known job with each of its views, search, trends and a CSV, a
+/// share link, each error page) against a sandbox whose key is unique. Everything the browser received or sent, every
+/// log line and the history file are searched: the key is in none of them, and a presigned URL's signature is only in
+/// the Location of a download redirect.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
+{
+    // Unique to this run and recognisable; '+', '/' and '=' make its URL-encoded form differ from it.
+    private static readonly string Key = "sk_test_leakcanary_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "+/=";
+    private static readonly string[] RoleIds = ["staff", "manager", "cs", "admin"];
+
+    private readonly LogCapture _logs = new();
+    private readonly LeakEvidence _evidence = new(Key);
+    private DashboardHost _host = default!;
+    private TrafficRecorder _recorder = default!;
+    private ResponseTee _tee = default!;
+
+    public Task InitializeAsync()
+    {
+        _recorder = new TrafficRecorder(_evidence);
+        _tee = new ResponseTee(_evidence, () => _recorder.Role is { Length: > 0 } role ? role : "start");
+        _host = new DashboardHost(new() { ["Sandbox:ApiKey"] = Key }, web => web
+            .ConfigureLogging(logging => _logs.AddTo(logging))
+            .ConfigureServices(services =>
+            {
+                UpstreamRecorder.AddTo(services, _evidence);
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(_tee);
+            }));
+        _host.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private sealed class RoleFigures
+    {
+        public List<string> Pages { get; } = [];
+        public int DownloadRedirects { get; set; }
+        public int LogLines { get; set; }
+        public TimeSpan Took { get; set; }
+    }
+
+    [Fact]
+    public async Task Journeys_EveryRole_KeyNowhereAndSignaturesOnlyInDownloadRedirects()
+    {
+        Assert.Equal(Key, _host.Sandbox.ApiKey);
+        var recorder = _recorder;
+        var figures = new Dictionary<string, RoleFigures>();
+        var logLines = _logs.Lines.ToList();
+        foreach (var role in RoleIds)
+        {
+            var clock = Stopwatch.StartNew();
+            var before = _logs.Lines.Count;
+            figures[role] = await JourneyAsync(role, recorder);
+            // Each role's share of the log: the lines written while it walked (the background sync's included).
+            foreach (var line in _logs.Lines.Skip(before)) _evidence.Add(role, EvidenceKind.Log, $"{line.Level} {line.Category}", line.Text);
+            figures[role].LogLines = _logs.Lines.Count - before;
+            AddDatabase(role);
+            figures[role].Took = clock.Elapsed;
+        }
+        foreach (var line in logLines) _evidence.Add("start", EvidenceKind.Log, $"{line.Level} {line.Category}", line.Text);
+
+        var hits = _evidence.Hits();
+        ReliabilityReport.Write("key-leak", Report(figures, hits));
+
+        // The sweep can see what it looks for: the key was the one sent upstream, signatures were received and each
+        // download redirect carried one, and the frames hold the pages' text.
+        Assert.True(_evidence.KeyedUpstreamRequests > 0, "no request upstream carried the configured key");
+        Assert.True(_evidence.SignatureCount > 0, "no presigned URL was received from the sandbox");
+        var redirects = _evidence.Items(kind: EvidenceKind.DownloadLocation).ToList();
+        Assert.NotEmpty(redirects);
+        Assert.All(redirects, r => Assert.NotEmpty(_evidence.Signatures(r.Bytes)));
+        Assert.Contains(_evidence.Items(kind: EvidenceKind.Frame), f => f.Bytes.AsSpan().IndexOf("job_demo_failing"u8) >= 0);
+        // A body the browser dropped was searched in the server's copy.
+        Assert.All(_recorder.Dropped, d => Assert.Contains(d, _tee.Seen));
+        Assert.True(hits.Count == 0, string.Join('\n', hits.Take(20)));
+    }
+
+    private async Task<RoleFigures> JourneyAsync(string role, TrafficRecorder recorder)
+    {
+        var figures = new RoleFigures();
+        recorder.Role = role;
+        var page = await fixture.Browser.Context.NewPageAsync();
+        recorder.Attach(page);
+        try
+        {
+            await page.SignInAsync(_host.BaseAddress, role, "/");
+            await page.WaitForCircuitAsync();
+            figures.Pages.Add("/");
+
+            var first = true;
+            foreach (var (id, _) in WellKnownJobs.All)
+            {
+                await JobAsync(page, recorder, id, figures, inCircuit: !first);
+                first = false;
+            }
+
+            var orderId = _host.Sandbox.Jobs.Get(WellKnownJobs.Warning)!.OrderId!;
+            await GoAsync(page, figures, "/jobs?q=" + Uri.EscapeDataString(orderId));
+            await Assertions.Expect(page.Locator($"[data-testid=jobs-row][data-job={WellKnownJobs.Warning}]")).ToBeVisibleAsync();
+
+            if (role is "manager" or "admin")
+            {
+                await GoAsync(page, figures, "/trends?days=90");
+                await Assertions.Expect(page.GetByTestId("trends-summary")).ToContainTextAsync("finished jobs");
+                await DownloadAsync(page, recorder, "csv-outcomes");
+            }
+            if (role is "cs" or "admin")
+            {
+                await GoAsync(page, figures, "/jobs/" + WellKnownJobs.Warning);
+                await Assertions.Expect(page.GetByTestId("share-open")).ToBeVisibleAsync();
+                var url = await CreateShareAsync(page);
+                await page.GotoAsync(url);
+                figures.Pages.Add("/s/{token}");
+                await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=share-proof]')].every(i => i.complete && i.naturalWidth > 0)");
+                Assert.True(await page.GetByTestId("share-proof").CountAsync() >= 2);
+                await RedirectAsync(page, recorder, page.GetByTestId("share-download"), figures);
+            }
+            await ErrorPagesAsync(page, role, figures);
+            await recorder.FlushAsync();
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+        return figures;
+    }
+
+    /// <summary>A job with a file and a step open on the timeline, then its files, proofs (and a download) and raw JSON.</summary>
+    /// <param name="inCircuit">Opened as a click on a link would, in the same circuit (a job page's prerender holds no job).</param>
+    private async Task JobAsync(IPage page, TrafficRecorder recorder, string id, RoleFigures figures, bool inCircuit)
+    {
+        var job = _host.Sandbox.Jobs.Get(id)!;
+        var task = job.Tasks![0];
+        var step = task.Steps!.FirstOrDefault(s => s.Outcome is "fail" or "warn") ?? task.Steps![0];
+        var path = $"/jobs/{id}?file={task.Id}&step={step.Id}";
+        if (inCircuit)
+        {
+            await page.EvaluateAsync("path => Blazor.navigateTo(path)", path);
+            figures.Pages.Add("/jobs/" + id);
+        }
+        else
+        {
+            await GoAsync(page, figures, path);
+        }
+        await Assertions.Expect(page.GetByTestId("step-detail")).ToHaveAttributeAsync("data-step-id", step.Id);
+        await Assertions.Expect(page.GetByTestId("timeline")).ToBeVisibleAsync();
+
+        await TabAsync(page, "Files");
+        await Assertions.Expect(page.GetByTestId("files-table")).ToBeVisibleAsync();
+        await TabAsync(page, "Proofs");
+        await Assertions.Expect(page.GetByTestId("runs").Or(page.GetByText("no files with proofs"))).ToBeVisibleAsync();
+        if (await page.GetByTestId("proof-image").CountAsync() > 0)
+        {
+            await page.WaitForFunctionAsync("() => { const i = document.querySelector('[data-testid=proof-image]'); return i.complete && i.naturalWidth > 0; }");
+        }
+        await RedirectAsync(page, recorder, page.GetByTestId("download"), figures);
+        await TabAsync(page, "Raw JSON");
+        await Assertions.Expect(page.GetByTestId("raw-json")).ToContainTextAsync(id);
+        await DownloadAsync(page, recorder, "download-json");
+    }
+
+    /// <summary>A download link's redirect, requested without following it: its Location is the one place a signature may be.</summary>
+    private async Task RedirectAsync(IPage page, TrafficRecorder recorder, ILocator links, RoleFigures figures)
+    {
+        if (await links.CountAsync() == 0) return;
+        var href = await links.First.GetAttributeAsync("href");
+        var response = await page.APIRequest.GetAsync(new Uri(_host.BaseAddress, href).ToString(), new() { MaxRedirects = 0 });
+        Assert.Equal(302, response.Status);
+        await recorder.RecordAsync(response, isDownloadRedirect: true);
+        figures.DownloadRedirects++;
+    }
+
+    private async Task ErrorPagesAsync(IPage page, string role, RoleFigures figures)
+    {
+        await GoAsync(page, figures, "/no/such/page", circuit: false);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page not found");
+
+        // Each role is refused somewhere; an admin is refused nowhere, so sees the refusal page itself.
+        var denied = role switch { "staff" or "cs" => "/trends", "manager" => "/shares", _ => "/account/denied" };
+        await GoAsync(page, figures, denied, circuit: false);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You don't have access to this page");
+
+        await GoAsync(page, figures, "/jobs/job_nosuchjob000000000000000");
+        await Assertions.Expect(page.Locator("[data-testid=job-problem][data-kind=NotFound]")).ToBeVisibleAsync();
+
+        await GoAsync(page, figures, "/");
+        await page.FillAsync("#job-lookup", "job_<b>x</b>");
+        await page.PressAsync("#job-lookup", "Enter");
+        await Assertions.Expect(page.Locator(".lookup-box .mud-input-error").Last).ToContainTextAsync("job ID");
+    }
+
+    private async Task GoAsync(IPage page, RoleFigures figures, string path, bool circuit = true)
+    {
+        // A body is only there until the page navigates away.
+        await _recorder.FlushAsync();
+        await page.GotoAsync(new Uri(_host.BaseAddress, path).ToString());
+        if (circuit) await page.WaitForCircuitAsync();
+        figures.Pages.Add(Regex.Replace(path, @"\?.*", ""));
+    }
+
+    private static async Task TabAsync(IPage page, string name)
+    {
+        var tab = page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^" + Regex.Escape(name)) });
+        await tab.ClickAsync();
+        await Assertions.Expect(tab).ToHaveAttributeAsync("aria-selected", "true");
+    }
+
+    private static async Task DownloadAsync(IPage page, TrafficRecorder recorder, string testId)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId(testId).First.ClickAsync());
+        var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.NotEmpty(bytes);
+        recorder.AddDownload(download.SuggestedFilename, bytes);
+    }
+
+    /// <summary>The history database, its WAL and shared memory, and whatever else is in its folder.</summary>
+    private void AddDatabase(string role)
+    {
+        var path = _host.Services.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath;
+        // The sandbox's .lock is an empty file held open without sharing, so that a second dashboard does not reuse the folder.
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            _evidence.Add(role, EvidenceKind.Database, Path.GetFileName(file), copy.ToArray());
+        }
+    }
+
+    private string Report(Dictionary<string, RoleFigures> figures, IReadOnlyList<LeakEvidence.Hit> hits)
+    {
+        static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        static string Mb(long bytes) => (bytes / 1024d / 1024d).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+        var text = new StringBuilder();
+        text.AppendLine("A journey in Chromium per demo role against the built-in sandbox, whose key was set to a unique value "
+            + "(`sk_test_leakcanary_<32 random hex>+/=`): sign in; each well-known job (`job_demo_*`) with a file and a step open on the timeline, "
+            + "then its files, proofs (a download redirect requested without following it) and raw JSON (downloaded); the jobs list "
+            + "searched for an order; trends and a CSV (manager, admin); a share link created and opened (customer success, admin); "
+            + "the 404 page, a refusal, an unknown job and the lookup's invalid-ID message.");
+        text.AppendLine();
+        text.AppendLine("Searched: every HTTP response's headers and body as the browser got it (Playwright's response events, the downloads and the redirects) "
+            + "and as the dashboard sent it (a copy taken by the test host's first middleware), "
+            + "every WebSocket frame in both directions (the circuit's binary frames as bytes), every line the dashboard logged at any "
+            + "level (a capturing logger at Trace: message, values, scopes, exception), and the history folder's files (database, `-wal`, `-shm`). "
+            + $"Searched for: the key in {_evidence.KeyForms.Count} forms (as set, its random part, URL-encoded, base64 and base64url at each "
+            + $"byte alignment) and the {N(_evidence.SignatureCount)} signatures of the presigned URLs the dashboard received from the API "
+            + $"({N(_evidence.KeyedUpstreamRequests)} requests upstream carried the key). Asserted: no hit; a signature only in the Location of a download redirect.");
+        text.AppendLine();
+        text.AppendLine("| role | pages visited | responses (browser + server copy) | response bytes | frames | frame bytes | downloads | log lines | database bytes | hits | took |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (role, f) in figures)
+        {
+            var items = _evidence.Items(role).ToList();
+            long Bytes(params EvidenceKind[] kinds) => items.Where(i => kinds.Contains(i.Kind)).Sum(i => (long)i.Bytes.Length);
+            int Count(EvidenceKind kind) => items.Count(i => i.Kind == kind);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {role} | {f.Pages.Count} | {N(Count(EvidenceKind.Headers))} + {N(Count(EvidenceKind.ServerHeaders))} "
+                + $"| {Mb(Bytes(EvidenceKind.Headers, EvidenceKind.Body, EvidenceKind.ServerHeaders, EvidenceKind.ServerBody, EvidenceKind.DownloadLocation))} "
+                + $"| {N(Count(EvidenceKind.Frame))} | {Mb(Bytes(EvidenceKind.Frame))} | {Count(EvidenceKind.Download)} + {f.DownloadRedirects} redirects "
+                + $"| {N(f.LogLines)} | {Mb(Bytes(EvidenceKind.Database))} | {hits.Count(h => h.Item.Role == role)} | {f.Took.TotalSeconds:0} s |");
+        }
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Pages per role: {string.Join(", ", figures.ToDictionary(f => f.Key, f => f.Value.Pages.Distinct().Count()).Select(p => $"{p.Key} {p.Value} distinct"))}. "
+            + $"Lines logged before the first sign-in (start, first sync): {N(_evidence.Items("start", EvidenceKind.Log).Count())}; hits in them: {hits.Count(h => h.Item.Role == "start")}. "
+            + $"Responses whose body the browser dropped as its page moved on: {_recorder.Dropped.Count} (each searched in the server's copy); "
+            + $"redirects and downloads (no body of their own in the browser): {_recorder.BodilessResponses}.");
+        if (hits.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var hit in hits.Take(20)) text.AppendLine("- " + hit.ToString().Replace("|", "\\|"));
+        }
+        return text.ToString();
+    }
+}
