@@ -1,12 +1,9 @@
+using Filecheck.Testing;
 using System.Net;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
@@ -26,9 +23,7 @@ public sealed class CappedImageCopyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddHttpClient("upstream");
         _host = builder.Build();
 
@@ -67,9 +62,7 @@ public sealed class CappedImageCopyTests : IAsyncLifetime
             return (await copy.ReadAsync(upstream, ctx.RequestAborted)).ToResult(ctx);
         });
 
-        await _host.StartAsync();
-        var address = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _browser = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        _browser = new HttpClient { BaseAddress = await _host.ListenAsync(), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public async Task DisposeAsync()

@@ -1,15 +1,13 @@
+using Filecheck.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Filecheck.Dashboard.Jobs.Runs;
 using Filecheck.Dashboard.Tests.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
@@ -39,10 +37,7 @@ public sealed class ArtifactUpstream : IAsyncDisposable
 
     public static async Task<ArtifactUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var upstream = new ArtifactUpstream(app);
         app.MapGet("/jobs/{id}", (string id, HttpContext ctx) =>
         {
@@ -79,9 +74,7 @@ public sealed class ArtifactUpstream : IAsyncDisposable
             return Results.Bytes(Png, "image/png");
         });
         app.MapGet("/files/page.png", () => Results.Text("<html><body><script>alert(1)</script></body></html>", "text/html"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        upstream.BaseAddress = await app.ListenAsync();
         return upstream;
     }
 

@@ -1,12 +1,8 @@
-using System.Net;
+using Filecheck.Testing;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Filecheck.Dashboard.Tests.Sharing;
 
@@ -37,19 +33,14 @@ public sealed class HostileUpstream : IAsyncDisposable
 
     public static async Task<HostileUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         app.MapGet("/jobs", () => Results.Text("""{"jobs":[],"nextKey":null}""", "application/json"));
         app.MapGet("/jobs/{id}", (string id, HttpContext ctx) =>
         {
             if (id != JobId) return Results.Text("""{"error":true,"message":"Job not found"}""", "application/json", statusCode: 404);
             return Results.Text((ctx.Request.Query["expand"] == "runs" ? Runs() : Job()).ToJsonString(), "application/json");
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HostileUpstream(app, new Uri(address.TrimEnd('/') + "/"));
+        return new HostileUpstream(app, await app.ListenAsync());
     }
 
     private static JsonObject Runs() => new()

@@ -1,15 +1,11 @@
+using Filecheck.Testing;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Filecheck.Dashboard.Sharing;
 using Filecheck.Dashboard.Sharing.Data;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Filecheck.Dashboard.Tests.Sharing;
 
@@ -22,10 +18,7 @@ public sealed class NotifyTests
         var bodies = new ConcurrentQueue<JsonNode>();
         var delivered = new TaskCompletionSource<JsonNode>(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = 0;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        await using var receiver = builder.Build();
+        await using var receiver = LoopbackApp.Create();
         receiver.MapPost("/hook", async (HttpRequest request) =>
         {
             var body = JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!;
@@ -39,8 +32,7 @@ public sealed class NotifyTests
             delivered.TrySetResult(body);
             return Results.Ok();
         });
-        await receiver.StartAsync();
-        var hook = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+        var hook = new Uri(await receiver.ListenAsync(), "hook").ToString();
 
         await using var app = new SharingApp(new() { ["Sharing:Notify:WebhookUrl"] = hook });
         var share = await app.ShareAsync();

@@ -1,12 +1,7 @@
-using System.Net;
 using Filecheck.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Filecheck.EndToEnd.Tests.Reliability;
 
@@ -31,10 +26,7 @@ public sealed class HostileApi : IAsyncDisposable
 
     public static async Task<HostileApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         // The address is known once it listens; the answers (which point their proofs here) are made then.
         var answers = new Dictionary<string, (string Job, string Runs)>();
         app.MapGet("/jobs", () => Results.Text("""{"jobs":[],"nextKey":null}""", "application/json"));
@@ -51,9 +43,7 @@ public sealed class HostileApi : IAsyncDisposable
             _ => Results.Bytes(HostileAnswers.Png, "image/png"),
         });
         app.MapGet("/downloads/{name}", () => Results.Bytes("%PDF-1.4\n%%EOF\n"u8.ToArray(), "application/pdf"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseAddress = new Uri(address.TrimEnd('/') + "/");
+        var baseAddress = await app.ListenAsync();
         var cases = HostileAnswers.Cases(baseAddress);
         foreach (var c in cases) answers[c.JobId] = (c.JobResponse.ToJsonString(), c.RunsResponse.ToJsonString());
         return new HostileApi(app, baseAddress, cases);
