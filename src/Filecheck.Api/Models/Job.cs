@@ -59,13 +59,16 @@ public sealed record JobTask
     public IReadOnlyList<Step>? Steps { get; init; }
     public JsonElement? Slot { get; init; }
 
-    /// <summary>The name a person knows the file by.</summary>
+    /// <summary>
+    /// The name a person knows the file by, with any directional formatting character shown as its code point: a
+    /// right-to-left override can make "\u202Efdp.exe" read "exe.pdf", and staff must read the name as it is.
+    /// </summary>
     [JsonIgnore]
-    public string DisplayName =>
+    public string DisplayName => VisibleText.DirectionControls(
         OriginalArtifact?.FileName
         ?? (Source is { Length: > 0 } s ? FileNameOf(s) : null)
         ?? FileRef
-        ?? Id;
+        ?? Id);
 
     private static string FileNameOf(string source)
     {

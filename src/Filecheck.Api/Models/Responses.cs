@@ -42,6 +42,10 @@ public sealed record Run
     public bool HasOutput { get; init; }
     public IReadOnlyList<Proof> Proofs { get; init; } = [];
     public string? DownloadUrl { get; init; }
+
+    /// <summary>The file's name as people read it (directional formatting shown, see <see cref="VisibleText"/>), or its ID.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string DisplayName => VisibleText.DirectionControls(Name ?? Id);
 }
 
 public sealed record Proof

@@ -19,7 +19,7 @@ public sealed class ShareDraft
 {
     public ShareDraft(IEnumerable<(string JobId, RunsResponse Runs)> jobs, int maxDays, string? orderId = null)
     {
-        Candidates = jobs.SelectMany(j => j.Runs.Runs.Select(r => new ShareCandidate(j.JobId, r.Id, r.Name ?? r.Id, r.Proofs.Count, r.Outcome)))
+        Candidates = jobs.SelectMany(j => j.Runs.Runs.Select(r => new ShareCandidate(j.JobId, r.Id, r.DisplayName, r.Proofs.Count, r.Outcome)))
             .ToList();
         // By default every file with a proof; a job without any proof offers its files unticked.
         foreach (var c in Candidates) c.Selected = c.ProofCount > 0;

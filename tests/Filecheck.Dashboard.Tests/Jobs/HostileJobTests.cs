@@ -118,4 +118,50 @@ public sealed class HostileJobTests
         Assert.False(char.IsHighSurrogate(emoji.Label[^2]), emoji.Label);
         Assert.Equal("teleporting", StatusStyle.ForStatus("teleporting").Label);
     }
+
+    [Fact]
+    public void DisplayName_RightToLeftOverride_IsShownAsItsCodePoint_RightToLeftScriptsAreKept()
+    {
+        var job = Read("job_hostile_text");
+        var name = job.Tasks!.Single(t => t.Id == "task_text_1").DisplayName;
+
+        Assert.DoesNotContain('\u202E', name);
+        Assert.DoesNotContain('\u202C', name);
+        Assert.Contains("[U+202E]fdp.exe[U+202C]", name);
+        Assert.Contains("שלום עולם مرحبا", name);
+        Assert.Equal("report.pdf", new JobTask { Id = "t", OriginalArtifact = new Artifact { FileName = "report.pdf" } }.DisplayName);
+        Assert.Equal("a[U+2067]b[U+2069]", VisibleText.DirectionControls("a\u2067b\u2069"));
+    }
+
+    [Fact]
+    public void Answer_ReasonOf10KB_IsCutForReadingOut_TheStepLinkLeadsToAllOfIt()
+    {
+        var job = Read("job_hostile_text");
+        var answer = JobAnswer.For(job);
+
+        var items = answer.Files.SelectMany(f => f.Items).ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.True(i.Text.Length <= JobAnswer.MaxItemLength, $"{i.Text.Length} characters"));
+        Assert.Contains(items, i => i.Text.EndsWith('…') && i.StepId == "step_text_2");
+    }
+
+    [Theory]
+    [InlineData("short reason", 20, "short reason")]
+    [InlineData("one two three four five", 12, "one two…")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi…")]
+    public void Clip_CutsAtAWordWhereOneIsNear(string text, int max, string expected)
+    {
+        Assert.Equal(expected, VisibleText.Clip(text, max));
+        Assert.True(VisibleText.Clip(text, max).Length <= max);
+    }
+
+    [Fact]
+    public void Clip_NeverSplitsAnEmoji()
+    {
+        var text = new string('a', 8) + "\U0001F4A9\U0001F4A9\U0001F4A9";
+        var clipped = VisibleText.Clip(text, 10);
+
+        Assert.False(char.IsHighSurrogate(clipped[^2]), clipped);
+        Assert.EndsWith("…", clipped);
+    }
 }

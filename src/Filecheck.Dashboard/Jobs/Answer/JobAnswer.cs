@@ -255,8 +255,13 @@ public sealed record JobAnswer(AnswerTone Tone, string Headline, IReadOnlyList<A
         if (string.IsNullOrWhiteSpace(text)) return null;
         var t = text.Trim();
         t = char.ToUpperInvariant(t[0]) + t[1..];
+        // Read out on the phone: a reason of pages is cut, its step (linked) shows it whole.
+        if (t.Length > MaxItemLength) return VisibleText.Clip(t, MaxItemLength);
         return t[^1] is '.' or '!' or '?' ? t : t + ".";
     }
+
+    /// <summary>The longest reason the answer shows in full; a longer one is cut with "…" (its step shows it whole).</summary>
+    public const int MaxItemLength = 300;
 
     private static string Lower(string text) =>
         text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
