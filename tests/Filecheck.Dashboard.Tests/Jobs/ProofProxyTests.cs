@@ -19,11 +19,26 @@ public sealed class ArtifactUpstream : IAsyncDisposable
 {
     public const string JobId = "job_01proofproxy00000000000000";
     public const string TaskId = "task_01proof0000000000000000";
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+    internal static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
 
     private readonly WebApplication _app;
     private int _runs;
     private int _redirectTargetHits;
+    private long _hugeBytesSent;
+    private volatile bool _hugeSentWhole;
+    private volatile bool _hugeDone;
+
+    /// <summary>64 KB chunks of the endless proof: 2 GB in all.</summary>
+    public const int HugeChunks = 32 * 1024;
+
+    /// <summary>Bytes of the endless proof written before its reader stopped.</summary>
+    public long HugeBytesSent => Interlocked.Read(ref _hugeBytesSent);
+
+    /// <summary>Whether the endless proof was read to its end (the cap did not hold).</summary>
+    public bool HugeSentWhole => _hugeSentWhole;
+
+    /// <summary>Whether the endless proof's handler has returned (written it all, or failed to write on).</summary>
+    public bool HugeDone => _hugeDone;
 
     private ArtifactUpstream(WebApplication app) => _app = app;
 
@@ -58,7 +73,8 @@ public sealed class ArtifactUpstream : IAsyncDisposable
                     ["proofs"] = new JsonArray(
                         new JsonObject { ["url"] = files + "expiring.png?sig=" + sig },
                         new JsonObject { ["url"] = files + "redirect.png?sig=" + sig },
-                        new JsonObject { ["url"] = files + "page.png?sig=" + sig }),
+                        new JsonObject { ["url"] = files + "page.png?sig=" + sig },
+                        new JsonObject { ["url"] = files + "huge.png?sig=" + sig }),
                     ["downloadUrl"] = files + "card-out.pdf?sig=" + sig,
                 }),
             }.ToJsonString(), "application/json");
@@ -74,6 +90,34 @@ public sealed class ArtifactUpstream : IAsyncDisposable
             return Results.Bytes(Png, "image/png");
         });
         app.MapGet("/files/page.png", () => Results.Text("<html><body><script>alert(1)</script></body></html>", "text/html"));
+        // A PNG that never ends: chunked (no Content-Length), written until its reader goes away (or 2 GB).
+        app.MapGet("/files/huge.png", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "image/png";
+            var chunk = new byte[64 * 1024];
+            Png.CopyTo(chunk, 0);
+            try
+            {
+                for (var i = 0; i < HugeChunks && !ctx.RequestAborted.IsCancellationRequested; i++)
+                {
+                    await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+                    Interlocked.Add(ref upstream._hugeBytesSent, chunk.Length);
+                    chunk.AsSpan(0, 8).Clear();
+                    // Once the reader hangs up, Kestrel drops writes at once and queues the abort to the thread pool:
+                    // yield so it can run, or this loop spins through its 2 GB first.
+                    await Task.Yield();
+                }
+                upstream._hugeSentWhole = !ctx.RequestAborted.IsCancellationRequested;
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The reader went away: what the test wants to see.
+            }
+            finally
+            {
+                upstream._hugeDone = true;
+            }
+        });
         upstream.BaseAddress = await app.ListenAsync();
         return upstream;
     }
@@ -150,6 +194,34 @@ public sealed class ProofProxyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Proof_ChunkedBodyOverTheCap_502_TheUpstreamIsCutOffLongBeforeItsEnd()
+    {
+        using var response = await _staff.GetAsync(Proof(4));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        // An error page, none of the image's bytes.
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.NotEqual("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(body.Length < 1024 * 1024, $"{body.Length:N0} bytes passed on");
+        Assert.False(body.AsSpan().StartsWith(ArtifactUpstream.Png), "the proof's bytes were passed on");
+        // The proxy stopped reading at its 20 MB cap and hung up: the artifact host saw its reader go.
+        await WaitUntilAsync(() => _upstream.HugeDone);
+        Assert.False(_upstream.HugeSentWhole, $"{_upstream.HugeBytesSent:N0} bytes sent, the whole endless proof");
+        Assert.True(_upstream.HugeBytesSent >= CappedImageCopy.DefaultMaxBytes, $"{_upstream.HugeBytesSent:N0} bytes sent");
+        Console.WriteLine($"endless proof: {_upstream.HugeBytesSent:N0} bytes written before the proxy hung up");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
