@@ -15,7 +15,8 @@ namespace Filecheck.EndToEnd.Tests.Reliability;
 
 /// <summary>
 /// axe over every page of the dashboard, in the light and the dark theme: no serious or critical violation anywhere.
-/// The dark round starts with a click on the app bar's toggle, so it also proves the choice outlives a page load.
+/// The dark round starts with a click on the app bar's toggle, so it also proves the choice outlives a page load; it runs
+/// on a phone's screen (390 × 844), where no page may be wider than the screen (a table scrolls inside itself).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilitySweepTests(DashboardFixture fixture)
@@ -70,12 +71,14 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
         ];
 
         var findings = new List<Finding>();
+        var tooWide = new List<string>();
         var page = await fixture.Browser.Context.NewPageAsync();
         try
         {
             foreach (var dark in new[] { false, true })
             {
                 var theme = dark ? "dark" : "light";
+                if (dark) await page.SetViewportSizeAsync(PhoneWidth, 844);
                 string? signedIn = "";
                 foreach (var visit in pages)
                 {
@@ -94,6 +97,11 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
                     var result = await page.Locator("html").RunAxeLegacy(ViolationsOnly);
 #pragma warning restore CS0618
                     findings.Add(new Finding(visit.Name, theme, result.Violations));
+                    if (dark)
+                    {
+                        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+                        if (width > PhoneWidth) tooWide.Add($"{visit.Name}: {width} px wide on a {PhoneWidth} px screen");
+                    }
                 }
             }
         }
@@ -106,7 +114,11 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
         ReliabilityReport.Write("accessibility", Report(findings, pages.Length));
         var serious = findings.SelectMany(f => f.Serious.Select(v => $"{f.Page} ({f.Theme}): {v.Impact} {v.Id}: {v.Help} [{string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}]")).ToList();
         Assert.True(serious.Count == 0, "serious or critical accessibility violations:\n" + string.Join("\n", serious));
+        Assert.True(tooWide.Count == 0, "pages wider than a phone's screen:\n" + string.Join("\n", tooWide));
     }
+
+    /// <summary>The dark round's screen: a phone's (390 × 844 CSS pixels).</summary>
+    private const int PhoneWidth = 390;
 
     /// <summary>Signs in (or out) and picks the theme: the dark one through the app bar's toggle where there is an app bar.</summary>
     private async Task SignInAsync(IPage page, string? user, bool dark)
@@ -180,8 +192,9 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
         text.Append(CultureInfo.InvariantCulture, $"axe-core (Deque.AxeCore.Playwright, every rule axe runs by default) over {pages} pages in the light and the dark theme, ")
             .Append(CultureInfo.InvariantCulture, $"{findings.Count} scans in Chromium. Asserted: no serious or critical violation on any page in either theme. ")
             .Append("The dark theme is chosen with the app bar's toggle (remembered in a cookie, checked on every page by the background's luminance); ")
-            .Append("the public share page follows the device's colour scheme. Counts are violations (rules), each with the number of elements.\n\n")
-            .Append("| page | light: serious + critical | light: moderate + minor | dark: serious + critical | dark: moderate + minor |\n|---|---|---|---|---|\n");
+            .Append("the public share page follows the device's colour scheme. The light round runs on a desktop screen, the dark round on a phone's (390 × 844), ")
+            .Append("where each page is also asserted to be no wider than the screen. Counts are violations (rules), each with the number of elements.\n\n")
+            .Append("| page | light (desktop): serious + critical | light: moderate + minor | dark (phone): serious + critical | dark: moderate + minor |\n|---|---|---|---|---|\n");
         foreach (var page in findings.GroupBy(f => f.Page))
         {
             var light = page.Single(f => f.Theme == "light");
