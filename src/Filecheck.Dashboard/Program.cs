@@ -1,5 +1,9 @@
 using Filecheck.Dashboard;
 
+// A setting left out (sign-in, the API's address, a bound out of range) refuses the start: the operator reads one
+// sentence naming the keys, not a stack trace. Test hosts catch the same exception themselves and never get here.
+AppDomain.CurrentDomain.UnhandledException += (_, e) => StartRefusal.Report(e.ExceptionObject);
+
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
 // Shell, Access, Sandbox, Jobs, History, Trends, Sharing: the list is in DashboardFeatures, which the test hosts run too.

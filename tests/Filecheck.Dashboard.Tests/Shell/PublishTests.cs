@@ -5,36 +5,75 @@ using System.Text;
 
 namespace Filecheck.Dashboard.Tests.Shell;
 
-/// <summary>
-/// The dashboard as it ships: <c>dotnet publish</c> once into a temporary folder outside the repository, then the
-/// published DLL started on its own, with nothing of the source tree to fall back on.
-/// </summary>
-public sealed class PublishTests : IAsyncLifetime
+/// <summary><c>dotnet publish</c> once, into a temporary folder outside the repository, for every test of the class.</summary>
+public sealed class PublishedDashboard : IAsyncLifetime
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
-    private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("fc-publish-");
-    private string _publishLog = "";
+
+    public DirectoryInfo Output { get; } = Directory.CreateTempSubdirectory("fc-publish-");
+
+    public string PublishLog { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         var root = DashboardPaths.FindRepositoryRoot() ?? throw new InvalidOperationException("No repository root above the tests.");
-        var (exitCode, log) = await RunAsync("dotnet",
-            ["publish", Path.Combine(root, "src", "Filecheck.Dashboard"), "-c", "Release", "-o", _output.FullName, "-nologo", "-v", "q"],
+        var (exitCode, log) = await PublishTests.RunAsync("dotnet",
+            ["publish", Path.Combine(root, "src", "Filecheck.Dashboard"), "-c", "Release", "-o", Output.FullName, "-nologo", "-v", "q"],
             root, PublishTimeout);
-        _publishLog = log;
+        PublishLog = log;
         Assert.True(exitCode == 0, "dotnet publish failed:\n" + log);
     }
 
     public Task DisposeAsync()
     {
-        try { _output.Delete(recursive: true); } catch (IOException) { } // a file still held open only leaves a temp folder behind
+        try { Output.Delete(recursive: true); } catch (IOException) { } // a file still held open only leaves a temp folder behind
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The dashboard as it ships: the published DLL started on its own, with nothing of the source tree to fall back on.
+/// </summary>
+public sealed class PublishTests(PublishedDashboard published) : IClassFixture<PublishedDashboard>
+{
+    private readonly DirectoryInfo _output = published.Output;
+
+    [Fact]
+    public async Task Published_InProductionWithNothingConfigured_RefusesInOneSentenceNamingTheKeys_NoStackTrace()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _output.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(_output.FullName, "Filecheck.Dashboard.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{FreePort()}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AzureAd__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Filecheck__", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(key);
+        start.Environment["History__DatabasePath"] = Path.Combine(_output.FullName, "data-refused", "history.db");
+
+        using var app = Process.Start(start)!;
+        var stdout = app.StandardOutput.ReadToEndAsync();
+        var stderr = app.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await app.WaitForExitAsync(limit.Token);
+        var error = await stderr;
+
+        Assert.Equal(1, app.ExitCode);
+        Assert.StartsWith("Filecheck Dashboard did not start:", error.Trim());
+        Assert.Contains("AzureAd:ClientId", error);
+        Assert.DoesNotContain("Unhandled exception", error);
+        Assert.DoesNotContain("   at ", error + await stdout);
     }
 
     [Fact]
     public async Task Publish_Dashboard_HoldsSettingsAndStaticFilesAndStartsOnItsOwn()
     {
-        Assert.True(File.Exists(Path.Combine(_output.FullName, "appsettings.json")), "appsettings.json is missing from the publish output.\n" + _publishLog);
+        Assert.True(File.Exists(Path.Combine(_output.FullName, "appsettings.json")), "appsettings.json is missing from the publish output.\n" + published.PublishLog);
         Assert.True(File.Exists(Path.Combine(_output.FullName, "wwwroot", "app.css")), "wwwroot/app.css is missing from the publish output.");
         // Far from any solution file, so the app cannot find the repository and must run from what was published.
         Assert.Null(FindUpward(_output.FullName, DashboardPaths.SolutionFile));
@@ -120,7 +159,7 @@ public sealed class PublishTests : IAsyncLifetime
         return null;
     }
 
-    private static async Task<(int ExitCode, string Log)> RunAsync(string file, string[] args, string workingDirectory, TimeSpan timeout)
+    internal static async Task<(int ExitCode, string Log)> RunAsync(string file, string[] args, string workingDirectory, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
