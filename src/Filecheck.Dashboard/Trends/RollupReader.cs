@@ -28,6 +28,8 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
     public async Task<List<OutcomeSlice>> OutcomesAsync(int group, IReadOnlyList<(string Grain, DateOnly Start)> slots, bool files, CancellationToken ct)
     {
         var combo = FilterBits | group;
+        if (slots.Count == 0) return [];
+        if (!UsesMarginals(combo, RollupCombo.MaxDimensions)) return await DailyOutcomesAsync(combo, group, slots, files, ct);
         var prefix = files ? "File" : "Job";
         var sums = string.Join(", ", new[] { "Pass", "Fixed", "Warn", "Fail", "Other" }.Select(c => $"SUM({prefix}{c})"));
         var groupColumn = group == 0 ? "''" : Columns[group];
@@ -58,6 +60,8 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         var extra = (stepType is null ? "" : " AND StepType = $step") + (kind is null ? "" : " AND Kind = $kind");
         var list = new List<StepSlice>();
         var maxDimensions = RollupCombo.MaxStepDimensions(typed, kind, combo);
+        if (slots.Count == 0) return list;
+        if (!UsesMarginals(combo, maxDimensions)) return await DailyStepsAsync(group, typed, kind, slots, ct);
         foreach (var (sql, grain) in Statements(combo, maxDimensions, slots,
                      marginal: $"SELECT Start, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupStepMarginals WHERE Combo = {combo} AND {{slots}}{{filters}}{extra}",
                      daily: $"SELECT Day, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupSteps WHERE {{days}}{{filters}}{extra}"))
@@ -108,7 +112,7 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         if (slots.Count == 0) yield break;
         var filterSql = new StringBuilder();
         foreach (var (bit, _) in filters) filterSql.Append($" AND {Columns[bit]} = $f{bit}");
-        if (preSummed && RollupCombo.Dimensions(combo) <= maxDimensions)
+        if (UsesMarginals(combo, maxDimensions))
         {
             foreach (var grain in slots.Select(s => s.Grain).Distinct())
             {
@@ -120,6 +124,98 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         var first = slots.Min(s => s.Start);
         var last = slots.Max(s => RollupGrain.End(s.Grain, s.Start));
         yield return (daily.Replace("{days}", $"Day >= '{RollupDelta.Date(first)}' AND Day <= '{RollupDelta.Date(last)}'").Replace("{filters}", filterSql.ToString()), null);
+    }
+
+    private bool UsesMarginals(int combo, int maxDimensions) => preSummed && RollupCombo.Dimensions(combo) <= maxDimensions;
+
+    // ---- daily rows ----------------------------------------------------------------------------------------------------
+    // A view with more filters than the marginal rows keep reads the daily rows: once per table for the widest range asked
+    // (the page asks for its range and the previous one again and again: per chart, per breakdown, per kind), filtered in
+    // SQL by the view's filters, then grouped here. Few rows by then: the filters keep a small part of each day.
+
+    private readonly record struct DailyOutcome(DateOnly Day, string Channel, string Workflow, string Rule, string FileType, OutcomeCounts Jobs, OutcomeCounts Files);
+
+    private readonly record struct DailyStep(DateOnly Day, string Channel, string Workflow, string Rule, string FileType, string StepType, string Kind, long Count, byte[] Buckets);
+
+    private sealed class DailyCache<T>
+    {
+        public DateOnly First;
+        public DateOnly Last;
+        public List<T>? Rows;
+    }
+
+    private readonly DailyCache<DailyOutcome> _outcomes = new();
+    private readonly DailyCache<DailyStep> _steps = new();
+
+    private static (DateOnly First, DateOnly Last) DaysOf(IReadOnlyList<(string Grain, DateOnly Start)> slots) =>
+        (slots.Min(s => s.Start), slots.Max(s => RollupGrain.End(s.Grain, s.Start)));
+
+    /// <summary>The cached rows when they cover the days; else the rows of the days and of the cached ones together.</summary>
+    private async Task<List<T>> DailyRowsAsync<T>(DailyCache<T> cache, IReadOnlyList<(string Grain, DateOnly Start)> slots, string select,
+        Func<SqliteDataReader, DateOnly, T> read, CancellationToken ct)
+    {
+        var (first, last) = DaysOf(slots);
+        if (cache.Rows is { } held && first >= cache.First && last <= cache.Last) return held;
+        if (cache.Rows is not null)
+        {
+            first = first < cache.First ? first : cache.First;
+            last = last > cache.Last ? last : cache.Last;
+        }
+        var filterSql = new StringBuilder();
+        foreach (var (bit, _) in filters) filterSql.Append(CultureInfo.InvariantCulture, $" AND {Columns[bit]} = $f{bit}");
+        var byStepType = stepType is not null && select.Contains("StepType", StringComparison.Ordinal);
+        if (byStepType) filterSql.Append(" AND StepType = $step");
+        await using var command = Command($"{select} WHERE Day >= '{RollupDelta.Date(first)}' AND Day <= '{RollupDelta.Date(last)}'{filterSql}");
+        if (byStepType) command.Parameters.AddWithValue("$step", stepType);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+            rows.Add(read(reader, DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        (cache.First, cache.Last, cache.Rows) = (first, last, rows);
+        return rows;
+    }
+
+    private static string GroupValue(int group, string channel, string workflow, string rule, string fileType) => group switch
+    {
+        0 => "",
+        RollupCombo.Channel => channel,
+        RollupCombo.Workflow => workflow,
+        RollupCombo.Rule => rule,
+        _ => fileType,
+    };
+
+    private async Task<List<OutcomeSlice>> DailyOutcomesAsync(int combo, int group, IReadOnlyList<(string Grain, DateOnly Start)> slots, bool files, CancellationToken ct)
+    {
+        var rows = await DailyRowsAsync(_outcomes, slots,
+            "SELECT Day, Channel, WorkflowId, RuleId, FileType, JobPass, JobFixed, JobWarn, JobFail, JobOther, FilePass, FileFixed, FileWarn, FileFail, FileOther FROM RollupOutcomes",
+            (r, day) => new DailyOutcome(day, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                new OutcomeCounts(r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
+                new OutcomeCounts(r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14))), ct);
+        // Per file type when the view filters or groups by it, else the job-level rows (file type '*').
+        var byFileType = (combo & RollupCombo.FileType) != 0;
+        var sums = new Dictionary<(DateOnly, string), OutcomeCounts>();
+        foreach (var row in rows)
+        {
+            if ((row.FileType != RollupCombo.All) != byFileType || !Covers(slots, row.Day)) continue;
+            var key = (row.Day, GroupValue(group, row.Channel, row.Workflow, row.Rule, row.FileType));
+            sums[key] = sums.TryGetValue(key, out var sum) ? sum.Plus(files ? row.Files : row.Jobs) : files ? row.Files : row.Jobs;
+        }
+        return sums.Select(s => new OutcomeSlice(s.Key.Item1, s.Key.Item2, s.Value)).ToList();
+    }
+
+    private async Task<List<StepSlice>> DailyStepsAsync(int group, bool typed, string? kind, IReadOnlyList<(string Grain, DateOnly Start)> slots, CancellationToken ct)
+    {
+        var rows = await DailyRowsAsync(_steps, slots,
+            "SELECT Day, Channel, WorkflowId, RuleId, FileType, StepType, Kind, Count, Buckets FROM RollupSteps",
+            (r, day) => new DailyStep(day, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt64(7),
+                r.IsDBNull(8) ? [] : (byte[])r.GetValue(8)), ct);
+        var list = new List<StepSlice>();
+        foreach (var row in rows)
+        {
+            if ((kind is not null && row.Kind != kind) || !Covers(slots, row.Day)) continue;
+            list.Add(new StepSlice(row.Day, GroupValue(group, row.Channel, row.Workflow, row.Rule, row.FileType), typed ? row.StepType : RollupCombo.All, row.Kind, row.Count, row.Buckets));
+        }
+        return list;
     }
 
     private static bool Covers(IReadOnlyList<(string Grain, DateOnly Start)> slots, DateOnly day) =>
