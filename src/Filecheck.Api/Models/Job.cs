@@ -59,16 +59,20 @@ public sealed record JobTask
     public IReadOnlyList<Step>? Steps { get; init; }
     public JsonElement? Slot { get; init; }
 
-    /// <summary>
-    /// The name a person knows the file by, with any directional formatting character shown as its code point: a
-    /// right-to-left override can make "\u202Efdp.exe" read "exe.pdf", and staff must read the name as it is.
-    /// </summary>
+    /// <summary>The name a person knows the file by, exactly as the answer gives it: for storing, searching and sending on.</summary>
     [JsonIgnore]
-    public string DisplayName => VisibleText.DirectionControls(
+    public string Name =>
         OriginalArtifact?.FileName
         ?? (Source is { Length: > 0 } s ? FileNameOf(s) : null)
         ?? FileRef
-        ?? Id);
+        ?? Id;
+
+    /// <summary>
+    /// <see cref="Name"/> for the screen, with any directional formatting character shown as its code point: a
+    /// right-to-left override can make "\u202Efdp.exe" read "exe.pdf", and staff must read the name as it is.
+    /// </summary>
+    [JsonIgnore]
+    public string DisplayName => VisibleText.DirectionControls(Name);
 
     private static string FileNameOf(string source)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Filecheck.Api.Models;
@@ -23,13 +24,25 @@ public static class VisibleText
         return sb.ToString();
     }
 
-    /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, cut at a word where one is near, with "…".</summary>
+    /// <summary>
+    /// At most <paramref name="max"/> characters of <paramref name="text"/> (the "…" included), cut at a space where one
+    /// is near, never inside a character a person sees as one (an emoji, a flag, a letter with its accents).
+    /// </summary>
     public static string Clip(string text, int max)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         if (text.Length <= max) return text;
-        var cut = text.LastIndexOf(' ', max - 1, Math.Min(max, 40));
-        var end = cut > 0 ? cut : max - 1;
-        if (char.IsHighSurrogate(text[end - 1])) end--;
+        // The last whole text element that ends within max - 1 characters, leaving room for the "…".
+        var end = 0;
+        for (var at = 0; at < max - 1;)
+        {
+            var next = at + StringInfo.GetNextTextElementLength(text, at);
+            if (next > max - 1) break;
+            end = at = next;
+        }
+        // At a word's end already (a space follows), or back to the last space within 40 characters.
+        var space = end > 0 && text[end] != ' ' ? text.LastIndexOf(' ', end - 1, Math.Min(end, 40)) : -1;
+        if (space > 0) end = space;
         return text[..end].TrimEnd() + "…";
     }
 

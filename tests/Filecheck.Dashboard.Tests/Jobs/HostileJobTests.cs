@@ -155,6 +155,58 @@ public sealed class HostileJobTests
         Assert.True(VisibleText.Clip(text, max).Length <= max);
     }
 
+    [Theory]
+    [InlineData("one two three", 8, "one two…")]
+    [InlineData("abc", 1, "…")]
+    [InlineData("abcdef", 2, "a…")]
+    [InlineData("exactly ten", 11, "exactly ten")]
+    public void Clip_EdgesAndWordEnds(string text, int max, string expected) => Assert.Equal(expected, VisibleText.Clip(text, max));
+
+    [Fact]
+    public void Clip_NoRoom_IsRefused() => Assert.Throws<ArgumentOutOfRangeException>(() => VisibleText.Clip("abc", 0));
+
+    [Fact]
+    public void Clip_NeverSplitsWhatReadsAsOneCharacter()
+    {
+        // A family emoji joined by zero-width joiners, a flag, and an e with a combining accent.
+        foreach (var one in new[] { "\U0001F468\u200D\U0001F469\u200D\U0001F467", "\U0001F1E9\U0001F1EA", "e\u0301" })
+        {
+            var text = "abcdef" + one + one + one;
+            for (var max = 7; max < text.Length; max++)
+            {
+                var kept = VisibleText.Clip(text, max)[..^1];
+                Assert.True(kept.Length <= max - 1, kept);
+                Assert.Equal(0, (kept.Length - 6) % one.Length);
+            }
+        }
+    }
+
+    [Fact]
+    public void Answer_FixesAndReasonsAtTheLimit_StayWithinIt_AWhitespaceFixIsSkipped()
+    {
+        var longFix = new string('x', 295) + " done";
+        var job = new Job
+        {
+            Id = "job_fix", Status = "done", Outcome = "fixed",
+            Tasks = [new JobTask
+            {
+                Id = "t1", Status = "done", Outcome = "fixed",
+                Steps =
+                [
+                    new Step { Id = "s1", Type = "autofix", Status = "done", Outcome = "fixed",
+                        RuntimeParams = JsonDocument.Parse(JsonSerializer.Serialize(new { messages = new[] { "   ", longFix, "Bleed added" } })).RootElement },
+                    new Step { Id = "s2", Type = "validate", Status = "done", Outcome = "fail", Reason = new string('r', JobAnswer.MaxItemLength) },
+                ],
+            }],
+        };
+
+        var items = JobAnswer.For(job).Files.SelectMany(f => f.Items).ToList();
+
+        Assert.All(items, i => Assert.True(i.Text.Length <= JobAnswer.MaxItemLength, $"{i.Text.Length}: {i.Text}"));
+        Assert.Equal(2, items.Count(i => i.Kind == AnswerItemKind.Fixed));
+        Assert.Contains(items, i => i.Text == "Fixed automatically: bleed added.");
+    }
+
     [Fact]
     public void Clip_NeverSplitsAnEmoji()
     {

@@ -261,7 +261,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
             tasks.Add(new TaskRecord
             {
                 JobId = job.Id, Id = task.Id, Position = position++, Status = task.Status, Outcome = task.Outcome,
-                FileType = task.FileType, MimeType = task.MimeType, FileName = task.DisplayName,
+                FileType = task.FileType, MimeType = task.MimeType, FileName = task.Name,
             });
             var stepIds = new HashSet<string>(StringComparer.Ordinal);
             var stepPosition = 0;

@@ -158,10 +158,10 @@ public sealed record JobAnswer(AnswerTone Tone, string Headline, IReadOnlyList<A
                     items.AddRange(PreflightItems(task, step, results));
                     break;
                 case "autofix" when step.Outcome == Outcome.Fixed:
-                    var fixes = Strings(step.RuntimeParams, "messages");
-                    if (fixes.Count == 0) fixes = Strings(step.RuntimeParams, "fixes").Select(f => FindingText.Humanize(f)!).ToList();
+                    var fixes = Strings(step.RuntimeParams, "messages").Select(Sentence).OfType<string>().ToList();
+                    if (fixes.Count == 0) fixes = Strings(step.RuntimeParams, "fixes").Select(f => Sentence(FindingText.Humanize(f))).OfType<string>().ToList();
                     if (fixes.Count == 0) items.Add(new(AnswerItemKind.Fixed, Sentence(step.Reason) ?? "Fixed automatically.", step.Id, step.Type));
-                    else items.AddRange(fixes.Select(f => new AnswerItem(AnswerItemKind.Fixed, "Fixed automatically: " + Lower(Sentence(f)!), step.Id, step.Type)));
+                    else items.AddRange(fixes.Select(f => new AnswerItem(AnswerItemKind.Fixed, VisibleText.Clip("Fixed automatically: " + Lower(f), MaxItemLength), step.Id, step.Type)));
                     break;
                 case "validate" when Outcome.Severity(step.Outcome) == OutcomeSeverity.Failure:
                     items.Add(new(AnswerItemKind.NotCompliant, Sentence(step.Reason) ?? ValidateText(task, results), step.Id, step.Type));
@@ -256,7 +256,7 @@ public sealed record JobAnswer(AnswerTone Tone, string Headline, IReadOnlyList<A
         var t = text.Trim();
         t = char.ToUpperInvariant(t[0]) + t[1..];
         // Read out on the phone: a reason of pages is cut, its step (linked) shows it whole.
-        if (t.Length > MaxItemLength) return VisibleText.Clip(t, MaxItemLength);
+        if (t.Length >= MaxItemLength) return VisibleText.Clip(t, MaxItemLength);
         return t[^1] is '.' or '!' or '?' ? t : t + ".";
     }
 

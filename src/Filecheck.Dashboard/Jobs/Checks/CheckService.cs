@@ -44,7 +44,7 @@ public sealed class CheckService(
         if (task is null) return new CheckStart(form, null, taskId is null ? null : "That file is not part of the job; choose a file to upload.");
 
         form.OriginalTaskId = task.Id;
-        form.FileName = task.DisplayName;
+        form.FileName = task.Name;
         // This account's own upload can be named again; a file Filecheck fetched can be fetched again.
         if (task.FileRef is { Length: > 0 } fileRef && fileRef.StartsWith("upload_", StringComparison.Ordinal)) form.FileRef = fileRef;
         else if (Uri.TryCreate(task.Source, UriKind.Absolute, out var url) && url.Scheme is "https" or "http") form.Url = url.ToString();
