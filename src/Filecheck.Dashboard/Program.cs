@@ -2,7 +2,7 @@ using Filecheck.Dashboard;
 
 // A setting left out (sign-in, the API's address, a bound out of range) refuses the start: the operator reads one
 // sentence naming the keys, not a stack trace. Test hosts catch the same exception themselves and never get here.
-AppDomain.CurrentDomain.UnhandledException += (_, e) => StartRefusal.Report(e.ExceptionObject);
+StartRefusal.Watch();
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 builder.AddDashboard();
 
 var app = builder.Build();
+StartRefusal.CheckSettings(app);
 app.MapDashboard();
 app.Run();
 

@@ -41,6 +41,42 @@ public sealed class PublishTests(PublishedDashboard published) : IClassFixture<P
     [Fact]
     public async Task Published_InProductionWithNothingConfigured_RefusesInOneSentenceNamingTheKeys_NoStackTrace()
     {
+        var (exitCode, stdout, stderr) = await StartRefusedAsync("data-refused", new Dictionary<string, string>());
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("Filecheck Dashboard did not start:", stderr.Trim());
+        Assert.Contains("AzureAd:ClientId", stderr);
+        // Every refusal at once, so the operator fixes them in one go.
+        Assert.Contains("Filecheck:BaseUrl", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("Unhandled exception", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task Published_InProductionWithSignInButNoApiAddress_RefusesInOneSentence_NotTheHostsFailedToStartTrace()
+    {
+        // Sign-in complete, so nothing fails while the app is built: the refusal comes from the start-up validation,
+        // which the host would otherwise log as "Hosting failed to start" with a stack trace.
+        var (exitCode, stdout, stderr) = await StartRefusedAsync("data-refused-api", new Dictionary<string, string>
+        {
+            ["AzureAd__Instance"] = "https://login.microsoftonline.com/",
+            ["AzureAd__TenantId"] = "00000000-0000-0000-0000-000000000001",
+            ["AzureAd__ClientId"] = "00000000-0000-0000-0000-000000000002",
+            ["AzureAd__ClientSecret"] = "not-a-real-secret",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("Filecheck Dashboard did not start: Filecheck:BaseUrl is not set", stderr.Trim());
+        Assert.DoesNotContain("AzureAd:", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("Hosting failed to start", stdout + stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    /// <summary>Starts the published DLL in Production with only <paramref name="settings"/>, and waits for it to end.</summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> StartRefusedAsync(string dataFolder, Dictionary<string, string> settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = _output.FullName,
@@ -52,22 +88,26 @@ public sealed class PublishTests(PublishedDashboard published) : IClassFixture<P
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{FreePort()}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AzureAd__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Filecheck__", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AzureAd__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Filecheck__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
-        start.Environment["History__DatabasePath"] = Path.Combine(_output.FullName, "data-refused", "history.db");
+        start.Environment["History__DatabasePath"] = Path.Combine(_output.FullName, dataFolder, "history.db");
+        foreach (var (key, value) in settings) start.Environment[key] = value;
 
         using var app = Process.Start(start)!;
         var stdout = app.StandardOutput.ReadToEndAsync();
         var stderr = app.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await app.WaitForExitAsync(limit.Token);
-        var error = await stderr;
-
-        Assert.Equal(1, app.ExitCode);
-        Assert.StartsWith("Filecheck Dashboard did not start:", error.Trim());
-        Assert.Contains("AzureAd:ClientId", error);
-        Assert.DoesNotContain("Unhandled exception", error);
-        Assert.DoesNotContain("   at ", error + await stdout);
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await app.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            // A start that was not refused keeps running: end it, and the test fails on what it printed.
+            if (!app.HasExited) app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+        return (app.ExitCode, await stdout, await stderr);
     }
 
     [Fact]
