@@ -199,7 +199,9 @@ public sealed class ProofProxyTests : IAsyncLifetime
     [Fact]
     public async Task Proof_ChunkedBodyOverTheCap_502_TheUpstreamIsCutOffLongBeforeItsEnd()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var response = await _staff.GetAsync(Proof(4));
+        var answeredAfter = clock.Elapsed;
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         // An error page, none of the image's bytes.
@@ -211,6 +213,10 @@ public sealed class ProofProxyTests : IAsyncLifetime
         await WaitUntilAsync(() => _upstream.HugeDone);
         Assert.False(_upstream.HugeSentWhole, $"{_upstream.HugeBytesSent:N0} bytes sent, the whole endless proof");
         Assert.True(_upstream.HugeBytesSent >= CappedImageCopy.DefaultMaxBytes, $"{_upstream.HugeBytesSent:N0} bytes sent");
+        // Cut off near the cap (socket buffers hold a few MB more), not after hundreds of MB of a 2 GB body...
+        Assert.True(_upstream.HugeBytesSent < 64L * 1024 * 1024, $"{_upstream.HugeBytesSent:N0} bytes sent before the proxy hung up");
+        // ...and by the cap, not by the copy's time limit running out.
+        Assert.True(answeredAfter < CappedImageCopy.DefaultTimeLimit / 2, $"answered after {answeredAfter.TotalSeconds:F1} s; the time limit is {CappedImageCopy.DefaultTimeLimit.TotalSeconds} s");
         Console.WriteLine($"endless proof: {_upstream.HugeBytesSent:N0} bytes written before the proxy hung up");
     }
 
