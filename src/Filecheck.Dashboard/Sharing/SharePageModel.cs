@@ -55,7 +55,7 @@ public sealed class SharePageService(RunsService runs, TimeProvider clock)
         {
             var run = fresh[file.JobId].Runs.FirstOrDefault(r => r.Id == file.TaskId);
             var (word, kind) = SharePageModel.ResultOf(run?.Outcome);
-            files.Add(new SharedFileView(file.Position, run?.DisplayName ?? file.Name ?? $"File {file.Position}", word, kind,
+            files.Add(new SharedFileView(file.Position, run?.DisplayName ?? (file.Name is { } stored ? Filecheck.Api.Models.VisibleText.DirectionControls(stored) : null) ?? $"File {file.Position}", word, kind,
                 run?.Proofs.Count ?? 0, share.AllowDownloads && run is { } r && (r.HasOutput || r.DownloadUrl is not null),
                 share.Decisions.FirstOrDefault(d => d.Position == file.Position)));
         }
