@@ -1,3 +1,4 @@
+using System.Globalization;
 using Filecheck.Dashboard.History.Data;
 using Filecheck.Dashboard.History.JobsList;
 using Filecheck.Dashboard.History.Rollups;
@@ -45,7 +46,9 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
     /// <summary>Tests: read the daily rows alone, as views with more filters than the marginals keep always do.</summary>
     internal bool DailyRowsOnly { get; init; }
 
-    public async Task<TrendsReport> LoadAsync(TrendsViewState view, CancellationToken ct = default)
+    public Task<TrendsReport> LoadAsync(TrendsViewState view, CancellationToken ct = default) => LoadAsync(view, compareShorter: true, ct);
+
+    private async Task<TrendsReport> LoadAsync(TrendsViewState view, bool compareShorter, CancellationToken ct)
     {
         var today = Today();
         var (from, to) = view.Range(today);
@@ -138,8 +141,46 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var passChanges = tests.Where((t, i) => significant[i]).OrderByDescending(t => t.Score).Select(t => t.Item);
         var durationChanges = changes.OrderByDescending(c => c.Item.Dimension == Dimension.StepType).ThenByDescending(c => c.Score).Select(c => c.Item);
 
+        IReadOnlyList<ChangeItem> changed = passChanges.Concat(durationChanges).Take(10).ToList();
+        var historyStart = await HistoryStartAsync(connection, ct);
+        var basis = new ChangeBasis(from, to, prevFrom, prevTo, historyStart, Shortened: false, Compared: true);
+        if (compareShorter && !ChangeBasis.Covers(historyStart, prevFrom, prevTo))
+        {
+            // A range longer than half the history would compare against days with (almost) no jobs, and flag whatever a
+            // stray few of them did: compare the longest preset the history holds twice over instead, and say so.
+            changed = [];
+            basis = basis with { Compared = false };
+            if (ShorterView(view, from, to, historyStart) is { } shorter)
+            {
+                var nested = await LoadAsync(shorter, compareShorter: false, ct);
+                (changed, basis) = (nested.Changes, nested.Basis with { Shortened = true, ViewUrl = Urls.Trends(shorter) });
+            }
+        }
+
         return new TrendsReport(view, zone.Zone.Id, from, to, prevFrom, prevTo, outcomes, total, previousTotal, inProgress, durations, waits,
-            reasons, breakdowns, passChanges.Concat(durationChanges).Take(10).ToList(), options, hasHistory);
+            reasons, breakdowns, changed, options, hasHistory) { Basis = basis };
+    }
+
+    /// <summary>The first day the rollups count a job on (they outlive the steps' retention): where the history begins.</summary>
+    private static async Task<DateOnly?> HistoryStartAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(Day) FROM RollupOutcomes";
+        return await command.ExecuteScalarAsync(ct) is string day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>The same view over the longest preset shorter than its range, ending on the same day, whose previous range the history covers.</summary>
+    internal static TrendsViewState? ShorterView(TrendsViewState view, DateOnly from, DateOnly to, DateOnly? historyStart)
+    {
+        var length = to.DayNumber - from.DayNumber + 1;
+        foreach (var days in TrendsViewState.Presets.Where(d => d < length).OrderDescending())
+        {
+            var start = to.AddDays(-(days - 1));
+            if (!ChangeBasis.Covers(historyStart, start.AddDays(-days), start.AddDays(-1))) continue;
+            // A preset ends today, so a shorter preset ends on the same day; a custom range keeps its end.
+            return view.IsCustom ? view with { From = start, To = to } : view with { Days = days };
+        }
+        return null;
     }
 
     private void AddDurationChange(List<(ChangeItem, double)> changes, TrendsViewState view, string dimension, string value, string name,

@@ -80,4 +80,27 @@ public sealed record TrendsReport(
     IReadOnlyList<BreakdownRow> Breakdowns,
     IReadOnlyList<ChangeItem> Changes,
     TrendsFilterOptions Options,
-    bool HasHistory);
+    bool HasHistory)
+{
+    /// <summary>What "what changed" compared: the view's range and the one before it, unless the history is too short for that.</summary>
+    public ChangeBasis Basis { get; init; } = new(From, To, PreviousFrom, PreviousTo, null, Shortened: false, Compared: true);
+}
+
+/// <summary>
+/// The two ranges "what changed" compares. <see cref="Shortened"/>: the view's range is longer than half the history, so a
+/// shorter range ending on the same day was compared (<see cref="ViewUrl"/> opens it). <see cref="Compared"/> false: not even
+/// the shortest preset fits twice in the history, so nothing was compared.
+/// </summary>
+public sealed record ChangeBasis(DateOnly From, DateOnly To, DateOnly PreviousFrom, DateOnly PreviousTo, DateOnly? HistoryStart, bool Shortened, bool Compared)
+{
+    public string? ViewUrl { get; init; }
+
+    public int Days => To.DayNumber - From.DayNumber + 1;
+
+    /// <summary>
+    /// The history holds enough of the previous range to compare with: it begins at the latest halfway through it (a
+    /// range's worth of rates against a few stray days' is no comparison). No history at all: nothing to warn about.
+    /// </summary>
+    public static bool Covers(DateOnly? historyStart, DateOnly previousFrom, DateOnly previousTo) =>
+        historyStart is not { } start || start <= previousFrom.AddDays((previousTo.DayNumber - previousFrom.DayNumber + 1) / 2);
+}

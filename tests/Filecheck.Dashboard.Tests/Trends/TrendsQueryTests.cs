@@ -51,6 +51,49 @@ public sealed class TrendsQueryTests
     }
 
     [Fact]
+    public async Task LoadAsync_RangeLongerThanHalfTheHistory_WhatChangedComparesTheLongestPresetThatFitsAndSaysSo()
+    {
+        using var h = new RollupHarness();
+        await PlantedHistory.WriteAsync(h,
+            before: new(CardsPassRate: 0.80, FlyersPassRate: 0.60, PreflightMs: 1_000, ValidateMs: 400),
+            after: new(CardsPassRate: 0.40, FlyersPassRate: 0.60, PreflightMs: 2_000, ValidateMs: 400));
+
+        // 90 days against the 90 before them: the history (50 days) holds none of those.
+        var report = await Query(h).LoadAsync(PlantedHistory.Last30Days with { Days = 90 });
+
+        Assert.Equal(480, report.Total.Total);
+        Assert.Equal(0, report.PreviousTotal.Total);
+        var basis = report.Basis;
+        Assert.True(basis.Shortened);
+        Assert.True(basis.Compared);
+        Assert.Equal(new DateOnly(2026, 10, 11), basis.HistoryStart);
+        Assert.Equal((30, report.To), (basis.Days, basis.To));
+        Assert.Equal(basis.From.AddDays(-30), basis.PreviousFrom);
+        Assert.Equal("/trends?days=30", basis.ViewUrl);
+        // The same findings as the 30-day view itself, with its links.
+        var thirty = await Query(h).LoadAsync(PlantedHistory.Last30Days);
+        Assert.Equal(thirty.Changes, report.Changes);
+        Assert.Contains(report.Changes, c => c.Value == "wf_cards" && c.Kind == ChangeKind.PassRate && c.ViewUrl.Contains("days=30", StringComparison.Ordinal));
+        Assert.False(thirty.Basis.Shortened);
+    }
+
+    [Fact]
+    public async Task LoadAsync_RangeShorterThanAnyPresetTwiceOver_ComparesNothingAndSaysWhy()
+    {
+        using var h = new RollupHarness();
+        await PlantedHistory.WriteAsync(h, before: new(0.80, 0.60, 1_000, 400), after: new(0.40, 0.60, 2_000, 400));
+        var start = new DateOnly(2026, 10, 11);
+
+        // Three days from the history's second day: a few stray jobs before them, and no preset shorter than three days.
+        var report = await Query(h).LoadAsync(PlantedHistory.Last30Days with { From = start.AddDays(1), To = start.AddDays(3) });
+
+        Assert.True(report.Total.Total > 0);
+        Assert.False(report.Basis.Compared);
+        Assert.Equal(start, report.Basis.HistoryStart);
+        Assert.Empty(report.Changes);
+    }
+
+    [Fact]
     public async Task LoadAsync_WorkflowFilter_CountsOnlyItsJobsAndReasonsGroupAcrossPagesAndDpi()
     {
         using var h = new RollupHarness();
