@@ -31,9 +31,13 @@ public sealed record TrendsCharts(
         {
             new("Pass rate %", periods.Select(p => Percent(p.Counts.PassRate)).ToList()),
             new("Ready rate %", periods.Select(p => Percent(p.Counts.ReadyRate)).ToList()),
-            new("Pass rate %, previous range", periods.Select(p => Percent(p.PreviousPassRate)).ToList()),
-            new("Ready rate %, previous range", periods.Select(p => Percent(p.PreviousReadyRate)).ToList()),
         };
+        // The previous range's lines where the history holds it, not two empty entries in the legend.
+        if (report.PreviousHeld)
+        {
+            rates.Add(new("Pass rate %, previous range", periods.Select(p => Percent(p.PreviousPassRate)).ToList()));
+            rates.Add(new("Ready rate %, previous range", periods.Select(p => Percent(p.PreviousReadyRate)).ToList()));
+        }
         var volume = new ChartLine(report.View.Unit == TrendUnit.Files ? "Files" : "Jobs", periods.Select(p => (double?)p.Counts.Total).ToList());
         var starts = periods.Select(p => p.Start).ToList();
         var types = report.Durations.Select(d => d.StepType).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -59,6 +59,11 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var rollups = new RollupReader(connection, Filters(view), view.StepType is { } st ? Db(st) : null, !DailyRowsOnly);
         var files = view.Unit == TrendUnit.Files;
 
+        // The range before is compared with only where the history holds at least half of it: rates over a few stray
+        // days before the history's start read as changes that never happened.
+        var historyStart = await HistoryStartAsync(connection, ct);
+        var previousHeld = ChangeBasis.Covers(historyStart, prevFrom, prevTo);
+
         var periods = Periods(from, to, view.Group);
         var prevPeriods = Periods(prevFrom, prevTo, view.Group);
         // Charts read each period as its whole week or month where it is one; totals read the range as few slots as fit.
@@ -73,7 +78,7 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var outcomes = periods.Select((p, i) =>
         {
             var counts = byPeriod.GetValueOrDefault(TrendGrouping.PeriodStart(p.Start, view.Group), OutcomeCounts.Zero);
-            var previous = i < prevPeriods.Count ? byPrevPeriod.GetValueOrDefault(TrendGrouping.PeriodStart(prevPeriods[i].Start, view.Group), OutcomeCounts.Zero) : null;
+            var previous = previousHeld && i < prevPeriods.Count ? byPrevPeriod.GetValueOrDefault(TrendGrouping.PeriodStart(prevPeriods[i].Start, view.Group), OutcomeCounts.Zero) : null;
             return new OutcomePeriod(p.Start, p.End, counts, previous?.PassRate, previous?.ReadyRate);
         }).ToList();
         var total = outcomeRows.Where(r => InRange(r.Start)).Aggregate(OutcomeCounts.Zero, (a, r) => a.Plus(r.Counts));
@@ -117,8 +122,9 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
                 var p95 = p95Now.GetValueOrDefault(value)?.Percentile(0.95);
                 if (c.Total > 0)
                 {
-                    breakdowns.Add(new BreakdownRow(dimension, value, name, c.Total, c.PassRate, b.PassRate,
-                        c.PassRate is { } x && b.PassRate is { } y ? x - y : null, p95));
+                    var was = previousHeld ? b.PassRate : null;
+                    breakdowns.Add(new BreakdownRow(dimension, value, name, c.Total, c.PassRate, was,
+                        c.PassRate is { } x && was is { } y ? x - y : null, p95));
                 }
                 if (c.Total >= ChangeTests.MinJobsPerSide && b.Total >= ChangeTests.MinJobsPerSide
                     && ChangeTests.TwoProportion(b.Pass, b.Total, c.Pass, c.Total) is { } test)
@@ -142,9 +148,8 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         var durationChanges = changes.OrderByDescending(c => c.Item.Dimension == Dimension.StepType).ThenByDescending(c => c.Score).Select(c => c.Item);
 
         IReadOnlyList<ChangeItem> changed = passChanges.Concat(durationChanges).Take(10).ToList();
-        var historyStart = await HistoryStartAsync(connection, ct);
         var basis = new ChangeBasis(from, to, prevFrom, prevTo, historyStart, Shortened: false, Compared: true);
-        if (compareShorter && !ChangeBasis.Covers(historyStart, prevFrom, prevTo))
+        if (compareShorter && !previousHeld)
         {
             // A range longer than half the history would compare against days with (almost) no jobs, and flag whatever a
             // stray few of them did: compare the longest preset the history holds twice over instead, and say so.
@@ -158,7 +163,7 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
         }
 
         return new TrendsReport(view, zone.Zone.Id, from, to, prevFrom, prevTo, outcomes, total, previousTotal, inProgress, durations, waits,
-            reasons, breakdowns, changed, options, hasHistory) { Basis = basis };
+            reasons, breakdowns, changed, options, hasHistory) { Basis = basis, PreviousHeld = previousHeld };
     }
 
     /// <summary>The first day the rollups count a job on (they outlive the steps' retention): where the history begins.</summary>

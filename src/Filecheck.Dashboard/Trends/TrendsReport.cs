@@ -84,6 +84,12 @@ public sealed record TrendsReport(
 {
     /// <summary>What "what changed" compared: the view's range and the one before it, unless the history is too short for that.</summary>
     public ChangeBasis Basis { get; init; } = new(From, To, PreviousFrom, PreviousTo, null, Shortened: false, Compared: true);
+
+    /// <summary>
+    /// The history holds enough of the previous range (<see cref="ChangeBasis.Covers"/>) for the previous figures: the
+    /// rate chart's previous lines and the breakdowns' previous pass rates and changes are left out when it does not.
+    /// </summary>
+    public bool PreviousHeld { get; init; } = true;
 }
 
 /// <summary>

@@ -75,6 +75,15 @@ public sealed class TrendsQueryTests
         Assert.Equal(thirty.Changes, report.Changes);
         Assert.Contains(report.Changes, c => c.Value == "wf_cards" && c.Kind == ChangeKind.PassRate && c.ViewUrl.Contains("days=30", StringComparison.Ordinal));
         Assert.False(thirty.Basis.Shortened);
+        // No previous figures from days the history does not hold; the 30-day view has them.
+        Assert.False(report.PreviousHeld);
+        Assert.All(report.Outcomes, o => Assert.Null(o.PreviousPassRate));
+        Assert.All(report.Breakdowns, b => Assert.Null(b.PreviousPassRate));
+        Assert.All(report.Breakdowns, b => Assert.Null(b.Change));
+        Assert.DoesNotContain(TrendsCharts.From(report).Rates, l => l.Name.Contains("previous", StringComparison.Ordinal));
+        Assert.True(thirty.PreviousHeld);
+        Assert.Contains(thirty.Breakdowns, b => b.PreviousPassRate is not null);
+        Assert.Contains(TrendsCharts.From(thirty).Rates, l => l.Name.Contains("previous", StringComparison.Ordinal));
     }
 
     [Fact]
