@@ -46,11 +46,13 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
     /// <summary>Tests: read the daily rows alone, as views with more filters than the marginals keep always do.</summary>
     internal bool DailyRowsOnly { get; init; }
 
-    public Task<TrendsReport> LoadAsync(TrendsViewState view, CancellationToken ct = default) => LoadAsync(view, compareShorter: true, ct);
+    public Task<TrendsReport> LoadAsync(TrendsViewState view, CancellationToken ct = default) => LoadAsync(view, Today(), compareShorter: true, ct);
 
-    private async Task<TrendsReport> LoadAsync(TrendsViewState view, bool compareShorter, CancellationToken ct)
+    /// <summary>The report a CSV is written from: its tables and charts, without a shorter range's "what changed", which no CSV holds.</summary>
+    public Task<TrendsReport> LoadTablesAsync(TrendsViewState view, CancellationToken ct = default) => LoadAsync(view, Today(), compareShorter: false, ct);
+
+    private async Task<TrendsReport> LoadAsync(TrendsViewState view, DateOnly today, bool compareShorter, CancellationToken ct)
     {
-        var today = Today();
         var (from, to) = view.Range(today);
         var (prevFrom, prevTo) = view.PreviousRange(today);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -157,8 +159,9 @@ public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, Rol
             basis = basis with { Compared = false };
             if (ShorterView(view, from, to, historyStart) is { } shorter)
             {
-                var nested = await LoadAsync(shorter, compareShorter: false, ct);
-                (changed, basis) = (nested.Changes, nested.Basis with { Shortened = true, ViewUrl = Urls.Trends(shorter) });
+                // The same day and history start as this report, whatever the clock did meanwhile.
+                var nested = await LoadAsync(shorter, today, compareShorter: false, ct);
+                (changed, basis) = (nested.Changes, nested.Basis with { HistoryStart = historyStart, Shortened = true, ViewUrl = Urls.Trends(shorter) });
             }
         }
 

@@ -38,7 +38,7 @@ public static class TrendsSetup
             app.MapGet($"/trends/{name}.csv", async (HttpContext ctx, TrendsQuery query) =>
                 {
                     var view = TrendsViewState.FromQuery(ctx.Request.QueryString.Value);
-                    var report = await query.LoadAsync(view, ctx.RequestAborted);
+                    var report = await query.LoadTablesAsync(view, ctx.RequestAborted);
                     var body = TrendsCsv.Write(name, report);
                     return Results.File(Encoding.UTF8.GetBytes(body), "text/csv; charset=utf-8", TrendsCsv.FileName(name, report));
                 })

@@ -96,10 +96,15 @@ public sealed class PublishTests(PublishedDashboard published) : IClassFixture<P
         using var app = Process.Start(start)!;
         var stdout = app.StandardOutput.ReadToEndAsync();
         var stderr = app.StandardError.ReadToEndAsync();
+        var refused = true;
         try
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await app.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            refused = false;
         }
         finally
         {
@@ -107,6 +112,7 @@ public sealed class PublishTests(PublishedDashboard published) : IClassFixture<P
             if (!app.HasExited) app.Kill(entireProcessTree: true);
             await app.WaitForExitAsync();
         }
+        Assert.True(refused, "The dashboard was still running after 60 s instead of refusing to start:\n" + await stdout + await stderr);
         return (app.ExitCode, await stdout, await stderr);
     }
 

@@ -86,6 +86,32 @@ public sealed class TrendsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_RangeLongerThanHalfTheHistory_SaysWhereItBeginsAndComparesTheLast30Days()
+    {
+        var page = Open("/trends?days=90");
+
+        var panel = page.Find("[data-testid=what-changed]");
+        Assert.Contains("What changed in the last 30 days against the 30 before them", panel.TextContent);
+        var basis = page.Find("[data-testid=what-changed-basis]");
+        Assert.Contains("The history begins on 2026-10-11", basis.TextContent);
+        Assert.Equal("/trends?days=30", page.Find("[data-testid=what-changed-basis-view]").GetAttribute("href"));
+        Assert.Contains(page.FindAll("[data-testid=change-item]"), i => i.TextContent.Contains("Business cards", StringComparison.Ordinal));
+        Assert.Contains("no previous 90 days to compare with: the history begins on 2026-10-11", page.Find("[data-testid=trends-no-previous]").TextContent);
+        Assert.All(page.FindAll("[data-testid=breakdown-row]"), r => Assert.Equal("—", r.Children[3].TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Render_CustomRangeAtTheHistorysStart_SaysThereIsNothingToCompareWith()
+    {
+        var page = Open("/trends?from=2026-10-12&to=2026-10-14");
+
+        Assert.Contains("the history begins on 2026-10-11", page.Find("[data-testid=what-changed-too-early]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=change-item]"));
+        Assert.Empty(page.FindAll("[data-testid=what-changed-none]"));
+        Assert.Empty(page.FindAll("[data-testid=what-changed-basis]"));
+    }
+
+    [Fact]
     public void Render_EveryPeriodRow_LinksToItsJobsWithTheSameFilters()
     {
         var page = Open("/trends?days=30&channel=web");

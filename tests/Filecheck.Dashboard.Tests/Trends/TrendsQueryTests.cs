@@ -98,8 +98,48 @@ public sealed class TrendsQueryTests
 
         Assert.True(report.Total.Total > 0);
         Assert.False(report.Basis.Compared);
+        Assert.False(report.PreviousHeld);
         Assert.Equal(start, report.Basis.HistoryStart);
-        Assert.Empty(report.Changes);
+    }
+
+    [Theory]
+    // A 30-day previous range from 2026-10-01: held when the history begins by its 16th day (half of it still held).
+    [InlineData("2026-09-01", 30, true)]
+    [InlineData("2026-10-01", 30, true)]
+    [InlineData("2026-10-16", 30, true)]
+    [InlineData("2026-10-17", 30, false)]
+    // Seven days: four of them (the half, rounded up) must be held.
+    [InlineData("2026-10-04", 7, true)]
+    [InlineData("2026-10-05", 7, false)]
+    public void Covers_HoldsTheRangeBeforeWhenTheHistoryHoldsAtLeastHalfOfIt(string historyStart, int days, bool held)
+    {
+        var from = new DateOnly(2026, 10, 1);
+        Assert.Equal(held, ChangeBasis.Covers(DateOnly.Parse(historyStart, CultureInfo.InvariantCulture), from, from.AddDays(days - 1)));
+        Assert.True(ChangeBasis.Covers(null, from, from.AddDays(days - 1)));
+    }
+
+    [Fact]
+    public void ShorterView_TakesTheLongestPresetWhoseRangeBeforeIsHeld_EndingOnTheSameDay()
+    {
+        var today = new DateOnly(2026, 12, 5);
+        var year = new TrendsViewState { Days = 365, Workflow = "wf_cards" };
+        var (from, to) = year.Range(today);
+
+        // 300 days of history: 180 days need 90 of the 180 before them, which it holds (120).
+        var shorter = TrendsQuery.ShorterView(year, from, to, today.AddDays(-299));
+        Assert.Equal(year with { Days = 180 }, shorter);
+        Assert.Equal("/trends?workflow=wf_cards", Dashboard.Urls.Trends(shorter!));
+        // 200 days: 180 would need 90 of the 180 before them (it holds 20); 90 fit.
+        Assert.Equal(90, TrendsQuery.ShorterView(year, from, to, today.AddDays(-199))!.Days);
+        // 100 days: 90 days would need 45 of the 90 before them (it holds 10); 30 days fit.
+        Assert.Equal(30, TrendsQuery.ShorterView(year, from, to, today.AddDays(-99))!.Days);
+        // Ten days: not even seven fit twice.
+        Assert.Null(TrendsQuery.ShorterView(year with { Days = 7 }, today.AddDays(-6), today, today.AddDays(-9)));
+
+        // A custom range keeps its end, in the past.
+        var custom = new TrendsViewState { From = new DateOnly(2026, 6, 1), To = new DateOnly(2026, 11, 30) };
+        var fallback = TrendsQuery.ShorterView(custom, custom.From!.Value, custom.To!.Value, new DateOnly(2026, 5, 1));
+        Assert.Equal((new DateOnly(2026, 9, 2), new DateOnly(2026, 11, 30)), (fallback!.From!.Value, fallback.To!.Value));
     }
 
     [Fact]

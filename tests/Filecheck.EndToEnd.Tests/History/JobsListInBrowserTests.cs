@@ -30,6 +30,9 @@ public sealed class JobsListInBrowserTests(DashboardFixture fixture)
             await page.PressAsync("#jobs-order", "Enter");
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]order=" + Regex.Escape(Uri.EscapeDataString(job.OrderId!))));
             await Assertions.Expect(page.Locator($"[data-testid=jobs-row][data-job='{job.Id}']")).ToBeVisibleAsync();
+            // The address changes before the list is drawn again: wait until no row of another order is left.
+            var otherOrders = page.Locator("[data-testid=jobs-row]").Filter(new() { HasNot = page.Locator($"td:nth-child(5):text-is('{job.OrderId}')") });
+            await Assertions.Expect(otherOrders).ToHaveCountAsync(0);
             foreach (var order in await page.Locator("[data-testid=jobs-row] td:nth-child(5)").AllInnerTextsAsync())
                 Assert.Equal(job.OrderId, order.Trim());
 
