@@ -23,7 +23,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
             ["Sandbox:JobCount"] = "300",
             ["Sandbox:Seed"] = "7",
             // A fresh history per host, never the repository's data folder.
-            ["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-e2e-").FullName, "history.db"),
+            ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-e2e-"),
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -54,6 +54,14 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
             Assert.True(DateTime.UtcNow < deadline, $"the sync did not finish: {counts}");
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>The host, then its own history folder (a test's <c>fc-…</c> temporary folder; any other path is kept).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Filecheck.Testing.TempStore.Delete(_settings.GetValueOrDefault("History:DatabasePath"));
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -20,8 +20,16 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         ["Sandbox:JobCount"] = "120",
         ["Sandbox:Seed"] = "5",
         // Each app its own history, never the repository's data folder.
-        ["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-access-").FullName, "history.db"),
+        ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-access-"),
     };
+
+    /// <summary>The host, then its own history folder (a test's <c>fc-…</c> temporary folder; any other path is kept).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Filecheck.Testing.TempStore.Delete(settings.GetValueOrDefault("History:DatabasePath"));
+        GC.SuppressFinalize(this);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

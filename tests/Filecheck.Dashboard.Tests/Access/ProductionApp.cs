@@ -57,7 +57,7 @@ public class ProductionApp : DashboardApp
         ["AzureAd:ClientSecret"] = "not-a-real-secret",
         ["AzureAd:CallbackPath"] = "/signin-oidc",
         // Each app its own history, never the repository's data folder.
-        ["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-access-").FullName, "history.db"),
+        ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-access-"),
     };
 
     private static Dictionary<string, string?> Settings(SandboxServer sandbox, Dictionary<string, string?>? extra)
@@ -65,7 +65,12 @@ public class ProductionApp : DashboardApp
         var settings = SignInSettings();
         settings["Filecheck:BaseUrl"] = sandbox.BaseAddress.ToString();
         settings["Filecheck:ApiKey"] = sandbox.ApiKey;
-        foreach (var (key, value) in extra ?? []) settings[key] = value;
+        foreach (var (key, value) in extra ?? [])
+        {
+            // A store of the test's own replaces the default one, whose folder is not needed then.
+            if (key == "History:DatabasePath" && settings[key] != value) Filecheck.Testing.TempStore.Delete(settings[key]);
+            settings[key] = value;
+        }
         return settings;
     }
 

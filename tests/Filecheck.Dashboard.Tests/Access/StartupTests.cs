@@ -94,7 +94,7 @@ public sealed class StartupTests
         var settings = CompleteAzureAd();
         settings["Filecheck:BaseUrl"] = "https://api.filecheck.example/";
         settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
-        settings["History:DatabasePath"] = Path.Combine(Directory.CreateTempSubdirectory("fc-startup-").FullName, "history.db");
+        settings["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-startup-");
         settings["History:Sync:Enabled"] = "false";
         using var app = new DashboardApp("Production", settings);
 

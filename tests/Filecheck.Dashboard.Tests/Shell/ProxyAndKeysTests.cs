@@ -104,8 +104,8 @@ public sealed class ProxyAndKeysTests
     [Fact]
     public async Task SessionCookie_FromOneInstance_AcceptedByAnotherOnTheSameStore_NotByOneOnAnother()
     {
-        var shared = Path.Combine(Directory.CreateTempSubdirectory("fc-keys-").FullName, "history.db");
-        var elsewhere = Path.Combine(Directory.CreateTempSubdirectory("fc-keys-").FullName, "history.db");
+        var shared = Filecheck.Testing.TempStore.NewDatabasePath("fc-keys-");
+        var elsewhere = Filecheck.Testing.TempStore.NewDatabasePath("fc-keys-");
         await using var first = new ProductionApp(OwnStore(shared));
         await using var second = new ProductionApp(OwnStore(shared));
         await using var stranger = new ProductionApp(OwnStore(elsewhere));

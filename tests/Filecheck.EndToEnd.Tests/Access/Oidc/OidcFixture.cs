@@ -10,7 +10,7 @@ public sealed class OidcFixture : IAsyncLifetime
 {
     private TestCertificate _certificate = default!;
     private Browser _browser = default!;
-    private readonly string _historyDatabase = Path.Combine(Path.GetTempPath(), $"fc-oidc-history-{Guid.NewGuid():N}.db");
+    private readonly string _historyDatabase = Filecheck.Testing.TempStore.NewDatabasePath("fc-oidc-");
 
     public OidcProvider Provider { get; private set; } = default!;
     public DashboardProcess Dashboard { get; private set; } = default!;
@@ -49,6 +49,7 @@ public sealed class OidcFixture : IAsyncLifetime
         if (Dashboard is not null) await Dashboard.DisposeAsync();
         if (Provider is not null) await Provider.DisposeAsync();
         _certificate?.Dispose();
+        Filecheck.Testing.TempStore.Delete(_historyDatabase);
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_historyDatabase + suffix);
     }
 }
