@@ -49,7 +49,7 @@ public sealed class OidcFixture : IAsyncLifetime
         if (Dashboard is not null) await Dashboard.DisposeAsync();
         if (Provider is not null) await Provider.DisposeAsync();
         _certificate?.Dispose();
+        // The history, its sandbox copy, WAL and shared-memory files: the whole folder.
         Filecheck.Testing.TempStore.Delete(_historyDatabase);
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_historyDatabase + suffix);
     }
 }
