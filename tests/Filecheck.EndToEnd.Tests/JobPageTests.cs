@@ -54,6 +54,32 @@ public sealed class JobPageTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Timeline_WaitLabels_ShowWholeOrNotAtAll_OnADesktopAndOnAPhone()
+    {
+        var page = await OpenAsync($"/jobs/{WellKnownJobs.Large}");
+        try
+        {
+            foreach (var width in new[] { 1400, 390 })
+            {
+                await page.SetViewportSizeAsync(width, 900);
+                await Assertions.Expect(page.GetByTestId("timeline-wait").First).ToBeAttachedAsync();
+                // Every label drawn holds its whole text: "waiting 2.5 s" where the gap is wide, "2.5 s" where it is not.
+                var labels = await page.EvaluateAsync<string[]>("""
+                    () => [...document.querySelectorAll('.gantt-wait-label')].filter(l => l.offsetWidth > 0)
+                        .map(l => (l.scrollWidth > l.clientWidth + 1 ? 'cut: ' : '') + l.innerText.trim())
+                    """);
+                Assert.DoesNotContain(labels, l => l.StartsWith("cut: ", StringComparison.Ordinal));
+                Assert.All(labels, l => Assert.Matches(@"^(waiting )?[\d.]+ ?(ms|s|m|h)", l));
+                if (width == 1400) Assert.Contains(labels, l => l.StartsWith("waiting ", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task ProofsTab_LoadsRealImagesThroughTheDashboard()
     {
         var page = await OpenAsync($"/jobs/{WellKnownJobs.Warning}?tab=proofs");
