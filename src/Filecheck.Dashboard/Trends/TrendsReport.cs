@@ -90,6 +90,9 @@ public sealed record TrendsReport(
     /// rate chart's previous lines and the breakdowns' previous pass rates and changes are left out when it does not.
     /// </summary>
     public bool PreviousHeld { get; init; } = true;
+
+    /// <summary>The range's length in days (and its previous range's).</summary>
+    public int Days => To.DayNumber - From.DayNumber + 1;
 }
 
 /// <summary>
