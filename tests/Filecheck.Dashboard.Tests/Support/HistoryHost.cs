@@ -16,27 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Filecheck.Dashboard.Trends;
 
-namespace Filecheck.Dashboard.Tests.History;
-
-/// <summary>A temporary folder holding the test's SQLite file; removed afterwards.</summary>
-public sealed class TempDatabase : IDisposable
-{
-    public TempDatabase()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "fc-history-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Folder);
-        File = Path.Combine(Folder, "data", "history.db");
-    }
-
-    public string Folder { get; }
-    public string File { get; }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// The history feature as the dashboard wires it (its backend, Jobs, History: the features' own wiring), on real Kestrel at 127.0.0.1 so that the
