@@ -1,0 +1,592 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Filecheck.Api;
+using Filecheck.Dashboard.Sharing;
+using Filecheck.Sandbox;
+using Filecheck.EndToEnd.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace Filecheck.LoadBench;
+
+/// <summary>How many people and clients, for how long: the suite's short run and the bench's long one.</summary>
+/// <param name="NewJobStep">Each step of a new running job (two files, four steps each).</param>
+public sealed record LoadShape(TimeSpan Window, int LookupUsers, int DemoRunningWatchers, int NewJobWatchers, int TrendsUsers, int HttpClients,
+    TimeSpan NewJobStep)
+{
+    /// <summary>The bench: 30 people in Chromium and 200 share clients for 60 s.</summary>
+    public static readonly LoadShape Bench = new(TimeSpan.FromSeconds(60), 14, 2, 6, 8, 200, TimeSpan.FromSeconds(3));
+
+    /// <summary>The suite: 12 people and 60 share clients for 30 s, the same kinds of work.</summary>
+    public static readonly LoadShape Suite = new(TimeSpan.FromSeconds(30), 6, 1, 2, 3, 60, TimeSpan.FromSeconds(2));
+
+    public int Users => LookupUsers + DemoRunningWatchers + NewJobWatchers + TrendsUsers;
+}
+
+/// <summary>What a load run saw: its report (markdown), its errors and how often each action ran.</summary>
+public sealed record LoadResult(string Report, IReadOnlyList<string> Errors, Func<string, int> Count);
+
+/// <summary>
+/// People in Chromium (real circuits) look up jobs, watch running jobs and read trends while plain HTTP clients read
+/// public share pages, on loopback, for the window of a <see cref="LoadShape"/>. Errors are collected; memory, the thread
+/// pool's queue and the time of each action are measured and reported, never asserted.
+/// </summary>
+public sealed partial class LoadRun(LoadShape shape)
+{
+    private TimeSpan Window => shape.Window;
+    private int LookupUsers => shape.LookupUsers;
+    private int DemoRunningWatchers => shape.DemoRunningWatchers;
+    private int NewJobWatchers => shape.NewJobWatchers;
+    private int TrendsUsers => shape.TrendsUsers;
+    private int Users => shape.Users;
+    private int HttpClients => shape.HttpClients;
+    /// <summary>2 cores: more Chromium actions at once would measure Chromium fighting the app for the CPU, not the app.</summary>
+    private const int BrowserActionsInFlight = 4;
+
+    /// <summary>A cycle of views, each one select away from the one before (two selects at once would race each other's navigation).</summary>
+    private static readonly (int Days, string Group)[] TrendViews =
+        [(30, "week"), (30, "day"), (90, "day"), (90, "month"), (7, "month"), (7, "week")];
+
+    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _timings = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new();
+    private readonly SemaphoreSlim _browserGate = new(BrowserActionsInFlight);
+    private volatile bool _closing;
+    private DateTime _end;
+
+    private sealed record Share(string Path, int Proofs, string FirstProof);
+
+    public async Task<LoadResult> RunAsync()
+    {
+        var log = new ErrorLog();
+        await using var host = new DashboardHost(new()
+        {
+            // Limits are settings: the load is 22 pages of one staff member and 8 of one manager, all from 127.0.0.1.
+            ["Limits:LookupsPerMinute"] = "1000000",
+            ["Limits:ProofsPerMinute"] = "1000000",
+            ["Limits:RawJsonPerMinute"] = "1000000",
+            ["Sharing:RequestsPerMinute"] = "100000",
+        }, builder => builder.ConfigureLogging(logging => logging.AddProvider(log)));
+        var setup = Stopwatch.StartNew();
+        log.Counting = true;
+        host.Start();
+        // The history sync (budgets lifted on the sandbox) runs while Chromium starts and the people's pages open.
+        var synced = Task.Run(async () =>
+        {
+            await host.WaitForSyncedHistoryAsync();
+            return setup.Elapsed;
+        });
+        var ids = await LookupIdsAsync(host);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var chromium = await Browser.LaunchPlainAsync(playwright);
+        await using var staff = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var manager = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        staff.SetDefaultTimeout(30_000);
+        manager.SetDefaultTimeout(30_000);
+        await SignInAsync(staff, host, "staff");
+        await SignInAsync(manager, host, "manager");
+        var lookupOpening = OpenAllAsync(LookupUsers, i => OpenAsync(staff, host, "/", $"lookup user {i}"));
+        var demoWatchOpening = OpenAllAsync(DemoRunningWatchers, i => OpenAsync(staff, host, "/jobs/" + WellKnownJobs.Running, $"demo watcher {i}"));
+        var newWatchOpening = OpenAllAsync(NewJobWatchers, i => OpenAsync(staff, host, "/", $"new-job watcher {i}"));
+        var trendsOpening = OpenAllAsync(TrendsUsers, i => OpenAsync(manager, host,
+            $"/trends?days={TrendViews[i % TrendViews.Length].Days}&group={TrendViews[i % TrendViews.Length].Group}", $"trends user {i}"));
+        var (lookupPages, demoWatchPages, newWatchPages, trendsPages) = (await lookupOpening, await demoWatchOpening, await newWatchOpening, await trendsOpening);
+        var opened = setup.Elapsed;
+        var syncedAt = await synced;
+        var shares = await CreateSharesAsync(host);
+        var setupTime = setup.Elapsed;
+
+        var before = Sample.Take();
+        using var sampler = new Sampler();
+        _end = DateTime.UtcNow + Window;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(
+        [
+            .. lookupPages.Select((p, i) => Guard($"lookup user {i}", () => LookUpAsync(p, i, ids))),
+            .. demoWatchPages.Select((p, i) => Guard($"demo watcher {i}", () => WatchDemoJobAsync(p, i))),
+            .. newWatchPages.Select((p, i) => Guard($"new-job watcher {i}", () => WatchNewJobsAsync(p, i, host))),
+            .. trendsPages.Select((p, i) => Guard($"trends user {i}", () => ReadTrendsAsync(p, i))),
+            .. Enumerable.Range(0, HttpClients).Select(i => ReadSharesAsync(i, host, shares)),
+        ]);
+        var ran = clock.Elapsed;
+        _closing = true;
+        log.Counting = false;
+        var samples = sampler.Stop();
+        var after = Sample.Take();
+
+        foreach (var (level, message) in log.Entries) _errors.Enqueue($"server log {level}: {message}");
+        var setupText = string.Create(CultureInfo.InvariantCulture,
+            $"{setupTime.TotalSeconds:0.0} s of setup (host, Chromium, sign-in and the {Users} pages opened {opened.TotalSeconds:0.0} s, beside the history sync done at {syncedAt.TotalSeconds:0.0} s; shares)");
+        return new LoadResult(Report(ran, setupText, before, after, samples, log), [.. _errors], Count);
+    }
+
+    /// <summary>Setup the run cannot go on without (the sandbox's jobs, the shares): an exception, not one more error.</summary>
+    private static void Require([DoesNotReturnIf(false)] bool condition, string what)
+    {
+        if (!condition) throw new InvalidOperationException(what);
+    }
+
+    /// <summary>A crashed page or a lost browser is one more error in the figures, not the end of the run.</summary>
+    private async Task Guard(string who, Func<Task> user)
+    {
+        try
+        {
+            await user();
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            Error($"{who}: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    private static async Task<List<string>> LookupIdsAsync(DashboardHost host)
+    {
+        var list = await host.Services.GetRequiredService<IFilecheckClient>().ListJobsAsync(limit: 60);
+        Require(list.IsSuccess, "the sandbox did not list its jobs");
+        // The well-known jobs beside 60 generated ones (the 200-file one too: a heavy page is part of a real day).
+        return [.. WellKnownJobs.All.Select(j => j.Id), .. list.Value.Jobs.Select(j => j.Id)];
+    }
+
+    /// <summary>Four links through the app's own service, as customer success makes them; each page's proofs counted once.</summary>
+    private static async Task<List<Share>> CreateSharesAsync(DashboardHost host)
+    {
+        var service = host.Services.GetRequiredService<ShareLinkService>();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var shares = new List<Share>();
+        foreach (var id in new[] { WellKnownJobs.Warning, WellKnownJobs.Failing, WellKnownJobs.Fixed, WellKnownJobs.Passing })
+        {
+            var job = host.Sandbox.Jobs.Get(id)!;
+            var created = await service.CreateAsync(new ShareRequest
+            {
+                Files = job.Tasks!.Select(t => new ShareFile(job.Id, t.Id, t.DisplayName)).ToList(),
+                AskApproval = true,
+                AllowDownloads = true,
+            }, "Cody Success", "demo-cs");
+            Require(created.Error is null, $"the share of {id} was refused: {created.Error}");
+            var path = ShareUrls.Page(created.Share!.Token);
+            var html = await http.GetStringAsync(path);
+            var proofs = ProofImage().Matches(html);
+            Require(proofs.Count > 0, $"the share of {id} shows no proof");
+            shares.Add(new Share(path, proofs.Count, System.Net.WebUtility.HtmlDecode(proofs[0].Groups["src"].Value)));
+        }
+        return shares;
+    }
+
+    [GeneratedRegex("<img src=\"(?<src>[^\"]+)\"[^>]*data-testid=\"share-proof\"")]
+    private static partial Regex ProofImage();
+
+    private static async Task SignInAsync(IBrowserContext context, DashboardHost host, string user)
+    {
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(host.BaseAddress, user);
+        await page.CloseAsync();
+    }
+
+    private static async Task<IPage[]> OpenAllAsync(int count, Func<int, Task<IPage>> open) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(open));
+
+    private async Task<IPage> OpenAsync(IBrowserContext context, DashboardHost host, string path, string who)
+    {
+        await _browserGate.WaitAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            Watch(page, who);
+            var started = Stopwatch.StartNew();
+            await page.GotoAsync(new Uri(host.BaseAddress, path).ToString());
+            await page.WaitForCircuitAsync();
+            Record("page open (setup, beside the history sync)", started);
+            return page;
+        }
+        finally
+        {
+            _browserGate.Release();
+        }
+    }
+
+    /// <summary>Every failure a person would see, or the browser saw: script errors, failed responses, dropped circuits.</summary>
+    private void Watch(IPage page, string who)
+    {
+        page.PageError += (_, error) => Error($"{who}: script error {error}");
+        page.Console += (_, message) => { if (message.Type == "error") Error($"{who}: console error {message.Text}"); };
+        page.Response += (_, response) =>
+        {
+            Increment("browser HTTP responses");
+            if (response.Status >= 400) Error($"{who}: {response.Status} for {response.Url}");
+        };
+        page.RequestFailed += (_, request) => Error($"{who}: request failed {request.Url} ({request.Failure})");
+        page.WebSocket += (_, socket) => socket.Close += (_, _) => Error($"{who}: the circuit's WebSocket closed");
+    }
+
+    private void Error(string text)
+    {
+        if (!_closing) _errors.Enqueue(text);
+    }
+
+    private async Task LookUpAsync(IPage page, int user, IReadOnlyList<string> ids)
+    {
+        var random = new Random(user);
+        for (var i = user * 7; DateTime.UtcNow < _end; i++)
+        {
+            var id = ids[i % ids.Count];
+            string? outcome;
+            await _browserGate.WaitAsync();
+            try
+            {
+                var started = Stopwatch.StartNew();
+                await page.FillAsync("#job-lookup", id);
+                await page.PressAsync("#job-lookup", "Enter");
+                outcome = await ShownAsync(page,
+                    "id => { const h = document.querySelector('[data-testid=job-header] h1');"
+                    + " if (h && h.textContent.trim() === id) return 'ok';"
+                    + " const p = document.querySelector('[data-testid=job-problem]'); return p ? 'problem: ' + p.textContent.trim() : false; }", id);
+                if (outcome == "ok") Record("lookup", started);
+            }
+            finally
+            {
+                _browserGate.Release();
+            }
+            if (outcome != "ok") Error($"lookup user {user}: {id} was not shown ({outcome})");
+            await CheckNoErrorUiAsync(page, $"lookup user {user} on {id}");
+            await ThinkAsync(random, 1000, 3000);
+        }
+    }
+
+    /// <summary>job_demo_running stays open: its page must take a live update at least every 25 s (the watcher polls every 1-10 s).</summary>
+    private async Task WatchDemoJobAsync(IPage page, int user)
+    {
+        var live = page.GetByTestId("live-row");
+        try
+        {
+            await live.WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            Error($"demo watcher {user}: {WellKnownJobs.Running} is not shown updating live");
+            return;
+        }
+        var seen = await live.TextContentAsync() ?? "";
+        var since = Stopwatch.StartNew();
+        while (DateTime.UtcNow < _end)
+        {
+            var wait = Math.Min(25_000, Math.Max(1_000, (_end - DateTime.UtcNow).TotalMilliseconds + 2_000));
+            try
+            {
+                var handle = await page.WaitForFunctionAsync(
+                    "seen => { const r = document.querySelector('[data-testid=live-row]'); return r && r.textContent !== seen ? r.textContent : false; }",
+                    seen, new() { Timeout = (float)wait });
+                seen = await handle.JsonValueAsync<string>();
+                Record("live update interval (job_demo_running; the watcher backs off to 10 s while nothing moves)", since);
+                since.Restart();
+                Increment("live updates");
+            }
+            catch (TimeoutException)
+            {
+                if (wait >= 25_000) Error($"demo watcher {user}: no live update for 25 s");
+            }
+            await CheckNoErrorUiAsync(page, $"demo watcher {user}");
+        }
+    }
+
+    /// <summary>A new running job at the sandbox, looked up in the page, watched until its page says done.</summary>
+    private async Task WatchNewJobsAsync(IPage page, int user, DashboardHost host)
+    {
+        while (DateTime.UtcNow < _end)
+        {
+            // Two files, four steps each of NewJobStep (3 s: done within about 24 s).
+            var id = host.Sandbox.Jobs.CreateRunningJob(files: 2, stepDuration: shape.NewJobStep);
+            var created = DateTime.UtcNow;
+            await _browserGate.WaitAsync();
+            try
+            {
+                await page.FillAsync("#job-lookup", id);
+                await page.PressAsync("#job-lookup", "Enter");
+                await page.Locator("[data-testid=job-header] h1", new() { HasTextString = id }).WaitForAsync();
+            }
+            catch (TimeoutException)
+            {
+                Error($"new-job watcher {user}: {id} was not shown");
+                continue;
+            }
+            finally
+            {
+                _browserGate.Release();
+            }
+            // Its 24 s of steps, a poll or two (the watcher backs off to 10 s only while nothing moves) and a margin.
+            var dueBy = created.AddSeconds(60);
+            var timeout = (dueBy < _end.AddSeconds(5) ? dueBy : _end.AddSeconds(5)) - DateTime.UtcNow;
+            try
+            {
+                var handle = await page.WaitForFunctionAsync(
+                    "() => { const s = document.querySelector('[data-testid=job-header] [data-kind=status]');"
+                    + " if (s && s.getAttribute('data-value') === 'done') return 'done';"
+                    + " const p = document.querySelector('[data-testid=job-problem]'); return p ? 'problem: ' + p.textContent.trim() : false; }",
+                    null, new() { Timeout = (float)Math.Max(1_000, timeout.TotalMilliseconds) });
+                var outcome = await handle.JsonValueAsync<string>();
+                var seenAt = DateTimeOffset.UtcNow;
+                if (outcome != "done")
+                {
+                    Error($"new-job watcher {user}: {id} {outcome}");
+                }
+                else
+                {
+                    Increment("watched to done");
+                    var ended = host.Sandbox.Jobs.Get(id)!.Tasks!.SelectMany(t => t.Steps ?? []).Max(s => s.Ended);
+                    if (ended is { } at) RecordMs("new running job shown done, after it ended", (seenAt - at).TotalMilliseconds);
+                }
+            }
+            catch (TimeoutException)
+            {
+                if (dueBy <= _end.AddSeconds(5)) Error($"new-job watcher {user}: {id} not shown done 60 s after it started");
+            }
+            await CheckNoErrorUiAsync(page, $"new-job watcher {user} on {id}");
+        }
+    }
+
+    private async Task ReadTrendsAsync(IPage page, int user)
+    {
+        var random = new Random(1000 + user);
+        for (var i = user + 1; DateTime.UtcNow < _end; i++)
+        {
+            var (days, group) = TrendViews[i % TrendViews.Length];
+            string? outcome;
+            await _browserGate.WaitAsync();
+            try
+            {
+                var started = Stopwatch.StartNew();
+                var (lastDays, _) = TrendViews[(i - 1) % TrendViews.Length];
+                if (days != lastDays) await page.GetByTestId("trends-range").SelectOptionAsync(days.ToString(CultureInfo.InvariantCulture));
+                else await page.GetByTestId("trends-group").SelectOptionAsync(group);
+                outcome = await ShownAsync(page,
+                    "v => { const s = document.querySelector('[data-testid=trends-summary]');"
+                    + " if (s && s.textContent.includes('by ' + v.group + ':') && ['(previous ', '(no previous '].some(w => s.textContent.includes(w + v.days + ' days'))) return 'ok';"
+                    + " const p = document.querySelector('[data-testid=trends-problem]'); return p ? 'problem: ' + p.textContent.trim() : false; }",
+                    new { days, group });
+                if (outcome == "ok") Record("trends view", started);
+            }
+            finally
+            {
+                _browserGate.Release();
+            }
+            if (outcome != "ok") Error($"trends user {user}: {days} days by {group} was not shown ({outcome})");
+            await CheckNoErrorUiAsync(page, $"trends user {user}");
+            await ThinkAsync(random, 2000, 4000);
+        }
+    }
+
+    private async Task ReadSharesAsync(int client, DashboardHost host, IReadOnlyList<Share> shares)
+    {
+        var random = new Random(2000 + client);
+        // A client of its own per customer: its own connection, as 200 phones would have.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await ThinkAsync(random, 0, 4000);
+        for (var i = 0; DateTime.UtcNow < _end; i++)
+        {
+            var share = shares[(client + i) % shares.Count];
+            try
+            {
+                var started = Stopwatch.StartNew();
+                using var response = await http.GetAsync(share.Path);
+                var html = await response.Content.ReadAsStringAsync();
+                Record("share page", started);
+                var proofs = ProofImage().Matches(html).Count;
+                if ((int)response.StatusCode != 200) Error($"share client {client}: {(int)response.StatusCode} for the share page");
+                else if (proofs != share.Proofs) Error($"share client {client}: {proofs} proofs instead of {share.Proofs}");
+                if (i % 4 == 0)
+                {
+                    started.Restart();
+                    using var image = await http.GetAsync(share.FirstProof);
+                    var bytes = await image.Content.ReadAsByteArrayAsync();
+                    Record("share proof image", started);
+                    if ((int)image.StatusCode != 200 || image.Content.Headers.ContentType?.MediaType?.StartsWith("image/", StringComparison.Ordinal) != true || bytes.Length == 0)
+                    {
+                        Error($"share client {client}: proof image {(int)image.StatusCode} {image.Content.Headers.ContentType}");
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                Error($"share client {client}: {ex.GetType().Name} {ex.Message}");
+            }
+            // A customer looking at proofs, reloading now and then; 200 of them at once.
+            await ThinkAsync(random, 4000, 8000);
+        }
+    }
+
+    /// <summary>Waits for a page condition that returns "ok" or what went wrong instead; a timeout is what went wrong too.</summary>
+    private static async Task<string> ShownAsync(IPage page, string condition, object? arg)
+    {
+        try
+        {
+            var handle = await page.WaitForFunctionAsync(condition, arg, new() { Timeout = 30_000 });
+            return await handle.JsonValueAsync<string>();
+        }
+        catch (TimeoutException)
+        {
+            return "not within 30 s";
+        }
+    }
+
+    private async Task CheckNoErrorUiAsync(IPage page, string who)
+    {
+        var problems = await page.EvaluateAsync<string[]>(
+            """
+            () => {
+              const problems = [];
+              const visible = e => e && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0;
+              if (visible(document.getElementById('blazor-error-ui'))) problems.push('the error bar');
+              const reconnect = document.getElementById('components-reconnect-modal');
+              if (visible(reconnect)) problems.push('the reconnect dialog ' + reconnect.className);
+              // Each page's own error message (job-problem, trends-problem, runs-problem, ...); a failed job's answer is not one.
+              for (const e of document.querySelectorAll('[data-testid$=-problem]'))
+                problems.push(e.getAttribute('data-testid') + ': ' + e.textContent.trim().slice(0, 200));
+              const live = document.querySelector('[data-testid=live-row]');
+              if (live && live.textContent.includes('Last update failed')) problems.push('live: ' + live.textContent.trim().slice(0, 200));
+              return problems;
+            }
+            """);
+        foreach (var problem in problems) Error($"{who}: {problem}");
+    }
+
+    /// <summary>A person's pause between actions: load shape, not synchronisation.</summary>
+    private Task ThinkAsync(Random random, int min, int max)
+    {
+        var left = _end - DateTime.UtcNow;
+        var pause = TimeSpan.FromMilliseconds(random.Next(min, max));
+        return left <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(pause < left ? pause : left);
+    }
+
+    private void Record(string action, Stopwatch started)
+    {
+        RecordMs(action, started.Elapsed.TotalMilliseconds);
+    }
+
+    private void RecordMs(string action, double ms)
+    {
+        if (!_closing) _timings.GetOrAdd(action, _ => []).Add(ms);
+    }
+
+    private void Increment(string what)
+    {
+        if (!_closing) _counts.AddOrUpdate(what, 1, (_, n) => n + 1);
+    }
+
+    private int Count(string action) => _timings.TryGetValue(action, out var bag) ? bag.Count : _counts.GetValueOrDefault(action);
+
+    private string Report(TimeSpan ran, string setup, Sample before, Sample after, IReadOnlyList<Sample> samples, ErrorLog log)
+    {
+        static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " MB";
+        static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        var all = samples.Count == 0 ? [after] : samples;
+        var queue = all.Select(s => (double)s.ThreadPoolQueue).Order().ToList();
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"""
+            Zero errors asserted (the suite's test fails on one, the bench exits 1) (every lookup showed its job, every trends view its figures, every share page answered 200 with all its proofs and every fourth client read a proof image, no HTTP failure in the browsers, no script or console error, no dropped circuit, no error UI on any page, no error in the server's log; new running jobs shown done within 60 s of their start, job_demo_running's page updated at least every 25 s). Everything else is reported, not asserted.
+
+            | | |
+            |---|---|
+            | users | {Users} Chromium pages, each its own circuit, in one Chromium with two contexts signed in through the demo sign-in (staff, manager): {LookupUsers} look up jobs (lookup box, 1-3 s apart), {DemoRunningWatchers} watch `job_demo_running`, {NewJobWatchers} watch new running jobs (made at the sandbox, looked up, watched to done, again), {TrendsUsers} read trends (range and grouping, 2-4 s apart) |
+            | bound | at most {BrowserActionsInFlight} Chromium actions in flight (the machine has 2 cores: more would measure Chromium's own rendering contention, not the dashboard); watching pages take their live updates outside that bound |
+            | HTTP clients | {HttpClients}, each with its own connection, reading 4 public share pages (`/s/` + token) 4-8 s apart (a customer looking at proofs and reloading; the first read within the window's first 4 s), every fourth read also a proof image; `Sharing:RequestsPerMinute` set to 100,000 for the test host (all clients share 127.0.0.1), `Limits:*` per person raised likewise |
+            | duration | {ran.TotalSeconds:0.0} s of load: a window of {Window.TotalSeconds:0} s (the share clients start within its first 4 s), then the actions in flight finish; after {setup} |
+            | requests | {Count("lookup")} lookups, {Count("trends view")} trends views, {Count("watched to done")} new jobs watched to done, {Count("live updates")} live updates of `job_demo_running`, {Count("share page")} share pages, {Count("share proof image")} proof images, {_counts.GetValueOrDefault("browser HTTP responses")} HTTP responses in the browsers |
+            | errors | {_errors.Count} (server log: {log.Entries.Count} errors, {log.Warnings} warnings) |
+            | memory (test process: the load's dashboard and sandbox, the collection's idle dashboard, the test's clients) | working set {Mb(before.WorkingSet)} before, peak {Mb(all.Max(s => s.WorkingSet))}, {Mb(after.WorkingSet)} after; GC heap {Mb(before.GcHeap)} before, peak {Mb(all.Max(s => s.GcHeap))}, {Mb(after.GcHeap)} after; {after.Gen2 - before.Gen2} gen-2 collections |
+            | thread pool | queue length mean {queue.Average():0.0}, p95 {Percentile(queue, 0.95):0}, max {queue[^1]:0} (sampled every 250 ms, {queue.Count} samples); threads {before.Threads} before, max {all.Max(s => s.Threads)} |
+
+            | action | count | p50 | p95 | max |
+            |---|---|---|---|---|
+
+            """);
+        foreach (var (action, bag) in _timings.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var sorted = bag.Order().ToList();
+            text.Append(CultureInfo.InvariantCulture, $"| {action} | {sorted.Count} | {Percentile(sorted, 0.5):0} ms | {Percentile(sorted, 0.95):0} ms | {sorted[^1]:0} ms |\n");
+        }
+        if (log.Warnings > 0) text.Append("\nWarnings in the server's log (reported, not counted as errors):\n\n").AppendJoin("\n", log.WarningTexts.Select(w => "- " + w.ReplaceLineEndings(" "))).Append('\n');
+        if (!_errors.IsEmpty) text.Append("\nFirst errors:\n\n").AppendJoin("\n", _errors.Take(10).Select(e => "- " + e.Replace("|", "\\|", StringComparison.Ordinal))).Append('\n');
+        return text.ToString();
+    }
+
+    private sealed record Sample(long WorkingSet, long GcHeap, long ThreadPoolQueue, int Threads, int Gen2)
+    {
+        public static Sample Take()
+        {
+            using var process = Process.GetCurrentProcess();
+            return new Sample(process.WorkingSet64, GC.GetTotalMemory(false), ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount, GC.CollectionCount(2));
+        }
+    }
+
+    /// <summary>Samples the process every 250 ms on a thread of its own (a busy thread pool must not delay its own measurement).</summary>
+    private sealed class Sampler : IDisposable
+    {
+        private readonly ConcurrentQueue<Sample> _samples = new();
+        private readonly ManualResetEventSlim _stop = new();
+        private readonly Thread _thread;
+
+        public Sampler()
+        {
+            _thread = new Thread(() =>
+            {
+                while (!_stop.Wait(250)) _samples.Enqueue(Sample.Take());
+            }) { IsBackground = true, Name = "load sampler" };
+            _thread.Start();
+        }
+
+        public IReadOnlyList<Sample> Stop()
+        {
+            _stop.Set();
+            _thread.Join();
+            return [.. _samples];
+        }
+
+        public void Dispose()
+        {
+            if (!_stop.IsSet) Stop();
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Errors (and a count of warnings) the dashboard logs while the load runs.</summary>
+    private sealed class ErrorLog : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(LogLevel, string)> _entries = new();
+        private readonly ConcurrentQueue<string> _warningTexts = new();
+        private int _warnings;
+
+        public volatile bool Counting;
+
+        public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
+        public int Warnings => _warnings;
+        public IEnumerable<string> WarningTexts => _warningTexts.Distinct().Take(5);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ErrorLog owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (!owner.Counting || logLevel < LogLevel.Warning) return;
+                var text = $"{category}: {formatter(state, exception)} {exception?.GetType().Name} {exception?.Message}";
+                if (logLevel > LogLevel.Warning) owner._entries.Enqueue((logLevel, text));
+                else if (Interlocked.Increment(ref owner._warnings) <= 50) owner._warningTexts.Enqueue(text);
+            }
+        }
+    }
+}
