@@ -489,7 +489,7 @@ public sealed partial class LoadRun(LoadShape shape)
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
             $"""
-            Zero errors asserted (the suite's test fails on one, the bench exits 1) (every lookup showed its job, every trends view its figures, every share page answered 200 with all its proofs and every fourth client read a proof image, no HTTP failure in the browsers, no script or console error, no dropped circuit, no error UI on any page, no error in the server's log; new running jobs shown done within 60 s of their start, job_demo_running's page updated at least every 25 s). Everything else is reported, not asserted.
+            Asserted (the suite's test fails, the bench exits 1): zero errors (every lookup showed its job, every trends view its figures, every share page answered 200 with all its proofs and every fourth client read a proof image, no HTTP failure in the browsers, no script or console error, no dropped circuit, no error UI on any page, no error in the server's log; new running jobs shown done within 60 s of their start, job_demo_running's page updated at least every 25 s). Everything else is reported, not asserted.
 
             | | |
             |---|---|

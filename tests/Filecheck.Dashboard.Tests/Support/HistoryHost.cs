@@ -7,8 +7,6 @@ using Filecheck.Dashboard.Sandbox;
 using Filecheck.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -81,9 +79,7 @@ public sealed class HistoryHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSandbox();
         app.MapHistory();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HistoryHost(app, new Uri(address.TrimEnd('/') + "/"));
+        return new HistoryHost(app, await app.ListenAsync());
     }
 
     /// <summary>The same features for a bUnit context, which has services but no builder.</summary>
