@@ -3,7 +3,7 @@ using Filecheck.LoadBench;
 
 /// <summary>
 /// The long load run: 30 people in Chromium and 200 share clients for 60 s (LoadShape.Bench); the suite runs the same
-/// LoadRun for 30 s with fewer (tests/Filecheck.EndToEnd.Tests/Reliability/LoadTests.cs).
+/// LoadRun for 30 s with fewer (tests/Filecheck.EndToEnd.Tests/Reliability/SuiteLoadTests.cs).
 /// A class of its own name: the dashboard's <c>Program</c> is the one its host starts.
 /// </summary>
 internal static class LoadBench

@@ -9,7 +9,7 @@ namespace Filecheck.EndToEnd.Tests.Reliability;
 /// bench (<c>bench/Filecheck.LoadBench</c>), the same <see cref="LoadRun"/>.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class LoadTests
+public sealed class SuiteLoadTests
 {
     [Fact]
     public async Task Load_12UsersInChromiumAnd60ShareClientsFor30Seconds_NoErrors()
