@@ -21,7 +21,10 @@ public sealed class PageErrorBoundaryTests : ComponentTest
     {
         Ctx.Services.AddLogging(logging => _logs.AddTo(logging));
         // What MainLayout needs besides.
-        Ctx.Services.AddSingleton(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity });
+        Ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity }));
+        // Who is signed in, plugged into the layout as AddAccess plugs it.
+        Ctx.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
+        Ctx.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
         Ctx.Services.AddScoped<ThemeState>();
         Ctx.Services.AddSingleton<ShareNotifier>();
         Ctx.Services.AddSingleton(new BackendInfo(IsSandbox: false));
