@@ -6,7 +6,7 @@ namespace Filecheck.Dashboard.Sharing;
 
 /// <summary>
 /// The routes under <c>/s/{token}</c>: a gate that opens the share (or answers the one 404) and sets the privacy headers,
-/// the proof images and downloads (fresh from Filecheck on every request), and the approval form's post.
+/// the proof images and downloads (from the shared copy of each job's runs, <see cref="SharedRuns"/>), and the approval form's post.
 /// </summary>
 public static class SharePublicEndpoints
 {
@@ -40,6 +40,16 @@ public static class SharePublicEndpoints
                 return;
             }
             context.Items[ShareItem] = share;
+            if (segments.Length == 2 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+            {
+                // The page's runs first: with the shares' budget spent it answers 503 before rendering anything.
+                var model = await context.RequestServices.GetRequiredService<SharePageService>().LoadAsync(share, context.RequestAborted);
+                if (model.Busy)
+                {
+                    await SharePublicResponses.WriteBusyAsync(context);
+                    return;
+                }
+            }
             await next(context);
         }));
     }
@@ -65,14 +75,17 @@ public static class SharePublicEndpoints
             return;
         }
         var max = options.Value.MaxProofBytes;
+        Filecheck.Api.Models.RunsResponse? failed = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var (run, failure) = await pages.RunAsync(shared, fresh: attempt > 0, ct);
-            if (failure is not null)
+            var found = await pages.RunAsync(shared, failed, ct);
+            if (found.Copy is null)
             {
+                if (found.BudgetSpent) context.Response.Headers.RetryAfter = "60";
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
+            var run = found.Run;
             if (run is null || index < 1 || index > run.Proofs.Count
                 || !Uri.TryCreate(run.Proofs[index - 1].Url, UriKind.Absolute, out var url) || !policy.IsAllowed(url))
             {
@@ -82,8 +95,8 @@ public static class SharePublicEndpoints
             using var response = await http.CreateClient(RunsEndpoints.ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                // An expired signature: ask Filecheck for fresh URLs once.
-                pages.Forget(shared.JobId);
+                // An expired signature: a new copy of the job's runs once (shared with every viewer who saw this one fail).
+                failed = found.Copy;
                 continue;
             }
             var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
@@ -137,14 +150,20 @@ public static class SharePublicEndpoints
             await SharePublicResponses.WriteNotFoundAsync(context);
             return;
         }
-        // Always fresh: the browser follows the signed URL at once.
-        var (run, failure) = await pages.RunAsync(shared, fresh: true, context.RequestAborted);
-        if (failure is not null)
+        // From the shared copy: its URLs have most of their hour left, and the browser follows this one at once.
+        var found = await pages.RunAsync(shared, failed: null, context.RequestAborted);
+        if (found.BudgetSpent)
+        {
+            await SharePublicResponses.WriteBusyAsync(context);
+            return;
+        }
+        if (found.Copy is null)
         {
             await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Please try again later",
                 "The download cannot be reached right now. Please try again in a few minutes.", ShareUrls.Page(TokenOf(context)));
             return;
         }
+        var run = found.Run;
         if (run is null || !Uri.TryCreate(run.DownloadUrl, UriKind.Absolute, out var url) || !policy.IsAllowed(url))
         {
             await SharePublicResponses.WriteNotFoundAsync(context);
