@@ -1,7 +1,6 @@
 using System.Globalization;
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.Sharing.Data;
 
 namespace Filecheck.Dashboard.Sharing;
 
