@@ -108,7 +108,7 @@ public static class SharePublicEndpoints
             context.Response.ContentType = type;
             context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
             if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
-            await shares.AuditAsync(share.Id, ShareActions.Image, ShareLinkService.Recipient, $"file {file}, proof {index}", ct);
+            await shares.RecordImageAsync(share.Id, ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             await CappedCopyAsync(body, context, max, ct);
             return;
