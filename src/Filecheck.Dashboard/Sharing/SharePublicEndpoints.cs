@@ -12,7 +12,6 @@ public static class SharePublicEndpoints
 {
     public const string Prefix = "/s";
     private const string ShareItem = "sharing.share";
-    private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/webp"];
 
     /// <summary>The share the gate opened for this request, or null.</summary>
     public static ShareAccess? Share(HttpContext context) => context.Items[ShareItem] as ShareAccess;
@@ -64,7 +63,7 @@ public static class SharePublicEndpoints
 
     private static async Task ProofAsync(
         int file, int index, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy,
-        IHttpClientFactory http, IOptions<SharingOptions> options)
+        IHttpClientFactory http, IOptions<SharingOptions> options, CappedImageCopy copy)
     {
         var share = Share(context)!;
         var shared = share.Files.FirstOrDefault(f => f.Position == file);
@@ -99,46 +98,21 @@ public static class SharePublicEndpoints
                 failed = found.Copy;
                 continue;
             }
-            var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
-            if (type is null || !ImageTypes.Contains(type) || response.Content.Headers.ContentLength > max)
+            // As the staff proxy: only PNG, JPEG or WebP whose first bytes agree, streamed under the same bytes-in-flight bound.
+            var outcome = await copy.CopyAsync(response, context,
+                r => r.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'", ct, max);
+            if (outcome == CappedImageOutcome.Ok)
             {
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                await shares.RecordImageAsync(share.Id, CancellationToken.None);
                 return;
             }
-            context.Response.ContentType = type;
-            context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-            if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
-            await shares.RecordImageAsync(share.Id, ct);
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            await CappedCopyAsync(body, context, max, ct);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = outcome == CappedImageOutcome.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+            }
             return;
         }
         context.Response.StatusCode = StatusCodes.Status502BadGateway;
-    }
-
-    /// <summary>Copies at most <paramref name="max"/> bytes, counting them itself: a missing or lying Content-Length cannot run it over.</summary>
-    internal static async Task CappedCopyAsync(Stream source, HttpContext context, long max, CancellationToken ct)
-    {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            long total = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer, ct)) > 0)
-            {
-                total += read;
-                if (total > max)
-                {
-                    context.Abort();
-                    return;
-                }
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static async Task DownloadAsync(int file, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy)

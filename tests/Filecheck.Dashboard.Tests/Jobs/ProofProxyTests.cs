@@ -304,6 +304,22 @@ public sealed class ProofProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShareProof_LabelledPngButHtml_502WithoutTheBody_AsOnTheStaffRoute()
+    {
+        var created = await _app.Services.GetRequiredService<Filecheck.Dashboard.Sharing.ShareLinkService>().CreateAsync(
+            new Filecheck.Dashboard.Sharing.ShareRequest { Files = [new(ArtifactUpstream.JobId, ArtifactUpstream.TaskId, "card.pdf")] }, "Casey CS");
+        Assert.Null(created.Error);
+        var customer = _app.NewClient();
+
+        using var lying = await customer.GetAsync(Filecheck.Dashboard.Sharing.ShareUrls.Proof(created.Share!.Token, 1, 6));
+        using var labelledHtml = await customer.GetAsync(Filecheck.Dashboard.Sharing.ShareUrls.Proof(created.Share.Token, 1, 3));
+
+        Assert.Equal(HttpStatusCode.BadGateway, lying.StatusCode);
+        Assert.DoesNotContain("<script>", await lying.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadGateway, labelledHtml.StatusCode);
+    }
+
+    [Fact]
     public async Task Proof_LabelledPngButHtml_502WithoutTheBody()
     {
         using var response = await _staff.GetAsync(Proof(6));

@@ -49,13 +49,16 @@ public sealed class CappedImageCopy
     /// Relays the body of a successful upstream answer (sent with <c>ResponseHeadersRead</c>). <paramref name="start"/> sets
     /// the response's own headers once the image is accepted, just before its first byte; on any other outcome nothing has
     /// been written unless the cap or the time limit struck mid-way, and then the connection is cut, so no partial image passes.
+    /// <paramref name="maxBytes"/> lowers the cap for one route (the share page's <c>Sharing:MaxProofBytes</c>).
     /// </summary>
-    public async Task<CappedImageOutcome> CopyAsync(HttpResponseMessage upstream, HttpContext context, Action<HttpResponse> start, CancellationToken ct)
+    public async Task<CappedImageOutcome> CopyAsync(HttpResponseMessage upstream, HttpContext context, Action<HttpResponse> start, CancellationToken ct,
+        long? maxBytes = null)
     {
+        var cap = Math.Min(MaxBytes, maxBytes ?? MaxBytes);
         var type = upstream.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
         if (type is null || !AllowedTypes.Contains(type)) return CappedImageOutcome.NotAnImage;
         var length = upstream.Content.Headers.ContentLength;
-        if (length > MaxBytes) return CappedImageOutcome.TooLarge;
+        if (length > cap) return CappedImageOutcome.TooLarge;
         if (!await _chunks.WaitAsync(SlotWait, ct)) return CappedImageOutcome.Busy;
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         var started = false;
@@ -82,7 +85,7 @@ public sealed class CappedImageCopy
                 while ((read = await body.ReadAsync(buffer.AsMemory(0, ChunkBytes), deadline.Token)) > 0)
                 {
                     total += read;
-                    if (total > MaxBytes)
+                    if (total > cap)
                     {
                         context.Abort();
                         return CappedImageOutcome.TooLarge;
