@@ -151,13 +151,26 @@ public static class SharePublicEndpoints
     {
         var token = TokenOf(context);
         // Checked here, not by form binding: a forged or stale post gets a plain page and changes nothing.
-        if (!await antiforgery.IsRequestValidAsync(context))
+        bool valid;
+        IFormCollection form;
+        try
+        {
+            valid = await antiforgery.IsRequestValidAsync(context);
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            // A form that cannot be read at all (a null character, a value past the form limits): refused, never a 500.
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your answer was not sent",
+                "The form held something it cannot take, such as a null character. Remove it and give your answer again.", ShareUrls.Page(token));
+            return;
+        }
+        if (!valid)
         {
             await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your answer was not sent",
                 "The form had expired. Reload the page and give your answer again.", ShareUrls.Page(token));
             return;
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var position = int.TryParse(form["file"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
         var result = await shares.DecideAsync(token, position, form["decision"], form["name"], form["note"], context.RequestAborted);
         switch (result.Outcome)
