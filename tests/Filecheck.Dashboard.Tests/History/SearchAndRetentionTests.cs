@@ -2,6 +2,7 @@ using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.JobsList;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -64,7 +65,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
         using var temp = new TempDatabase();
         await using var host = await SyncedAsync(temp);
 
-        var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, pageSize: 5, countCap: 20);
+        var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, CancellationToken.None, 5, 20);
 
         Assert.True(list.TotalCapped);
         Assert.Equal(20, list.Total);
