@@ -50,7 +50,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_PageDeeperThanTheCountCap_IsRefusedWithAReason_InsteadOfSkippingEveryRow()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
 
         var deep = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime, Page = JobsListQuery.CountCap / 50 + 1 }, pageSize: 50);
@@ -62,7 +62,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_MoreMatchesThanTheCap_CountsToTheCapAndSaysPlus()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
 
         var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, CancellationToken.None, 5, 20);
@@ -76,7 +76,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_FileNameSearchOverAllTime_IsBoundedTo90Days_AndSaysSo()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
 
         var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { FileName = "pdf", Range = JobsListRange.AllTime });
