@@ -17,6 +17,7 @@ public static class HistorySetup
     public static IHostApplicationBuilder AddHistory(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHistory(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.RequireEncryptedKeysOutsideDevelopment();
         return builder;
     }
 
