@@ -60,6 +60,8 @@ public static class HistorySetup
         // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back, after it
         // proved itself (the intake counts), per address.
         services.AddSingleton<WebhookSenderLimit>();
+        // Per instance: a replay sent to another instance behind the load balancer within 5 minutes is not caught.
+        services.AddSingleton<WebhookReplayGuard>();
         return services;
     }
 
