@@ -78,6 +78,7 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
         });
         Rollups.RollupModel.Configure(model);
         Sharing.Data.SharingModel.Configure(model);
+        model.ApplyConfiguration(new Access.SessionRecordConfiguration());
     }
 }
 
