@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -25,7 +24,8 @@ public sealed class SessionRecord
     public string? EndedBy { get; set; }
 }
 
-public sealed class SessionRecordConfiguration : IEntityTypeConfiguration<SessionRecord>
+/// <summary>The sessions' table in the store.</summary>
+internal sealed class SessionModel : IEntityTypeConfiguration<SessionRecord>
 {
     public void Configure(EntityTypeBuilder<SessionRecord> e)
     {
@@ -37,6 +37,14 @@ public sealed class SessionRecordConfiguration : IEntityTypeConfiguration<Sessio
     }
 }
 
+public static class SessionTables
+{
+    extension(DashboardDbContext db)
+    {
+        public DbSet<SessionRecord> Sessions => db.Set<SessionRecord>();
+    }
+}
+
 /// <summary>A session ended on this instance: its open circuits here sign out at once (others at their next revalidation).</summary>
 public sealed record SessionEnded(string? SessionId, string? UserId);
 
@@ -45,7 +53,7 @@ public sealed record SessionEnded(string? SessionId, string? UserId);
 /// copied cookie of an ended session is refused until it would have expired anyway, when its row is pruned.
 /// </summary>
 public sealed class SessionStore(
-    IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator, HistoryWriter writer, TimeProvider time, ILogger<SessionStore> logger)
+    IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, StoreWriter writer, TimeProvider time, ILogger<SessionStore> logger)
 {
     /// <summary>How often "last seen" is written per session: often enough to read, rarely enough to cost nothing.</summary>
     public static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
@@ -61,7 +69,7 @@ public sealed class SessionStore(
         if (RecordFor(user) is not { } record) return;
         await writer.WriteAsync(async db =>
         {
-            if (await db.Set<SessionRecord>().FindAsync([record.Id], ct) is null) db.Add(record);
+            if (await db.Sessions.FindAsync([record.Id], ct) is null) db.Add(record);
             return 0;
         }, ct);
         _touched[record.Id] = record.LastSeenAt;
@@ -79,7 +87,7 @@ public sealed class SessionStore(
         }
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var ended = await db.Set<SessionRecord>().AsNoTracking().Where(s => s.Id == id).Select(s => new { s.EndedAt }).FirstOrDefaultAsync(ct);
+        var ended = await db.Sessions.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.EndedAt }).FirstOrDefaultAsync(ct);
         if (ended?.EndedAt is not null) return false;
         Touch(user, known: ended is not null);
         return true;
@@ -95,7 +103,7 @@ public sealed class SessionStore(
         var now = time.GetUtcNow();
         var ended = await writer.WriteAsync(async db =>
         {
-            var row = await db.Set<SessionRecord>().FirstOrDefaultAsync(s => s.Id == sessionId && s.EndedAt == null, ct);
+            var row = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId && s.EndedAt == null, ct);
             if (row is null) return false;
             row.EndedAt = now;
             row.EndedBy = endedBy;
@@ -111,7 +119,7 @@ public sealed class SessionStore(
         var now = time.GetUtcNow();
         var count = await writer.WriteAsync(async db =>
         {
-            var rows = await db.Set<SessionRecord>().Where(s => s.UserId == userId && s.EndedAt == null).ToListAsync(ct);
+            var rows = await db.Sessions.Where(s => s.UserId == userId && s.EndedAt == null).ToListAsync(ct);
             foreach (var row in rows)
             {
                 row.EndedAt = now;
@@ -129,7 +137,7 @@ public sealed class SessionStore(
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var open = await db.Set<SessionRecord>().AsNoTracking().Where(s => s.EndedAt == null && s.ExpiresAt > now).ToListAsync(ct);
+        var open = await db.Sessions.AsNoTracking().Where(s => s.EndedAt == null && s.ExpiresAt > now).ToListAsync(ct);
         return open.OrderByDescending(s => s.LastSeenAt).ToList();
     }
 
@@ -141,7 +149,7 @@ public sealed class SessionStore(
         {
             if (at < now - TouchEvery) _touched.TryRemove(id, out _);
         }
-        return writer.WriteAsync(db => db.Set<SessionRecord>().Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(ct), ct);
+        return writer.WriteAsync(db => db.Sessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(ct), ct);
     }
 
     private async Task EndAsync(SessionRecord record, string endedBy, CancellationToken ct)
@@ -149,7 +157,7 @@ public sealed class SessionStore(
         var now = time.GetUtcNow();
         await writer.WriteAsync(async db =>
         {
-            var row = await db.Set<SessionRecord>().FindAsync([record.Id], ct);
+            var row = await db.Sessions.FindAsync([record.Id], ct);
             if (row is null) db.Add(row = record);
             row.EndedAt ??= now;
             row.EndedBy ??= endedBy;
@@ -172,7 +180,7 @@ public sealed class SessionStore(
             {
                 await writer.WriteAsync(async db =>
                 {
-                    var row = await db.Set<SessionRecord>().FindAsync([id], CancellationToken.None);
+                    var row = await db.Sessions.FindAsync([id], CancellationToken.None);
                     if (row is null) db.Add(record!);
                     else row.LastSeenAt = now;
                     return 0;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.Checks;
 using Filecheck.Dashboard.Tests.Access;
@@ -28,7 +28,7 @@ public sealed class CheckSourceStorageTests
         var submitted = await checks.SubmitAsync(form, null, staff);
 
         Assert.Null(submitted.Problem);
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var row = await db.Checks.AsNoTracking().SingleAsync();
         Assert.Equal("url https://bucket.s3.eu-west-1.amazonaws.com/cards/front.pdf", row.Source);
     }
