@@ -42,6 +42,8 @@ public sealed class ShareLinkService(
             Files = request.Files.Select((f, i) => new SharedFileRecord { Position = i + 1, JobId = f.JobId, TaskId = f.TaskId, Name = f.Name }).ToList(),
         };
         await using var db = await factory.CreateDbContextAsync(ct);
+        // The share and its audit row in one transaction: never a link nobody can tell was made.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Shares.Add(share);
         await db.SaveChangesAsync(ct);
         var whom = share.RecipientName ?? share.RecipientEmail ?? "no recipient named";
@@ -50,6 +52,7 @@ public sealed class ShareLinkService(
             + (share.RecipientEmail is { } email && share.RecipientName is not null ? $" <{email}>" : "")
             + $", {request.ExpiryDays} day(s), downloads {(share.AllowDownloads ? "on" : "off")}, approval {(share.AskApproval ? "asked" : "not asked")}"));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new ShareCreateResult(new CreatedShare(share.Id, token, share.ExpiresAt), null);
     }
 
