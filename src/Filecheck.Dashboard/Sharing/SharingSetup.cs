@@ -16,6 +16,7 @@ public static class SharingSetup
         services.AddSingleton<ShareNotifier>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<SharePageService>();
+        services.AddSingleton<ShareComments>();
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();

@@ -19,6 +19,8 @@ public sealed class HistoryDbContext(DbContextOptions<HistoryDbContext> options)
     public DbSet<Sharing.Data.SharedFileRecord> SharedFiles => Set<Sharing.Data.SharedFileRecord>();
     public DbSet<Sharing.Data.ShareDecisionRecord> ShareDecisions => Set<Sharing.Data.ShareDecisionRecord>();
     public DbSet<Sharing.Data.ShareAuditRecord> ShareAudit => Set<Sharing.Data.ShareAuditRecord>();
+    public DbSet<Sharing.Data.ShareRoundRecord> ShareRounds => Set<Sharing.Data.ShareRoundRecord>();
+    public DbSet<Sharing.Data.ShareCommentRecord> ShareComments => Set<Sharing.Data.ShareCommentRecord>();
     public DbSet<CheckRecord> Checks => Set<CheckRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

@@ -17,6 +17,7 @@ internal static class SharingModel
             e.Property(s => s.TokenHash).HasMaxLength(64);
             e.HasMany(s => s.Files).WithOne().HasForeignKey(f => f.ShareId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(s => s.Decisions).WithOne().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(s => s.Rounds).WithOne().HasForeignKey(r => r.ShareId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<SharedFileRecord>(e =>
         {
@@ -27,8 +28,22 @@ internal static class SharingModel
         model.Entity<ShareDecisionRecord>(e =>
         {
             e.ToTable("ShareDecisions");
-            // The key is what makes a decision final: a second insert for the same file fails.
-            e.HasKey(d => new { d.ShareId, d.Position });
+            // The key is what makes a decision final: a second insert for the same round of a file fails.
+            e.HasKey(d => new { d.ShareId, d.Position, d.Round });
+        });
+        model.Entity<ShareRoundRecord>(e =>
+        {
+            e.ToTable("ShareRounds");
+            // Two people adding round 2 at once: the key lets one in.
+            e.HasKey(r => new { r.ShareId, r.Position, r.Round });
+            e.HasIndex(r => r.JobId);
+        });
+        model.Entity<ShareCommentRecord>(e =>
+        {
+            e.ToTable("ShareComments");
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => new { c.ShareId, c.Position, c.Round });
+            e.HasOne<ShareRecord>().WithMany().HasForeignKey(c => c.ShareId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<ShareAuditRecord>(e =>
         {
