@@ -17,6 +17,7 @@ public static class SharingSetup
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<SharePageService>();
         services.AddSingleton<ShareComments>();
+        services.AddScoped<ShareRounds>();
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();
