@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Trends;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,11 +16,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 /// </summary>
 internal static class TrendsBench
 {
-    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
         // The dashboard's own connection settings (WAL, synchronous=NORMAL), so a save costs here what it costs there.
-        public HistoryDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).AddInterceptors(SqlitePragmas.Instance).Options);
+        public DashboardDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).AddInterceptors(SqlitePragmas.Instance).Options);
     }
 
     private sealed class NoNames : ITrendNames
@@ -39,8 +39,9 @@ internal static class TrendsBench
     {
         var factory = new Factory(file);
         var writer = new RollupWriter(RollupZone.Utc);
-        var migrator = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
-        using var historyWriter = new HistoryWriter(factory, migrator, writer);
+        var migrator = new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance);
+        using var gate = new StoreWriter(factory, migrator);
+        var historyWriter = new HistoryWriter(gate, [writer]);
         await migrator.EnsureReadyAsync();
         long held;
         await using (var db = factory.CreateDbContext()) held = await db.Jobs.LongCountAsync();
@@ -48,7 +49,7 @@ internal static class TrendsBench
         {
             // The bulk path (HistoryBulkFill: the write path's rows and rollups, proved identical by HistoryBulkFillTests),
             // oldest first, a chunk of 5,000 neighbouring jobs per transaction.
-            var fill = new HistoryBulkFill(historyWriter, writer, TimeProvider.System, NullLogger<HistoryBulkFill>.Instance);
+            var fill = new HistoryBulkFill(historyWriter, [writer], TimeProvider.System, NullLogger<HistoryBulkFill>.Instance);
             var sw = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             for (var start = (int)held; start < jobCount; start += 100_000)
@@ -120,8 +121,9 @@ internal static class TrendsBench
         {
             var factory = new Factory(file);
             var writer = new RollupWriter(RollupZone.Utc);
-            var migrator = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
-            using var historyWriter = new HistoryWriter(factory, migrator, writer);
+            var migrator = new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance);
+            using var gate = new StoreWriter(factory, migrator);
+            var historyWriter = new HistoryWriter(gate, [writer]);
             var store = new JobWriter(historyWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
             await migrator.EnsureReadyAsync();
             const int perDay = 2_740, count = 2_000;

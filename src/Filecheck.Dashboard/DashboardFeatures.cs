@@ -1,6 +1,7 @@
 using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.Sharing;
@@ -11,12 +12,13 @@ namespace Filecheck.Dashboard;
 
 /// <summary>
 /// The dashboard's features, in one list: Program.cs runs it, and so does every test host that starts the whole app.
-/// Each feature's wiring lives in its folder; the order of the <c>Add</c> calls does not change what they do.
+/// The store (<c>Data/</c>) comes first; each feature's wiring lives in its folder; the order of the <c>Add</c> calls does not change what they do.
 /// </summary>
 public static class DashboardFeatures
 {
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
+        builder.AddStore();
         builder.AddShell();
         builder.AddAccess();
         builder.AddSandbox();

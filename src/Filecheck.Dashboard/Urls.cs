@@ -1,6 +1,6 @@
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Jobs;
-using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard;

@@ -1,4 +1,5 @@
 using Filecheck.Api;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).B
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 services.AddFilecheckClient(configuration);
+services.AddStore(configuration);
 services.AddHistory(configuration);
 await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 

@@ -2,13 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.History;
 
-/// <summary>The <c>History</c> section of appsettings.json.</summary>
+/// <summary>The <c>History</c> section of appsettings.json (its <c>DatabasePath</c> is the store's: <c>StoreOptions</c>).</summary>
 public sealed class HistoryOptions
 {
     public const string Section = "History";
-
-    /// <summary>The SQLite file; relative paths are under the content root (the repository root when run from source).</summary>
-    public string DatabasePath { get; set; } = "data/filecheck-dashboard.db";
 
     /// <summary>A terminal job fetched within this age is served from the store without asking Filecheck.</summary>
     public TimeSpan CacheAge { get; set; } = TimeSpan.FromMinutes(10);
@@ -73,7 +70,6 @@ internal sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
     public ValidateOptionsResult Validate(string? name, HistoryOptions o)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(o.DatabasePath)) errors.Add("History:DatabasePath must name a file.");
         if (o.CacheAge < TimeSpan.Zero) errors.Add("History:CacheAge must not be negative.");
         if (o.WriteThroughBudget <= TimeSpan.Zero || o.WriteThroughBudget > TimeSpan.FromSeconds(30)) errors.Add("History:WriteThroughBudget must be between 0 and 30 seconds.");
         if (o.Sync.PageSize is < 1 or > 100) errors.Add("History:Sync:PageSize must be between 1 and 100.");

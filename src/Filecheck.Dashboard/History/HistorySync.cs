@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.History;
 
 /// <summary>Runs the sync in the background: every <c>History:Sync:Interval</c>, backing off while Filecheck is down.</summary>
 public sealed class HistorySync(
-    HistorySyncRunner runner, HistoryMigrator migrator, SyncStateStore state, HistorySyncStatus status, IOptions<HistoryOptions> options,
+    HistorySyncRunner runner, StoreMigrator migrator, SyncStateStore state, HistorySyncStatus status, IOptions<HistoryOptions> options,
     TimeProvider clock, ILogger<HistorySync> logger) : BackgroundService
 {
     private CancellationTokenSource _wake = new();

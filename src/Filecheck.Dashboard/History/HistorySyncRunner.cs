@@ -214,7 +214,7 @@ public sealed class HistorySyncRunner : IDisposable
         return await _client.ListJobsAsync(_options.Sync.PageSize, nextKey, ct);
     }
 
-    private async Task SaveAsync(JobListPage page, Counters run, Action<Data.SyncStateRecord>? state, CancellationToken ct)
+    private async Task SaveAsync(JobListPage page, Counters run, Action<SyncStateRecord>? state, CancellationToken ct)
     {
         var write = await _jobs.SaveListPageAsync(page.Jobs, state, ct);
         run.Pages++;

@@ -44,7 +44,7 @@ public sealed class SandboxDatabase(ILogger<SandboxDatabase> logger) : IDisposab
 
     private static void ClearPool(string file)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(HistorySetup.ConnectionString(file));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Data.DataSetup.ConnectionString(file));
         Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
     }
 

@@ -1,4 +1,5 @@
 using Filecheck.Api;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.Runs;
 using Filecheck.Sandbox;
@@ -41,8 +42,8 @@ public static class SandboxSetup
         services.AddOptions<ArtifactOptions>().PostConfigure<SandboxLauncher>((o, launcher) => o.OnlyOrigin = launcher.Server.BaseAddress);
         services.AddSingleton<SandboxDatabase>();
         var contentRoot = builder.Environment.ContentRootPath;
-        services.AddOptions<HistoryOptions>().PostConfigure<SandboxDatabase>((o, database) =>
-            o.DatabasePath = database.File(HistorySetup.FullPath(o.DatabasePath, contentRoot)));
+        services.AddOptions<StoreOptions>().PostConfigure<SandboxDatabase>((o, database) =>
+            o.DatabasePath = database.File(DataSetup.FullPath(o.DatabasePath, contentRoot)));
         // The sandbox is a loopback API of generated jobs: read all of it at once, so /trends shows its whole history
         // within a minute of start. A real Filecheck account keeps the configured budgets.
         services.PostConfigure<HistoryOptions>(o =>

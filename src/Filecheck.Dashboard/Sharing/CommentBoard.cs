@@ -1,4 +1,3 @@
-using Filecheck.Dashboard.Sharing.Data;
 
 namespace Filecheck.Dashboard.Sharing;
 

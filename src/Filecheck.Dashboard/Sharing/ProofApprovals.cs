@@ -1,4 +1,4 @@
-using Filecheck.Dashboard.Sharing.Data;
+using Filecheck.Dashboard.Sharing;
 
 namespace Filecheck.Dashboard.Sharing;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.Sharing.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Sharing;
@@ -16,7 +14,7 @@ public sealed record CommentResult(CommentOutcome Outcome, string? Message = nul
 /// SaveChanges and tells open pages at once.
 /// </summary>
 public sealed class ShareComments(
-    IDbContextFactory<HistoryDbContext> factory, HistoryMigrator history, TimeProvider clock, ShareLinkService shares,
+    IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, ShareLinkService shares,
     SharePageService pages, ShareNotifier notifier)
 {
     /// <summary>Every comment on a share, in the order it was written.</summary>

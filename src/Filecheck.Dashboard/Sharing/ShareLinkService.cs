@@ -1,6 +1,5 @@
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.Sharing.Data;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Sharing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace Filecheck.Dashboard.Sharing;
 /// audit row in the same SaveChanges.
 /// </summary>
 public sealed class ShareLinkService(
-    IDbContextFactory<HistoryDbContext> factory, HistoryMigrator history, TimeProvider clock, IOptions<SharingOptions> options,
+    IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, IOptions<SharingOptions> options,
     ShareNotifier notifier)
 {
     public const string Recipient = "recipient";

@@ -2,7 +2,7 @@ using System.Globalization;
 using Filecheck.Api;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Jobs.Runs;
-using Filecheck.Dashboard.Sharing.Data;
+using Filecheck.Dashboard.Sharing;
 
 namespace Filecheck.Dashboard.Sharing;
 

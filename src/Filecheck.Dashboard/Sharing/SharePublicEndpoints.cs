@@ -98,7 +98,7 @@ public static class SharePublicEndpoints
             context.Response.ContentType = type;
             context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
             if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
-            await shares.AuditAsync(share.Id, Data.ShareActions.Image, ShareLinkService.Recipient, $"file {file}, {(shared.Round > 1 ? $"round {shared.Round}, " : "")}proof {index}", ct);
+            await shares.AuditAsync(share.Id, ShareActions.Image, ShareLinkService.Recipient, $"file {file}, {(shared.Round > 1 ? $"round {shared.Round}, " : "")}proof {index}", ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             await CappedCopyAsync(body, context, max, ct);
             return;
@@ -153,7 +153,7 @@ public static class SharePublicEndpoints
             await SharePublicResponses.WriteNotFoundAsync(context);
             return;
         }
-        await shares.AuditAsync(share.Id, Data.ShareActions.Download, ShareLinkService.Recipient, $"file {file}", context.RequestAborted);
+        await shares.AuditAsync(share.Id, ShareActions.Download, ShareLinkService.Recipient, $"file {file}", context.RequestAborted);
         context.Response.Redirect(url.AbsoluteUri);
     }
 

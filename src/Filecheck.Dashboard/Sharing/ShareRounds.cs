@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using Filecheck.Api;
 using Filecheck.Dashboard.Access;
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.Sharing.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Shell;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +13,7 @@ namespace Filecheck.Dashboard.Sharing;
 /// and stored with the round; the round and its audit row are written in one SaveChanges.
 /// </summary>
 public sealed class ShareRounds(
-    IDbContextFactory<HistoryDbContext> factory, HistoryMigrator history, TimeProvider clock, ShareLinkService shares, ShareNotifier notifier,
+    IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, ShareLinkService shares, ShareNotifier notifier,
     IJobReports reports)
 {
     /// <returns>Null when the round was added, else why not (nothing was written).</returns>

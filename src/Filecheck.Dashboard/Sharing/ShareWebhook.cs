@@ -39,7 +39,7 @@ public sealed class ShareWebhook : BackgroundService
         note = d.Note,
         at = d.At,
         sharedBy = d.CreatedBy,
-        text = $"{d.Name} {(d.Decision == Data.ShareDecisions.Approved ? "approved" : "asked for changes to")} {d.FileName ?? d.TaskId} (job {d.JobId})"
+        text = $"{d.Name} {(d.Decision == ShareDecisions.Approved ? "approved" : "asked for changes to")} {d.FileName ?? d.TaskId} (job {d.JobId})"
             + (d.Note is { } note ? $": {note}" : ""),
     };
 

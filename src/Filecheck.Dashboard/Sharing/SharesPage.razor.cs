@@ -1,5 +1,4 @@
 using Filecheck.Dashboard.Access;
-using Filecheck.Dashboard.Sharing.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;

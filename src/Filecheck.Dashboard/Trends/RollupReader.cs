@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.Data.Sqlite;
 
 namespace Filecheck.Dashboard.Trends;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 
 namespace Filecheck.Dashboard.Trends;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CsvHelper;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 
 namespace Filecheck.Dashboard.Trends;
 

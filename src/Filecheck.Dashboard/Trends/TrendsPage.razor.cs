@@ -1,6 +1,6 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.History.JobsList;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Trends.Statistics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.History;
 
 namespace Filecheck.Dashboard.Trends;
 
@@ -34,7 +35,7 @@ internal sealed class LibraryTrendNames(LibraryNames names) : ITrendNames
 /// The trends page's one read: outcomes, rates, percentiles, reasons, breakdowns and what changed for a view, from the
 /// daily rollups alone (never the steps), for the range and the previous range of the same length.
 /// </summary>
-public sealed class TrendsQuery(IDbContextFactory<HistoryDbContext> factory, RollupZone zone, ITrendNames names, TimeProvider clock)
+public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, RollupZone zone, ITrendNames names, TimeProvider clock)
 {
     public DateOnly Today() => JobContribution.DayOf(clock.GetUtcNow(), zone.Zone);
 

@@ -1,4 +1,4 @@
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 
 namespace Filecheck.Dashboard.Trends;
 

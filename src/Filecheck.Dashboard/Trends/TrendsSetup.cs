@@ -1,8 +1,8 @@
 using System.Text;
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +15,12 @@ public static class TrendsSetup
     {
         services.AddOptions<TrendsOptions>().Bind(configuration.GetSection(TrendsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrendsOptions>, TrendsOptionsValidator>();
-        // The rollups count days in this zone; History registers UTC only when no trends feature says otherwise.
-        services.Replace(ServiceDescriptor.Singleton(sp => new RollupZone(sp.GetRequiredService<IOptions<TrendsOptions>>().Value.Zone())));
+        // The rollups count days in this zone, and the jobs list its days.
+        services.AddSingleton(sp => new RollupZone(sp.GetRequiredService<IOptions<TrendsOptions>>().Value.Zone()));
+        // Kept in the transaction of every history write (History calls its listeners; it does not know this one).
+        services.AddSingleton<RollupWriter>();
+        services.AddSingleton<IHistoryWriteListener>(sp => sp.GetRequiredService<RollupWriter>());
+        services.AddSingleton<RollupRebuild>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITrendNames, LibraryTrendNames>();
         services.AddSingleton<TrendsQuery>();

@@ -3,7 +3,7 @@ using AngleSharp.Dom;
 using Bunit;
 using Filecheck.Api;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Checks;
 using Filecheck.Dashboard.Sandbox;
@@ -84,7 +84,6 @@ public sealed class FaultMatrixTests(FaultFigures figures) : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         HistoryHost.AddServices(services, configuration);
-        services.AddTrends(configuration);
         services.AddSharing(configuration);
         services.AddSingleton(new BackendInfo(IsSandbox: false));
         services.AddScoped<Filecheck.Dashboard.Access.AccessGuard>();

@@ -11,6 +11,7 @@ using Filecheck.Dashboard.Tests.Sharing;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.Fuzz;
 
@@ -110,7 +111,7 @@ public sealed partial class InputFuzzOverHttpTests(FuzzFigures figures) : IAsync
         var share = await _app.ShareAsync();
         var staff = await _app.SignedInClientAsync("admin");
         var anonymous = _app.Anonymous();
-        await using var history = await HistoryDigest.OpenAsync(_app.Services.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath);
+        await using var history = await HistoryDigest.OpenAsync(_app.Services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath);
         var writes = _app.Services.GetRequiredService<WriteThrough>();
         var samples = Samples(share.Token).ToList();
         Assert.Equal(200, samples.Count);

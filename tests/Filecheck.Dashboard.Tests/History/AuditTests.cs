@@ -1,5 +1,5 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Tests.Jobs;
 using Filecheck.Sandbox;

@@ -3,6 +3,7 @@ using System.Net;
 using Filecheck.Dashboard.History;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -80,7 +81,7 @@ public sealed class ConcurrencyTests(SandboxFixture sandbox) : IClassFixture<San
             Assert.Equal(real.Outcome, row.Outcome);
             Assert.True(row.HasDetails);
         }
-        await using var connection = new SqliteConnection(HistorySetup.ConnectionString(temp.File));
+        await using var connection = new SqliteConnection(DataSetup.ConnectionString(temp.File));
         await connection.OpenAsync();
         await using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check;";

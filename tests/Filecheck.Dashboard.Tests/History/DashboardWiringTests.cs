@@ -1,7 +1,7 @@
 using System.Net;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -66,7 +66,7 @@ public sealed class DashboardWiringTests : IAsyncLifetime
 
     private async Task<bool> StoredFromWebhookAsync(string id)
     {
-        await using var db = await _dashboard.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await _dashboard.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         return await db.Snapshots.AnyAsync(s => s.JobId == id && s.Source == HistorySource.Webhook && s.Status == "done");
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Filecheck.Api;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Sandbox;
@@ -14,6 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -92,9 +93,11 @@ public sealed class HistoryHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         // The features' own wiring, as DashboardFeatures runs it, without the pages and sign-in these tests do not use.
+        builder.AddStore();
         builder.AddSandbox();
         builder.AddJobs();
         builder.AddHistory();
+        builder.AddTrends();
         var app = builder.Build();
         app.MapSandbox();
         app.MapHistory();
@@ -108,8 +111,10 @@ public sealed class HistoryHost : IAsyncDisposable
     {
         services.AddLogging();
         services.AddFilecheckClient(configuration);
+        services.AddStore(configuration);
         services.AddJobs(configuration);
         services.AddHistory(configuration);
+        services.AddTrends(configuration);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -117,9 +122,9 @@ public sealed class HistoryHost : IAsyncDisposable
     /// <summary>A new runner over the same store and client, as a second sync process would be.</summary>
     public HistorySyncRunner NewRunner() => ActivatorUtilities.CreateInstance<HistorySyncRunner>(Services, new HistorySyncStatus());
 
-    public async Task<T> QueryAsync<T>(Func<HistoryDbContext, Task<T>> query)
+    public async Task<T> QueryAsync<T>(Func<DashboardDbContext, Task<T>> query)
     {
-        await using var db = await Get<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await Get<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         return await query(db);
     }
 

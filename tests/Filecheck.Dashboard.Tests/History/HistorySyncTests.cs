@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Filecheck.Dashboard.History;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -68,7 +69,7 @@ public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixtur
         }
 
         int stored;
-        await using (var connection = new SqliteConnection(HistorySetup.ConnectionString(temp.File)))
+        await using (var connection = new SqliteConnection(DataSetup.ConnectionString(temp.File)))
         {
             await connection.OpenAsync();
             Assert.Equal("ok", await ScalarAsync(connection, "PRAGMA integrity_check;"));
@@ -91,7 +92,7 @@ public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixtur
 
         // Resumed from the stored cursor instead of starting over: a few head pages, then only what was missing.
         Assert.InRange(sandbox.Server.Requests.Count("/jobs"), pagesInAll - stored / 100, pagesInAll - stored / 100 + 3);
-        await using (var connection = new SqliteConnection(HistorySetup.ConnectionString(temp.File)))
+        await using (var connection = new SqliteConnection(DataSetup.ConnectionString(temp.File)))
         {
             await connection.OpenAsync();
             Assert.Equal(total.ToString(), await ScalarAsync(connection, "SELECT COUNT(*) FROM Jobs;"));

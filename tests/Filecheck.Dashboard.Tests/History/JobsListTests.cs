@@ -1,7 +1,7 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.History.JobsList;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +20,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
 
     /// <summary>The list as the page builds it, on the sandbox's clock (so "the last 7 days" are the sandbox's).</summary>
     private JobsListQuery List(HistoryHost host) =>
-        new(host.Get<IDbContextFactory<HistoryDbContext>>(), host.Get<HistoryMigrator>(), RollupZone.Utc, sandbox.Clock);
+        new(host.Get<IDbContextFactory<DashboardDbContext>>(), host.Get<StoreMigrator>(), RollupZone.Utc, sandbox.Clock);
 
     [Fact]
     public async Task NothingChosen_ListsTheLastSevenDaysNewestFirst()

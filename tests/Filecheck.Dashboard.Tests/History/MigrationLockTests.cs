@@ -1,5 +1,5 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,10 +11,10 @@ public sealed class MigrationLockTests
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
-    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
-        public HistoryDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+        public DashboardDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
     }
 
     /// <summary>What EF Core 9+ writes when it takes the lock, and what a process killed before releasing it leaves.</summary>
@@ -50,7 +50,7 @@ public sealed class MigrationLockTests
         Assert.Equal(1, await LockRowsAsync(factory));
 
         {
-            var store = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
+            var store = new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance);
             // Without the fix EF polls the lock row forever: this wait is what fails.
             await store.EnsureReadyAsync().WaitAsync(StartLimit);
         }
@@ -63,7 +63,7 @@ public sealed class MigrationLockTests
 
         // And the start after that one completes as well.
         SqliteConnection.ClearAllPools();
-        var next = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
+        var next = new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance);
         await next.EnsureReadyAsync().WaitAsync(StartLimit);
         Assert.Null(await new HistoryReads(factory, next).GetJobAsync("job_none"));
     }

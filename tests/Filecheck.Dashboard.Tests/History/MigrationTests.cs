@@ -1,5 +1,5 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -12,10 +12,54 @@ namespace Filecheck.Dashboard.Tests.History;
 
 public sealed class MigrationTests
 {
-    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
-        public HistoryDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+        public DashboardDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
+    }
+
+    [Fact]
+    public void Model_EveryFeaturesTables_MatchTheLatestMigration()
+    {
+        // Each feature configures its own tables; a change to one without a migration would open stores that lack it.
+        using var temp = new TempDatabase();
+        using var db = new Factory(temp.File).CreateDbContext();
+
+        Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
+        Assert.Equal(
+            ["Checks", "DataProtectionKeys", "Jobs", "Lookups", "RollupJobs", "RollupOutcomeMarginals", "RollupOutcomes", "RollupReasonMarginals",
+                "RollupReasons", "RollupStepMarginals", "RollupSteps", "ShareAudit", "ShareComments", "ShareDecisions", "ShareRounds", "SharedFiles", "Shares", "Snapshots", "Steps",
+                "SyncState", "Tasks"],
+            db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureReady_DecisionsMadeBeforeRounds_AnswerRoundOneAfterTheUpgrade()
+    {
+        using var temp = new TempDatabase();
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
+        var factory = new Factory(temp.File);
+        await using (var db = factory.CreateDbContext())
+        {
+            var all = db.Database.GetMigrations().ToList();
+            var before = all[all.FindIndex(m => m.EndsWith("_ProofingRounds", StringComparison.Ordinal)) - 1];
+            await db.GetService<IMigrator>().MigrateAsync(before);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Shares (Id, TokenHash, CreatedBy, CreatedById, CreatedAt, ExpiresAt, AllowDownloads, AskApproval, ViewCount)
+                VALUES (1, 'hash', 'Casey', 'casey', 1785308102000, 1785908102000, 0, 1, 0);
+                INSERT INTO SharedFiles (ShareId, Position, JobId, TaskId, Name) VALUES (1, 1, 'job_a', 'task_1', 'a.pdf');
+                INSERT INTO ShareDecisions (ShareId, Position, Decision, Name, At) VALUES (1, 1, 'changes', 'Ada', 1785308102000);
+                """);
+        }
+        SqliteConnection.ClearAllPools();
+
+        await new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance).EnsureReadyAsync();
+
+        await using (var db = factory.CreateDbContext())
+        {
+            var decision = await db.Set<Filecheck.Dashboard.Sharing.ShareDecisionRecord>().SingleAsync();
+            Assert.Equal((1, "changes", "Ada"), (decision.Round, decision.Decision, decision.Name));
+        }
     }
 
     [Fact]
@@ -42,7 +86,7 @@ public sealed class MigrationTests
         }
         SqliteConnection.ClearAllPools();
 
-        var migrator = new HistoryMigrator(factory, NullLogger<HistoryMigrator>.Instance);
+        var migrator = new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance);
         await migrator.EnsureReadyAsync();
 
         await using (var db = factory.CreateDbContext())
@@ -55,7 +99,7 @@ public sealed class MigrationTests
             Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
             Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
         }
-        var found = await new Filecheck.Dashboard.History.JobsList.JobsListQuery(factory, migrator, Filecheck.Dashboard.History.Rollups.RollupZone.Utc)
+        var found = await new Filecheck.Dashboard.Jobs.JobsList.JobsListQuery(factory, migrator, Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc)
             .LoadAsync(new() { Search = "ALICE.smith@example.com" });
         Assert.Equal(["job_old_one"], found.Rows.Select(h => h.Id));
         var stored = await new HistoryReads(factory, migrator).GetJobAsync("job_old_one");
@@ -67,10 +111,10 @@ public sealed class MigrationTests
     {
         using var temp = new TempDatabase();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = temp.File }).Build();
-        await using var services = new ServiceCollection().AddLogging().AddHistory(configuration).BuildServiceProvider();
-        var factory = services.GetRequiredService<IDbContextFactory<HistoryDbContext>>();
+        await using var services = new ServiceCollection().AddLogging().AddStore(configuration).BuildServiceProvider();
+        var factory = services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
 
-        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
+        await services.GetRequiredService<StoreMigrator>().EnsureReadyAsync();
 
         Assert.True(File.Exists(temp.File));
         await using var db = factory.CreateDbContext();

@@ -1,6 +1,6 @@
 using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.History;
@@ -95,7 +95,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
 
         Assert.True(pruned > 0);
         Assert.Equal(jobs, await host.QueryAsync(db => db.Jobs.CountAsync()));
-        Assert.Equal(0, await host.QueryAsync(db => db.Steps.CountAsync(s => db.Jobs.Any(j => j.Id == s.JobId && j.CreatedAt < cutoff))));
+        Assert.Equal(0, await host.QueryAsync(db => db.Steps.CountAsync(s => db.Set<JobRecord>().Any(j => j.Id == s.JobId && j.CreatedAt < cutoff))));
         Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0); // newer jobs keep theirs
         var prunedBody = await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Body).FirstAsync());
         Assert.DoesNotContain("\"steps\":[{", prunedBody);

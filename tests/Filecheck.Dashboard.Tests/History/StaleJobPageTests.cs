@@ -2,7 +2,7 @@ using Filecheck.Dashboard.Tests.Support;
 using Bunit;
 using Filecheck.Api;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Sandbox;
@@ -58,7 +58,7 @@ public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLif
         Assert.Equal("fail", page.Find("[data-testid=job-header] [data-kind=outcome]").GetAttribute("data-value"));
         Assert.Empty(page.FindAll("[data-testid=job-problem]"));
         // The audit names the signed-in user of the circuit.
-        await using var db = await _ctx.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await _ctx.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var audit = db.Lookups.Select(l => new { l.UserName, l.Result, l.JobId }).Single();
         Assert.Equal(("Alice Staff", "stale:Unavailable", WellKnownJobs.Failing), (audit.UserName, audit.Result, audit.JobId));
     }

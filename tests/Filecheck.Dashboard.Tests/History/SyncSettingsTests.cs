@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -27,7 +28,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
         Assert.True(run.Completed, run.Failure?.Message);
         Assert.True(run.Pruned > 0, "no job older than 30 days had its steps pruned");
         var cutoff = DateTimeOffset.UtcNow.AddDays(-30);
-        var jobs = await host.QueryAsync(db => db.Jobs.Select(j => new { j.Id, j.CreatedAt, j.StepsPrunedAt, Steps = db.Steps.Count(s => s.JobId == j.Id) }).ToListAsync());
+        var jobs = await host.QueryAsync(db => db.Jobs.Select(j => new { j.Id, j.CreatedAt, j.StepsPrunedAt, Steps = db.Set<StepRecord>().Count(s => s.JobId == j.Id) }).ToListAsync());
         Assert.Equal(run.Listed, jobs.Count);
         // A day of slack around the cutoff: the sandbox's clock and this one are not the same instant.
         Assert.All(jobs.Where(j => j.CreatedAt < cutoff.AddDays(-1)), j => Assert.Equal((0, true), (j.Steps, j.StepsPrunedAt is not null)));
@@ -75,7 +76,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
 
     /// <summary>The background loop on a fake clock, with the host's real runner and store.</summary>
     private static HistorySync Loop(HistoryHost host, FakeTimeProvider clock, TimeSpan interval) => new(
-        host.Get<HistorySyncRunner>(), host.Get<HistoryMigrator>(), host.SyncState, host.Get<HistorySyncStatus>(),
+        host.Get<HistorySyncRunner>(), host.Get<StoreMigrator>(), host.SyncState, host.Get<HistorySyncStatus>(),
         Options.Create(new HistoryOptions { Sync = new HistorySyncOptions { Enabled = true, Interval = interval, MaxBackoff = TimeSpan.FromMinutes(10) } }),
         clock, NullLogger<HistorySync>.Instance);
 

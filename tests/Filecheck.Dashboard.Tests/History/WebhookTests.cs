@@ -2,6 +2,7 @@ using Filecheck.Dashboard.Tests.Support;
 using System.Net;
 using Filecheck.Sandbox;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.History;
 
 namespace Filecheck.Dashboard.Tests.History;
 

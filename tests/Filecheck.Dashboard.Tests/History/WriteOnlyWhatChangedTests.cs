@@ -1,6 +1,6 @@
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Tests.Trends;
 using Microsoft.EntityFrameworkCore;
 

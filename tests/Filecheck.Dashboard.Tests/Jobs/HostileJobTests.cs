@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Answer;
 using Filecheck.Dashboard.Jobs.Files;
@@ -10,6 +10,7 @@ using Filecheck.Dashboard.Jobs.Steps;
 using Filecheck.Dashboard.Jobs.Timeline;
 using Filecheck.Dashboard.Shell;
 using Filecheck.Testing;
+using Filecheck.Dashboard.History;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Claims;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Limits;
 using Filecheck.Dashboard.Tests.Access;
@@ -8,6 +8,7 @@ using Filecheck.Dashboard.Tests.History;
 using Filecheck.Sandbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Filecheck.Dashboard.History;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
@@ -125,7 +126,7 @@ public sealed class UserLimitTests
         Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync($"/jobs/{jobId}/files/{task}/download")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/jobs/{jobId}/raw.json")).StatusCode);
 
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var audit = await db.Lookups.AsNoTracking().Where(l => l.JobId == jobId).OrderBy(l => l.Id)
             .Select(l => new { l.UserId, l.UserName, l.Action, l.Result }).ToListAsync();
         Assert.Equal([AuditActions.Proof, AuditActions.Download, AuditActions.RawJson], audit.Select(a => a.Action));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.Sandbox;
 
@@ -18,7 +19,7 @@ namespace Filecheck.Dashboard.Tests.Sandbox;
 public sealed class FeatureOrderTests
 {
     private static readonly Action<IHostApplicationBuilder>[] ProgramOrder =
-        [b => b.AddShell(), b => b.AddAccess(), b => b.AddSandbox(), b => b.AddJobs(), b => b.AddHistory()];
+        [b => b.AddStore(), b => b.AddShell(), b => b.AddAccess(), b => b.AddSandbox(), b => b.AddJobs(), b => b.AddHistory()];
 
     // History and Jobs before the sandbox: the order that once wrote generated jobs into the real history file.
     private static readonly Action<IHostApplicationBuilder>[] ReverseOrder = [.. ProgramOrder.Reverse()];
@@ -35,12 +36,13 @@ public sealed class FeatureOrderTests
 
         var sandbox = services.GetRequiredService<SandboxLauncher>();
         var history = services.GetRequiredService<IOptions<HistoryOptions>>().Value;
-        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
+        var store = services.GetRequiredService<IOptions<StoreOptions>>().Value;
+        await services.GetRequiredService<StoreMigrator>().EnsureReadyAsync();
 
         Assert.True(services.GetRequiredService<BackendInfo>().IsSandbox);
         // Generated jobs live in a file of their own, never in the configured one.
-        Assert.Equal(Path.ChangeExtension(temp.File, ".sandbox.db"), history.DatabasePath);
-        Assert.True(File.Exists(history.DatabasePath));
+        Assert.Equal(Path.ChangeExtension(temp.File, ".sandbox.db"), store.DatabasePath);
+        Assert.True(File.Exists(store.DatabasePath));
         Assert.False(File.Exists(temp.File));
         // The client talks to the sandbox; the sandbox posts webhooks with the secrets the intake expects.
         var client = services.GetRequiredService<IOptions<FilecheckOptions>>().Value;
@@ -63,10 +65,10 @@ public sealed class FeatureOrderTests
             ("Filecheck:BaseUrl", "https://api.filecheck.example/"), ("Filecheck:ApiKey", "sk_test_order"));
         var services = app.Services;
 
-        await services.GetRequiredService<HistoryMigrator>().EnsureReadyAsync();
+        await services.GetRequiredService<StoreMigrator>().EnsureReadyAsync();
 
         Assert.False(services.GetRequiredService<BackendInfo>().IsSandbox);
-        Assert.Equal(temp.File, services.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath);
+        Assert.Equal(temp.File, services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath);
         Assert.True(File.Exists(temp.File));
         Assert.Empty(services.GetServices<SandboxLauncher>());
         Assert.True(services.GetRequiredService<ArtifactUrlPolicy>().IsAllowed(new Uri("https://fc-artifacts.s3.amazonaws.com/p.png")));

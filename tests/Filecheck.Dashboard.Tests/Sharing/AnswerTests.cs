@@ -1,6 +1,5 @@
 using System.Net;
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 using Filecheck.Dashboard.Tests.Access;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 using Filecheck.Dashboard.Tests.Access;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,4 @@
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 
 namespace Filecheck.Dashboard.Tests.Sharing;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using CsCheck;
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 using Filecheck.Dashboard.Tests.Access;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,6 @@ using Filecheck.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

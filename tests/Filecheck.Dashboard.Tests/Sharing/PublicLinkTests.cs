@@ -1,6 +1,5 @@
 using System.Net;
 using Filecheck.Dashboard.Sharing;
-using Filecheck.Dashboard.Sharing.Data;
 using Filecheck.Sandbox;
 using Microsoft.EntityFrameworkCore;
 

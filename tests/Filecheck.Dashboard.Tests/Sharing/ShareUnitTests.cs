@@ -178,12 +178,12 @@ public sealed class ShareStateTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private static Filecheck.Dashboard.Sharing.Data.ShareRecord Share(bool ask = true, int days = 3, bool revoked = false, params string[] decisions) => new()
+    private static Filecheck.Dashboard.Sharing.ShareRecord Share(bool ask = true, int days = 3, bool revoked = false, params string[] decisions) => new()
     {
         TokenHash = "x", CreatedBy = "cs", CreatedAt = Now.AddDays(-1), ExpiresAt = Now.AddDays(days), AskApproval = ask,
         RevokedAt = revoked ? Now : null,
         Files = [new() { Position = 1, JobId = "job_a", TaskId = "t1" }, new() { Position = 2, JobId = "job_a", TaskId = "t2" }],
-        Decisions = decisions.Select((d, i) => new Filecheck.Dashboard.Sharing.Data.ShareDecisionRecord { Position = i + 1, Decision = d, Name = "Ada" }).ToList(),
+        Decisions = decisions.Select((d, i) => new Filecheck.Dashboard.Sharing.ShareDecisionRecord { Position = i + 1, Decision = d, Name = "Ada" }).ToList(),
     };
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Sharing;
 using Filecheck.Dashboard.Tests.Access;
 using Filecheck.Sandbox;
@@ -58,9 +58,9 @@ public class SharingApp : ProductionApp
         return result.Share!;
     }
 
-    public async Task<T> QueryAsync<T>(Func<HistoryDbContext, Task<T>> query)
+    public async Task<T> QueryAsync<T>(Func<DashboardDbContext, Task<T>> query)
     {
-        await using var db = await Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         return await query(db);
     }
 

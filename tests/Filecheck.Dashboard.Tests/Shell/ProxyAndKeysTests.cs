@@ -1,5 +1,5 @@
 using System.Net;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Shell;
 using Filecheck.Dashboard.Tests.Access;
 using Filecheck.Dashboard.Tests.Support;
@@ -120,7 +120,7 @@ public sealed class ProxyAndKeysTests
         Assert.Equal(HttpStatusCode.OK, onSecond.StatusCode);
         // The keys come from the store, not from a folder every process on this machine happens to share.
         Assert.True(ProductionApp.IsChallenge(onStranger), $"{onStranger.StatusCode} {onStranger.Headers.Location}");
-        await using var db = await first.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await first.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         Assert.NotEmpty(await db.DataProtectionKeys.AsNoTracking().ToListAsync());
     }
 
@@ -139,7 +139,7 @@ public sealed class ProxyAndKeysTests
         Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await second.NewClient(jar).GetAsync("/")).StatusCode);
-        await using var db = await first.Services.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContextAsync();
+        await using var db = await first.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
         Assert.NotEmpty(keys);
         // Encrypted to the certificate: no master key in the clear in the store.

@@ -1,5 +1,5 @@
 using CsCheck;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 
 namespace Filecheck.Dashboard.Tests.Trends;
 

@@ -1,5 +1,5 @@
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +17,7 @@ public sealed class HistoryBulkFillTests
         using var bulk = new RollupHarness(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
         var store = new JobWriter(saved.HistoryWriter, clock, NullLogger<JobWriter>.Instance);
         foreach (var chunk in jobs.Chunk(40)) await store.SaveJobsAsync(chunk, HistorySource.Details);
-        await new HistoryBulkFill(bulk.HistoryWriter, bulk.Writer, clock, NullLogger<HistoryBulkFill>.Instance).FillAsync(jobs, HistorySource.Details, chunk: 70);
+        await new HistoryBulkFill(bulk.HistoryWriter, [bulk.Writer], clock, NullLogger<HistoryBulkFill>.Instance).FillAsync(jobs, HistorySource.Details, chunk: 70);
 
         var expected = await DumpAsync(saved);
         var actual = await DumpAsync(bulk);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Data;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Tests.History;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,10 +12,10 @@ namespace Filecheck.Dashboard.Tests.Trends;
 /// <summary>A real history store on a temporary SQLite file, with rollups counted in <paramref name="zone"/>.</summary>
 public sealed class RollupHarness : IDisposable
 {
-    private sealed class Factory(string file) : IDbContextFactory<HistoryDbContext>
+    private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
-        public HistoryDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<HistoryDbContext>().UseSqlite(HistorySetup.ConnectionString(file)).Options);
+        public DashboardDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
     }
 
     private readonly TempDatabase _temp = new();
@@ -25,15 +25,17 @@ public sealed class RollupHarness : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_temp.File)!);
         Db = new Factory(_temp.File);
         Writer = new RollupWriter(new RollupZone(zone ?? TimeZoneInfo.Utc));
-        Migrator = new HistoryMigrator(Db, NullLogger<HistoryMigrator>.Instance);
-        HistoryWriter = new HistoryWriter(Db, Migrator, Writer);
+        Migrator = new StoreMigrator(Db, NullLogger<StoreMigrator>.Instance);
+        Gate = new StoreWriter(Db, Migrator);
+        HistoryWriter = new HistoryWriter(Gate, [Writer]);
         Store = new JobWriter(HistoryWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
         Rebuild = new RollupRebuild(Db, Migrator, HistoryWriter, Writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance);
     }
 
-    public IDbContextFactory<HistoryDbContext> Db { get; }
+    public IDbContextFactory<DashboardDbContext> Db { get; }
     public RollupWriter Writer { get; }
-    public HistoryMigrator Migrator { get; }
+    public StoreMigrator Migrator { get; }
+    public StoreWriter Gate { get; }
     public HistoryWriter HistoryWriter { get; }
     /// <summary>The history's own write path (what the sync, lookups and webhooks save through).</summary>
     public JobWriter Store { get; }
@@ -42,7 +44,7 @@ public sealed class RollupHarness : IDisposable
 
     public void Dispose()
     {
-        HistoryWriter.Dispose();
+        Gate.Dispose();
         _temp.Dispose();
     }
 }
@@ -53,7 +55,7 @@ public sealed record RollupSnapshot(
     SortedDictionary<string, string> Steps,
     SortedDictionary<string, int> Reasons)
 {
-    public static async Task<RollupSnapshot> ReadAsync(IDbContextFactory<HistoryDbContext> factory)
+    public static async Task<RollupSnapshot> ReadAsync(IDbContextFactory<DashboardDbContext> factory)
     {
         await using var db = factory.CreateDbContext();
         var outcomes = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CsCheck;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.Tests.Trends;

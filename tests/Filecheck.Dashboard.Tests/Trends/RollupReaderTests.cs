@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.History.JobsList;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Microsoft.EntityFrameworkCore;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.Trends;

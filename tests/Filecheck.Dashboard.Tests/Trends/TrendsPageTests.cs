@@ -1,5 +1,5 @@
 using Bunit;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Trends;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Filecheck.Dashboard.History.JobsList;
-using Filecheck.Dashboard.History.Rollups;
+using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Trends;
 using Filecheck.Dashboard.Trends.Statistics;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using Filecheck.Dashboard.Data;
 using static Filecheck.EndToEnd.Tests.Sharing.ShareJourneyTests;
 
 namespace Filecheck.EndToEnd.Tests.Reliability;
@@ -236,7 +237,7 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
     /// <summary>The history database, its WAL and shared memory, and whatever else is in its folder.</summary>
     private void AddDatabase(string role)
     {
-        var path = _host.Services.GetRequiredService<IOptions<HistoryOptions>>().Value.DatabasePath;
+        var path = _host.Services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath;
         // The sandbox's .lock is an empty file held open without sharing, so that a second dashboard does not reuse the folder.
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
         {

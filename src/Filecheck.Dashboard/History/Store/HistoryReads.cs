@@ -1,11 +1,11 @@
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
 
 /// <summary>What the history holds: one job, the jobs the sync still has to fetch, the counts the admin page shows.</summary>
-public sealed class HistoryReads(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator)
+public sealed class HistoryReads(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator)
 {
     public async Task<StoredJob?> GetJobAsync(string jobId, CancellationToken ct = default)
     {

@@ -1,5 +1,5 @@
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
@@ -25,7 +25,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     /// Everything saving full jobs changes, inside the one write transaction: job rows, tasks, steps and snapshots.
     /// Anything that must stay in step with those rows is written here too, so it commits or rolls back with them.
     /// </summary>
-    private async Task<HistoryWrite> WriteJobsAsync(HistoryDbContext db, IReadOnlyList<Job> jobs, string source, CancellationToken ct)
+    private async Task<HistoryWrite> WriteJobsAsync(DashboardDbContext db, IReadOnlyList<Job> jobs, string source, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var batch = Newest(jobs);
@@ -108,7 +108,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         return batch;
     }
 
-    private static async Task<Dictionary<string, JobRecord>> Existing(HistoryDbContext db, IEnumerable<string> ids, CancellationToken ct)
+    private static async Task<Dictionary<string, JobRecord>> Existing(DashboardDbContext db, IEnumerable<string> ids, CancellationToken ct)
     {
         var list = ids.ToList();
         return await db.Jobs.Where(j => list.Contains(j.Id)).ToDictionaryAsync(j => j.Id, StringComparer.Ordinal, ct);
@@ -117,7 +117,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     private static bool IsOlder(Job job, DateTimeOffset? stored) =>
         job.ModifiedAt is { } m && stored is { } s && m < s;
 
-    private async Task<HistoryWrite> ApplyFullAsync(HistoryDbContext db, Job job, JobRecord? row, string source, DateTimeOffset now, CancellationToken ct)
+    private async Task<HistoryWrite> ApplyFullAsync(DashboardDbContext db, Job job, JobRecord? row, string source, DateTimeOffset now, CancellationToken ct)
     {
         if (row is not null && IsOlder(job, row.ModifiedAt))
         {
@@ -166,7 +166,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         row.LastSeenAt = now;
     }
 
-    private static HistoryWrite ApplyLean(HistoryDbContext db, Job job, JobRecord? row, DateTimeOffset now)
+    private static HistoryWrite ApplyLean(DashboardDbContext db, Job job, JobRecord? row, DateTimeOffset now)
     {
         if (row is null)
         {
@@ -205,7 +205,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         row.IsTerminal = job.IsTerminal;
     }
 
-    private static int Snapshot(HistoryDbContext db, Job job, string source, DateTimeOffset now)
+    private static int Snapshot(DashboardDbContext db, Job job, string source, DateTimeOffset now)
     {
         db.Snapshots.Add(SnapshotOf(job, source, now));
         return 1;
@@ -219,7 +219,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     /// second changes one or two steps, so its other rows are left alone (and the write stays short). Every row of the
     /// job ends up tracked (unchanged, modified or added), which is what the rollups read the job's details from.
     /// </summary>
-    private async Task ReconcileDetailsAsync(HistoryDbContext db, Job job, bool isNew, CancellationToken ct)
+    private async Task ReconcileDetailsAsync(DashboardDbContext db, Job job, bool isNew, CancellationToken ct)
     {
         var (tasks, steps) = Rows(job, logger);
         if (isNew)

@@ -1,4 +1,4 @@
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +8,7 @@ namespace Filecheck.Dashboard.History;
 /// Who looked up, viewed or downloaded what of which job, by stable user ID with the name beside it; a user's recent
 /// lookups come from it. Kept for <c>History:Retention:AuditAge</c>.
 /// </summary>
-public sealed class LookupAudit(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator, HistoryWriter writer, TimeProvider clock)
+public sealed class LookupAudit(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, HistoryWriter writer, TimeProvider clock)
 {
     public Task RecordAsync(string jobId, AuditUser user, string action, string result, CancellationToken ct = default) =>
         writer.WriteAsync(db =>

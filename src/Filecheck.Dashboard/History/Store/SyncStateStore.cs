@@ -1,4 +1,4 @@
-using Filecheck.Dashboard.History.Data;
+using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
@@ -14,7 +14,7 @@ public sealed record SyncState(
 }
 
 /// <summary>The sync's one state row: read as a plain record, changed only through the writer.</summary>
-public sealed class SyncStateStore(IDbContextFactory<HistoryDbContext> factory, HistoryMigrator migrator, HistoryWriter writer)
+public sealed class SyncStateStore(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, HistoryWriter writer)
 {
     public async Task<SyncState> GetAsync(CancellationToken ct = default)
     {
@@ -31,7 +31,7 @@ public sealed class SyncStateStore(IDbContextFactory<HistoryDbContext> factory, 
         }, ct);
 
     /// <summary>The state row inside a write transaction, made on first use.</summary>
-    internal static async Task<SyncStateRecord> RowAsync(HistoryDbContext db, CancellationToken ct)
+    internal static async Task<SyncStateRecord> RowAsync(DashboardDbContext db, CancellationToken ct)
     {
         var row = await db.SyncState.FirstOrDefaultAsync(s => s.Id == 1, ct);
         if (row is null)

@@ -4,12 +4,13 @@ namespace Filecheck.Dashboard.Jobs.Checks;
 
 public static class ChecksSetup
 {
-    /// <summary>New checks: the page, the upload route, the per-user limit. The audit comes from the history (<see cref="ICheckAudit"/>).</summary>
+    /// <summary>New checks: the page, the upload route, the per-user limit. The audit is kept in the store (<see cref="CheckAuditStore"/>).</summary>
     public static IServiceCollection AddChecks(this IServiceCollection services)
     {
         services.AddOptions<CheckOptions>().BindConfiguration(CheckOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CheckOptions>, CheckOptionsValidator>();
         services.AddSingleton<CheckQuota>();
+        services.AddSingleton<ICheckAudit, CheckAuditStore>();
         services.AddScoped<CheckService>();
         return services;
     }

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Filecheck.Dashboard.Data;
+
+/// <summary>
+/// The dashboard's one database. It knows no feature: each feature keeps its entities, their model configuration
+/// (an <see cref="IEntityTypeConfiguration{TEntity}"/>) and its table accessors (extension properties such as
+/// <c>db.Jobs</c>) in its own folder, and this context applies every configuration in the assembly.
+/// </summary>
+public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>The Data Protection key ring (cookies, antiforgery, share approvals): every instance on this store shares it.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot order or compare DateTimeOffset text; Unix milliseconds (the API's precision) can.
+        builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<DataProtectionKey>(e => e.ToTable("DataProtectionKeys"));
+        // The features' tables: History's jobs and steps, Trends' rollups, Sharing's shares, Jobs' checks audit.
+        model.ApplyConfigurationsFromAssembly(typeof(DashboardDbContext).Assembly);
+    }
+}
+
+public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.ToUnixTimeMilliseconds(),
+    v => DateTimeOffset.FromUnixTimeMilliseconds(v));

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Data;
+
+/// <summary>The store: one SQLite file, its migrations applied at start, one write gate, the Data Protection key ring.</summary>
+public static class DataSetup
+{
+    public static IHostApplicationBuilder AddStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddStore(builder.Configuration, builder.Environment.ContentRootPath);
+        return builder;
+    }
+
+    /// <summary>The same for a host without a builder (a worker, a test); relative paths are under <paramref name="contentRoot"/>.</summary>
+    public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
+    {
+        var root = contentRoot ?? Directory.GetCurrentDirectory();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddDbContextFactory<DashboardDbContext>((sp, o) => o
+            .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))
+            .AddInterceptors(SqlitePragmas.Instance));
+        services.AddSingleton<StoreMigrator>();
+        services.AddSingleton<StoreWriter>();
+        // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
+        services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
+        // Before any feature's start work: the tables exist when the first hosted service or request reads them.
+        services.AddHostedService<StoreStartup>();
+        return services;
+    }
+
+    /// <summary>The database file: <paramref name="path"/>, relative to the content root unless rooted.</summary>
+    public static string FullPath(string path, string contentRoot) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+
+    /// <summary>The connection string of a store file (also what the sandbox's own file is opened with).</summary>
+    public static string ConnectionString(string file) => new SqliteConnectionStringBuilder
+    {
+        DataSource = file,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>Applies the migrations before the dashboard serves a request.</summary>
+    private sealed class StoreStartup(StoreMigrator migrator) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => migrator.EnsureReadyAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Trends.Rollups;
+using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.History;
+
+namespace Filecheck.Dashboard.Jobs.JobsList;
+
+public sealed record JobsListRow(
+    string Id, DateTimeOffset? CreatedAt, string? Status, string? Outcome, string? Channel, string? WorkflowId, string? RuleId,
+    string? OrderId, string? CustomerId, string? CustomerEmail, int FileCount);
+
+public sealed record JobsListResult(JobsListState State, IReadOnlyList<JobsListRow> Rows, int Total, int PageSize, DateOnly? FirstDay, string? Problem)
+{
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public bool HasNext => State.Page < PageCount;
+}
+
+/// <summary>What the filter menus offer: the values the history holds.</summary>
+public sealed record JobsListChoices(IReadOnlyList<string> Statuses, IReadOnlyList<string> Channels, IReadOnlyList<string> Workflows);
+
+/// <summary>
+/// The one jobs list over the history: searched, filtered, sorted and paged in SQL. Days are counted in the trends'
+/// zone, and a reason matches what the rollups counted for the job (its stored contribution), so a trends figure and
+/// its jobs agree. The search finds an order ID, customer ID or email (email in any case), whole or by its first
+/// letters, on their indexes (a prefix "abc" is the range [abc, abc\uffff), not LIKE); whole matches come first.
+/// </summary>
+public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, RollupZone zone, TimeProvider? clock = null)
+{
+    public const string None = "-";
+    public const int MinPrefixLength = 3;
+    private static readonly TimeSpan ChoicesLifetime = TimeSpan.FromMinutes(1);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private (DateTimeOffset At, JobsListChoices Choices)? _choices;
+
+    /// <summary>Why a search cannot run, in words for the person who typed it; null when it can.</summary>
+    public static string? ProblemWith(string? search) => search switch
+    {
+        null => null,
+        { Length: > JobsListState.MaxTextLength } => "That is too long to be an order ID, customer ID or email.",
+        var s when s.Any(char.IsControl) => "The search contains hidden control characters. Type or paste just the ID or email.",
+        _ => null,
+    };
+
+    public async Task<JobsListResult> LoadAsync(JobsListState state, CancellationToken ct = default, int pageSize = JobsListState.PageSize)
+    {
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), zone.Zone).DateTime);
+        var firstDay = state.FirstDay(today);
+        if (ProblemWith(state.Search) is { } problem) return new JobsListResult(state, [], 0, pageSize, firstDay, problem);
+
+        await migrator.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = db.Jobs.AsNoTracking();
+        if (firstDay is { } from)
+        {
+            var start = UtcBounds(from, from, zone.Zone).Start;
+            q = q.Where(j => j.CreatedAt >= start);
+        }
+        if (state.HasDays && state.To is { } to)
+        {
+            var end = UtcBounds(to, to, zone.Zone).End;
+            q = q.Where(j => j.CreatedAt < end);
+        }
+        if (state.Finished) q = q.Where(j => j.IsTerminal);
+        if (state.Status is { } status) { var v = NullIfNone(status); q = q.Where(j => j.Status == v); }
+        q = state.Outcome switch
+        {
+            null => q,
+            OutcomeGroup.Other => q.Where(j => j.Outcome == null || (j.Outcome != "pass" && j.Outcome != "fixed" && j.Outcome != "warn" && j.Outcome != "fail")),
+            var o => q.Where(j => j.Outcome == o),
+        };
+        if (state.Channel is { } c) { var v = NullIfNone(c); q = q.Where(j => j.Channel == v); }
+        if (state.Workflow is { } w) { var v = NullIfNone(w); q = q.Where(j => j.WorkflowId == v); }
+        if (state.Rule is { } r) { var v = NullIfNone(r); q = q.Where(j => j.RuleId == v); }
+        if (state.OrderId is { } order) q = q.Where(j => j.OrderId == order);
+        if (state.CustomerId is { } customer) q = q.Where(j => j.CustomerId == customer);
+        if (state.Email is { } email) { var lower = email.ToLowerInvariant(); q = q.Where(j => j.CustomerEmailLower == lower); }
+        if (state.FileType is { } f)
+        {
+            var v = NullIfNone(f);
+            q = q.Where(j => db.Set<TaskRecord>().Any(t => t.JobId == j.Id && t.FileType == v));
+        }
+        if (state.FileName is { } name)
+        {
+            // SQLite's LIKE ignores the case of ASCII letters; the escape keeps % and _ literal.
+            var pattern = "%" + EscapeLike(name) + "%";
+            q = q.Where(j => db.Set<TaskRecord>().Any(t => t.JobId == j.Id && EF.Functions.Like(t.FileName, pattern, "!")));
+        }
+        if (state.Reason is { } reason)
+        {
+            var pattern = "%\"reason\":" + EscapeLike(JsonSerializer.Serialize(reason, RollupJson.Default.String)) + "%";
+            q = q.Where(j => db.Set<RollupJob>().Any(x => x.JobId == j.Id && EF.Functions.Like(x.Contribution, pattern, "!")));
+        }
+        var search = state.Search;
+        var lowerSearch = search?.ToLowerInvariant();
+        if (search is not null)
+        {
+            var prefix = search.Length >= MinPrefixLength;
+            var upper = search + '\uffff';
+            var lowerUpper = lowerSearch + '\uffff';
+            q = q.Where(j =>
+                j.OrderId == search || j.CustomerId == search || j.CustomerEmailLower == lowerSearch
+                || (prefix && (
+                    (string.Compare(j.OrderId, search) > 0 && string.Compare(j.OrderId, upper) < 0)
+                    || (string.Compare(j.CustomerId, search) > 0 && string.Compare(j.CustomerId, upper) < 0)
+                    || (string.Compare(j.CustomerEmailLower, lowerSearch) > 0 && string.Compare(j.CustomerEmailLower, lowerUpper) < 0))));
+        }
+        var total = await q.CountAsync(ct);
+        q = (state.Sort, state.Desc) switch
+        {
+            (JobsListSort.Outcome, false) => q.OrderBy(j => j.Outcome).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Outcome, true) => q.OrderByDescending(j => j.Outcome).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Channel, false) => q.OrderBy(j => j.Channel).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Channel, true) => q.OrderByDescending(j => j.Channel).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Workflow, false) => q.OrderBy(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Workflow, true) => q.OrderByDescending(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Files, false) => q.OrderBy(j => j.FileCount).ThenByDescending(j => j.CreatedAt),
+            (JobsListSort.Files, true) => q.OrderByDescending(j => j.FileCount).ThenByDescending(j => j.CreatedAt),
+            (_, false) => q.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id),
+            // A search's whole matches come before its prefix matches, newest first within each.
+            _ when search is not null => q.OrderByDescending(j => j.OrderId == search || j.CustomerId == search || j.CustomerEmailLower == lowerSearch)
+                .ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            _ => q.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+        };
+        var rows = await q.Skip((state.Page - 1) * pageSize).Take(pageSize)
+            .Select(j => new JobsListRow(j.Id, j.CreatedAt, j.Status, j.Outcome, j.Channel, j.WorkflowId, j.RuleId, j.OrderId, j.CustomerId, j.CustomerEmail, j.FileCount))
+            .ToListAsync(ct);
+        return new JobsListResult(state, rows, total, pageSize, firstDay, null);
+    }
+
+    /// <summary>The statuses, channels and workflows the history holds, for the filter menus; kept a minute.</summary>
+    public async Task<JobsListChoices> ChoicesAsync(CancellationToken ct = default)
+    {
+        var now = _clock.GetUtcNow();
+        if (_choices is { } cached && now - cached.At < ChoicesLifetime) return cached.Choices;
+        await migrator.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var statuses = await db.Jobs.Where(j => j.Status != null).Select(j => j.Status!).Distinct().OrderBy(s => s).Take(50).ToListAsync(ct);
+        var channels = await db.Jobs.Where(j => j.Channel != null).Select(j => j.Channel!).Distinct().OrderBy(s => s).Take(200).ToListAsync(ct);
+        var workflows = await db.Jobs.Where(j => j.WorkflowId != null).Select(j => j.WorkflowId!).Distinct().OrderBy(s => s).Take(200).ToListAsync(ct);
+        var choices = new JobsListChoices(statuses, channels, workflows);
+        _choices = (now, choices);
+        return choices;
+    }
+
+    /// <summary>The instants between the start of <paramref name="from"/> and the end of <paramref name="to"/>, local days in <paramref name="zone"/>.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) UtcBounds(DateOnly from, DateOnly to, TimeZoneInfo zone) =>
+        (StartOf(from, zone), StartOf(to.AddDays(1), zone));
+
+    private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // A midnight skipped by a clock change starts the day an hour later.
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
+    }
+
+    private static string? NullIfNone(string value) => value == None ? null : value;
+
+    private static string EscapeLike(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace Filecheck.Dashboard.Jobs.JobsList;
+
+public static class JobsListSort
+{
+    public const string Created = "created";
+    public const string Outcome = "outcome";
+    public const string Channel = "channel";
+    public const string Workflow = "workflow";
+    public const string Files = "files";
+    public static IReadOnlyList<string> All { get; } = [Created, Outcome, Channel, Workflow, Files];
+}
+
+/// <summary>The creation-time presets of the jobs list; an explicit from/to overrides them.</summary>
+public static class JobsListRange
+{
+    public const string Week = "7";
+    public const string Month = "30";
+    public const string Quarter = "90";
+    public const string Year = "365";
+    public const string AllTime = "all";
+    public static IReadOnlyList<string> All { get; } = [Week, Month, Quarter, Year, AllTime];
+
+    public static string Label(string range) => range switch
+    {
+        AllTime => "All time",
+        var days => $"Last {days} days",
+    };
+}
+
+/// <summary>
+/// Every filter of the jobs list, in its query string: a search (order ID, customer ID or email, whole or first
+/// letters), creation days (a preset or inclusive from/to days in the trends' zone), status, outcome group, channel,
+/// workflow, rule, file type, file name, order ID, customer ID, email, normalized reason, finished only; sort and page.
+/// With nothing chosen it lists the last 7 days, newest first; a search or an ID filter looks over the whole history.
+/// </summary>
+public sealed record JobsListState
+{
+    public const int PageSize = 50;
+    public const int MaxTextLength = 200;
+
+    /// <summary>Order ID, customer ID or email: the whole value or its first letters (what <c>/search</c> did).</summary>
+    public string? Search { get; init; }
+    /// <summary>A preset of <see cref="JobsListRange"/>; null is the default (see <see cref="EffectiveRange"/>).</summary>
+    public string? Range { get; init; }
+    public DateOnly? From { get; init; }
+    public DateOnly? To { get; init; }
+    public string? Status { get; init; }
+    /// <summary>pass, fixed, warn, fail or other (the trends' outcome groups).</summary>
+    public string? Outcome { get; init; }
+    public string? Channel { get; init; }
+    public string? Workflow { get; init; }
+    public string? Rule { get; init; }
+    public string? FileType { get; init; }
+    /// <summary>Part of a file's name, any case.</summary>
+    public string? FileName { get; init; }
+    public string? OrderId { get; init; }
+    public string? CustomerId { get; init; }
+    /// <summary>A customer's email, any case.</summary>
+    public string? Email { get; init; }
+    public string? Reason { get; init; }
+    /// <summary>Only finished jobs: what the trends count.</summary>
+    public bool Finished { get; init; }
+    public string Sort { get; init; } = JobsListSort.Created;
+    public bool Desc { get; init; } = true;
+    public int Page { get; init; } = 1;
+
+    /// <summary>True when a filter names a job's order, customer, email or file: then the default range is all time.</summary>
+    public bool FindsSomeone => Search is not null || OrderId is not null || CustomerId is not null || Email is not null || FileName is not null;
+
+    /// <summary>The preset in force when no from/to is given: the chosen one, else 7 days, or all time when finding someone.</summary>
+    public string EffectiveRange => Range ?? (FindsSomeone ? JobsListRange.AllTime : JobsListRange.Week);
+
+    /// <summary>True when explicit days (a trends drill-down) decide the creation range.</summary>
+    public bool HasDays => From is not null || To is not null;
+
+    /// <summary>The first day counted, in the zone's calendar, given today's date there; null for no lower bound.</summary>
+    public DateOnly? FirstDay(DateOnly today) =>
+        HasDays ? From
+        : EffectiveRange == JobsListRange.AllTime ? null
+        : today.AddDays(1 - int.Parse(EffectiveRange, CultureInfo.InvariantCulture));
+
+    /// <summary>A copy with every filter cleared (sort kept): what "Clear filters" opens.</summary>
+    public JobsListState Cleared() => new() { Sort = Sort, Desc = Desc };
+
+    public static JobsListState FromQuery(string? query)
+    {
+        var q = Shell.QueryText.Parse(query);
+        string? Get(string key)
+        {
+            if (!q.TryGetValue(key, out var v)) return null;
+            var text = v.ToString().Trim();
+            // Hidden characters and overlong values are never a filter anyone typed: dropped, never a 500.
+            return text.Length is 0 or > MaxTextLength || text.Any(char.IsControl) ? null : text;
+        }
+        return new JobsListState
+        {
+            // The search is kept as typed, so the list can say what is wrong with it.
+            Search = q.TryGetValue("q", out var search) && search.ToString().Trim() is { Length: > 0 } typed ? typed : null,
+            Range = Get("range") is { } r && JobsListRange.All.Contains(r) ? r : null,
+            From = Date(Get("from")), To = Date(Get("to")),
+            Status = Get("status"),
+            Outcome = Get("outcome") is { } o && Trends.Rollups.OutcomeGroup.All.Contains(o) ? o : null,
+            Channel = Get("channel"), Workflow = Get("workflow"), Rule = Get("rule"), FileType = Get("filetype"),
+            FileName = Get("file"), OrderId = Get("order"), CustomerId = Get("customer"), Email = Get("email"),
+            Reason = Get("reason"),
+            Finished = Get("finished") is "1",
+            Sort = Get("sort") is { } s && JobsListSort.All.Contains(s) ? s : JobsListSort.Created,
+            Desc = Get("desc") is not "0",
+            Page = int.TryParse(Get("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 100_000 ? p : 1,
+        };
+    }
+
+    public string ToQuery()
+    {
+        var parts = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value)) parts.Add(key + "=" + Uri.EscapeDataString(value));
+        }
+        Add("q", Search);
+        Add("range", Range);
+        Add("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("status", Status);
+        Add("outcome", Outcome);
+        Add("channel", Channel);
+        Add("workflow", Workflow);
+        Add("rule", Rule);
+        Add("filetype", FileType);
+        Add("file", FileName);
+        Add("order", OrderId);
+        Add("customer", CustomerId);
+        Add("email", Email);
+        Add("reason", Reason);
+        Add("finished", Finished ? "1" : null);
+        Add("sort", Sort == JobsListSort.Created ? null : Sort);
+        Add("desc", Desc ? null : "0");
+        Add("page", Page > 1 ? Page.ToString(CultureInfo.InvariantCulture) : null);
+        return string.Join("&", parts);
+    }
+
+    private static DateOnly? Date(string? text) => Shell.QueryText.Date(text);
+}

@@ -1,0 +1,148 @@
+using Filecheck.Dashboard.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
+using Filecheck.Dashboard.History;
+
+namespace Filecheck.Dashboard.Trends.Rollups;
+
+/// <summary>The zone whose days the rollups count in (<c>Trends:TimeZone</c>; UTC unless the trends feature says otherwise).</summary>
+public sealed record RollupZone(TimeZoneInfo Zone)
+{
+    public static readonly RollupZone Utc = new(TimeZoneInfo.Utc);
+}
+
+/// <summary>
+/// Keeps the rollups in step with the history, inside the write's own transaction: for every job the write added or
+/// changed, it takes away what the job added before (its stored <see cref="RollupJob"/>) and adds what it adds now.
+/// Details the write did not replace (a list update, retention pruning the steps) are kept from before, so rollups
+/// outlive step-detail retention.
+/// </summary>
+public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
+{
+    private long _ticks;
+
+    public TimeZoneInfo Zone => zone.Zone;
+
+    /// <summary>Time spent keeping the rollups (what the benchmark reports as their cost per save).</summary>
+    public TimeSpan Spent => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
+
+    /// <summary>
+    /// Called once per write transaction, after the work and before <c>SaveChanges</c>, with the work's changes detected:
+    /// it reads them from the change tracker and writes the rollups (and what each job adds) on the connection itself.
+    /// </summary>
+    public async Task ApplyAsync(DashboardDbContext db, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await ApplyCoreAsync(db, ct);
+        }
+        finally
+        {
+            Interlocked.Add(ref _ticks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        }
+    }
+
+    Task IHistoryWriteListener.OnSavingAsync(DashboardDbContext db, CancellationToken ct) => ApplyAsync(db, ct);
+
+    /// <summary>What each bulk-filled job adds (its <see cref="RollupJob"/> row and the rollups), one delta for the chunk.</summary>
+    async Task IHistoryWriteListener.OnBulkFilledAsync(DashboardDbContext db, IReadOnlyList<FilledJob> jobs, CancellationToken ct)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+        using var counted = new SqliteInserter<RollupJob>(db, connection, transaction);
+        var delta = new RollupDelta();
+        foreach (var job in jobs)
+        {
+            var contribution = JobContribution.For(job.Row, JobContribution.Details(job.Tasks, job.Steps, () => JobBody.Deserialize(job.Row.Body)), zone.Zone);
+            await counted.InsertAsync(new RollupJob { JobId = job.Row.Id, Contribution = contribution.ToJson() }, ct);
+            delta.Add(contribution, +1);
+        }
+        await delta.ApplyAsync(db, ct);
+    }
+
+    private async Task ApplyCoreAsync(DashboardDbContext db, CancellationToken ct)
+    {
+        // One pass over what the write tracks. A full save leaves every task and step row of its job tracked (added, modified
+        // or unchanged); removed ones are deleted.
+        var jobs = new List<EntityEntry>();
+        var tasks = new Dictionary<string, List<TaskRecord>>(StringComparer.Ordinal);
+        var steps = new Dictionary<string, List<StepRecord>>(StringComparer.Ordinal);
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Deleted or EntityState.Detached) continue;
+            switch (entry.Entity)
+            {
+                case JobRecord when entry.State is EntityState.Added or EntityState.Modified:
+                    jobs.Add(entry);
+                    break;
+                case TaskRecord task:
+                    Rows(tasks, task.JobId).Add(task);
+                    break;
+                case StepRecord step:
+                    Rows(steps, step.JobId).Add(step);
+                    break;
+            }
+        }
+        if (jobs.Count == 0) return;
+        // A re-fetch that changed nothing counted (only the fetch times moved) costs no read of what the job added.
+        var fields = JobContribution.RowFields.Select(f => jobs[0].Metadata.FindProperty(f)!).ToList();
+        var changed = jobs.Select(e => (Entry: e, Details: DetailsReplaced(e, tasks.ContainsKey(((JobRecord)e.Entity).Id))))
+            .Where(j => j.Details || j.Entry.State == EntityState.Added || fields.Exists(f => j.Entry.Property(f).IsModified))
+            .ToList();
+        if (changed.Count == 0) return;
+
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        // What each job added before, read and written on the connection's handle: a few statements, not EF's tracking of every row.
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var read = new RawStatement(connection, "SELECT Contribution FROM RollupJobs WHERE JobId = ?1"))
+        {
+            foreach (var (entry, _) in changed)
+            {
+                var id = ((JobRecord)entry.Entity).Id;
+                read.Bind(1, id);
+                while (read.Read()) stored[id] = read.Text(0);
+            }
+        }
+
+        var delta = new RollupDelta();
+        using var write = new RawStatement(connection,
+            "INSERT INTO RollupJobs (JobId, Contribution) VALUES (?1, ?2) ON CONFLICT (JobId) DO UPDATE SET Contribution = excluded.Contribution");
+        foreach (var (entry, replaced) in changed)
+        {
+            var row = (JobRecord)entry.Entity;
+            var before = stored.GetValueOrDefault(row.Id);
+            var old = JobContribution.FromJson(before);
+            var details = replaced
+                ? JobContribution.Details(tasks.GetValueOrDefault(row.Id) ?? [], steps.GetValueOrDefault(row.Id) ?? [], () => JobBody.Deserialize(row.Body))
+                : old;
+            var now = JobContribution.For(row, details, zone.Zone);
+            var json = now.ToJson();
+            if (before == json) continue;
+            delta.Add(old, -1);
+            delta.Add(now, +1);
+            write.Bind(1, row.Id);
+            write.Bind(2, json);
+            write.Execute();
+        }
+        await delta.ApplyAsync(db, ct);
+    }
+
+    /// <summary>A full save replaced the tasks and steps; a list update, a refresh mark or pruning did not.</summary>
+    private static bool DetailsReplaced(EntityEntry entry, bool tasksAdded)
+    {
+        if (tasksAdded) return true;
+        if (!((JobRecord)entry.Entity).HasDetails) return false;
+        if (entry.State == EntityState.Added) return true;
+        return entry.Property(nameof(JobRecord.Body)).IsModified || !(bool)entry.Property(nameof(JobRecord.HasDetails)).OriginalValue!;
+    }
+
+    private static List<T> Rows<T>(Dictionary<string, List<T>> byJob, string jobId)
+    {
+        if (!byJob.TryGetValue(jobId, out var rows)) byJob[jobId] = rows = [];
+        return rows;
+    }
+}
