@@ -31,10 +31,14 @@ public sealed record RoundChanges(
         lines.Add(was == now ? $"The result is {now}, as in round {FromRound}." : $"The result was {was} in round {FromRound}; it is {now} now.");
         lines.AddRange(Gone.Select(g => $"Solved: {g}"));
         lines.AddRange(New.Select(n => $"New in round {ToRound}: {n}"));
-        lines.AddRange(Fixes.Select(f => $"Corrected automatically: {f}"));
+        lines.AddRange(Fixes.Select(f => $"Corrected automatically: {WithoutFixedPrefix(f)}"));
         if (Gone.Count == 0 && New.Count == 0 && Fixes.Count == 0) lines.Add($"The check found the same as in round {FromRound}.");
         return lines;
     }
+
+    /// <summary>The check's own "Fixed automatically: ..." would say it twice after our words.</summary>
+    private static string WithoutFixedPrefix(string text) =>
+        text.StartsWith("Fixed automatically:", StringComparison.OrdinalIgnoreCase) ? text["Fixed automatically:".Length..].TrimStart() : text;
 
     public string ToJson() => JsonSerializer.Serialize(this);
 

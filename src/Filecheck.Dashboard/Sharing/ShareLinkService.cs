@@ -125,7 +125,11 @@ public sealed class ShareLinkService(
             return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
         }
         var owner = await db.Shares.AsNoTracking().Where(s => s.Id == share.Id).Select(s => new { s.CreatedBy, s.RecipientName }).FirstAsync(ct);
-        notifier.Publish(new ShareDecisionEvent(share.Id, file.JobId, file.TaskId, file.Name, decision, name, note, now, owner.CreatedBy, owner.RecipientName) { Round = current });
+        notifier.Publish(new ShareDecisionEvent(share.Id, file.JobId, file.TaskId, file.Name, decision, name, note, now, owner.CreatedBy, owner.RecipientName)
+        {
+            Round = current,
+            AllJobIds = ShareRoundFiles.All(share.Files, share.Rounds).Select(f => f.JobId).Distinct().ToList(),
+        });
         return new(DecisionOutcome.Recorded);
     }
 

@@ -113,4 +113,7 @@ public sealed record ShareDecisionEvent(
 {
     /// <summary>The round the decision answers (1 unless a corrected file was added).</summary>
     public int Round { get; init; } = 1;
+
+    /// <summary>Every job the share shows in any round: their pages list this decision too.</summary>
+    public IReadOnlyList<string> AllJobIds { get; init; } = [];
 }

@@ -40,7 +40,7 @@ public sealed class ShareNotifier(ILogger<ShareNotifier> logger)
             try { listener(decision); }
             catch (Exception e) { logger.LogWarning(e, "A listener failed on the decision for share {ShareId}", decision.ShareId); }
         }
-        PublishChange(new ShareChangeEvent(decision.ShareId, [decision.JobId], ShareActions.Decision));
+        PublishChange(new ShareChangeEvent(decision.ShareId, decision.AllJobIds.Append(decision.JobId).Distinct().ToList(), ShareActions.Decision));
     }
 
     private void Remove(Action<ShareDecisionEvent> listener)

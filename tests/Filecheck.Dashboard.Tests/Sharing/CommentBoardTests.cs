@@ -58,10 +58,13 @@ public sealed class CommentBoardTests
             ],
         };
 
-        var original = Assert.Single(ProofApprovals.ForJob([share], "job_a"));
-        var corrected = Assert.Single(ProofApprovals.ForJob([share], "job_b"));
+        var onOriginal = ProofApprovals.ForJob([share], "job_a");
+        var onCorrected = ProofApprovals.ForJob([share], "job_b");
 
-        Assert.Equal((1, ShareDecisions.ChangesRequested), (original.Round, original.Decision!.Decision));
-        Assert.Equal((2, ShareDecisions.Approved), (corrected.Round, corrected.Decision!.Decision));
+        // Both jobs' pages tell the whole story of the file: round 1's changes, round 2's approval (on job_b).
+        Assert.Equal([(1, "job_a", ShareDecisions.ChangesRequested), (2, "job_b", ShareDecisions.Approved)],
+            onOriginal.Select(a => (a.Round, a.JobId, a.Decision!.Decision)));
+        Assert.Equal(onOriginal.Select(a => (a.Round, a.JobId)), onCorrected.Select(a => (a.Round, a.JobId)));
+        Assert.Empty(ProofApprovals.ForJob([share], "job_other"));
     }
 }

@@ -63,6 +63,9 @@ public sealed class RoundChangesTests(SandboxFixture sandbox) : IClassFixture<Sa
         Assert.Empty(changes.New);
         Assert.Equal(2, changes.Fixes.Count);
         Assert.StartsWith("The result was Failed in round 1; it is Fixed now.", changes.Lines()[0]);
+        // The check's "Fixed automatically: ..." is not said twice.
+        Assert.All(changes.Lines(), l => Assert.DoesNotContain("automatically: Fixed automatically", l, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(2, changes.Lines().Count(l => l.StartsWith("Corrected automatically: ", StringComparison.Ordinal)));
     }
 
     [Fact]
