@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Access;
 
@@ -20,20 +22,30 @@ public static class AccessSetup
         var resolved = AccessOptions.ResolveMode(configuration[$"{AccessOptions.Section}:Mode"], builder.Environment.IsDevelopment(),
             configuration.GetSection("AzureAd").Exists());
         var mode = resolved ?? AuthMode.MicrosoftIdentity;
-        builder.Services.AddOptions<AccessOptions>()
-            .Bind(configuration.GetSection(AccessOptions.Section))
+        builder.Services.AddValidatedOptions(configuration.GetSection(AccessOptions.Section), new AccessOptionsValidator(configuration, resolved, builder.Environment))
             .PostConfigure(o =>
             {
                 o.AuthMode = mode;
                 o.SignInOrigin = mode == AuthMode.MicrosoftIdentity ? AccessOptions.OriginOf(configuration["AzureAd:Instance"]) : null;
-            })
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidator(configuration, resolved, builder.Environment));
-        // Pages and handlers read the settings themselves, not their options wrapper.
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value);
+            });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SignedOutSessions>();
         builder.Services.AddScoped<AccessGuard>();
+        // In the layout: who is signed in (app bar, drawer), and the demo sign-in's warning above every page.
+        builder.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
+        builder.Services.AddToSlot<DrawerUser>(LayoutSlots.Drawer);
+        builder.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
+        // Not the dashboard's fault, and over once the provider answers: "unavailable", not "internal error".
+        builder.Services.AddSingleton(new ErrorExplanation(e => SignInProvider.IsUnreachable(e), "Microsoft sign-in could not be reached",
+            new MarkupString("The dashboard signs you in through Microsoft, and Microsoft's sign-in service did not answer. Nothing was changed. "
+                + "Try again in a minute; if it keeps happening, an administrator should check the network and the <code>AzureAd:Instance</code> "
+                + "setting, with this reference:"),
+            "Try again", StatusCodes.Status503ServiceUnavailable));
+        // Signing out goes on to the identity provider: the content security policy lets forms go there.
+        builder.Services.AddOptions<SecurityHeadersOptions>().Configure<IOptions<AccessOptions>>((o, access) =>
+        {
+            if (access.Value.SignInOrigin is { } origin) o.FormActionOrigins.Add(origin);
+        });
         // Replaces Blazor's provider whichever of the two is registered first.
         builder.Services.Replace(ServiceDescriptor.Scoped<AuthenticationStateProvider, SessionRevalidator>());
         // Exception details reach the browser only in Development, whatever the configuration says.

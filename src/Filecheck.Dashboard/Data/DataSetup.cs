@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Data;
 
@@ -19,8 +20,7 @@ public static class DataSetup
     public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
         var root = contentRoot ?? Directory.GetCurrentDirectory();
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration.GetSection(StoreOptions.Section));
         services.AddDbContextFactory<DashboardDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));

@@ -1,6 +1,9 @@
 using Filecheck.Dashboard.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Shell;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.History;
 
@@ -16,8 +19,7 @@ public static class HistorySetup
     /// <summary>The same services for a host without a builder (a worker, a bUnit context).</summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+        services.AddValidatedOptions<HistoryOptions, HistoryOptionsValidator>(configuration.GetSection(HistoryOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<JobWriter>();
@@ -38,6 +40,7 @@ public static class HistorySetup
         // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back, after it
         // proved itself (the intake counts), per address.
         services.AddSingleton<WebhookSenderLimit>();
+        services.AddNavEntry(new NavEntry("History sync", Urls.SyncAdmin, Icons.Material.Filled.Sync, Policies.Administer, 60));
         return services;
     }
 

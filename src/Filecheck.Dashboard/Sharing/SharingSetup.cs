@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Shell;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.Sharing;
 
@@ -10,8 +14,7 @@ public static class SharingSetup
     /// <summary>Share links, the public proof page, approvals, notifications and their audit.</summary>
     public static IServiceCollection AddSharing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SharingOptions>().Bind(configuration.GetSection(SharingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
+        services.AddValidatedOptions<SharingOptions, SharingOptionsValidator>(configuration.GetSection(SharingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ShareNotifier>();
         services.AddSingleton<ShareLinkService>();
@@ -21,6 +24,11 @@ public static class SharingSetup
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();
+        // Sharing plugs itself into the other parts' pages; they do not know it.
+        services.AddToSlot<ShareNotifications>(LayoutSlots.Top);
+        services.AddToSlot<ShareProofsPanel>(JobsSlots.JobPanels);
+        services.AddToSlot<ShareOrderButton>(JobsSlots.JobsListActions);
+        services.AddNavEntry(new NavEntry("Shares", Urls.Shares(), Icons.Material.Filled.Share, Policies.ShareProofs, 40));
         return services;
     }
 

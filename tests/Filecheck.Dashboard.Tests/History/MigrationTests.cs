@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -22,7 +23,7 @@ public sealed class MigrationTests
     public void Model_EveryFeaturesTables_MatchTheLatestMigration()
     {
         // Each feature configures its own tables; a change to one without a migration would open stores that lack it.
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         using var db = new Factory(temp.File).CreateDbContext();
 
         Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
@@ -65,7 +66,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task EnsureReady_DatabaseMadeByTheFirstMigration_UpgradesToTheLatestWithItsRowsIntact()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
         var factory = new Factory(temp.File);
         string first;
@@ -99,7 +100,7 @@ public sealed class MigrationTests
             Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
             Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
         }
-        var found = await new Filecheck.Dashboard.Jobs.JobsList.JobsListQuery(factory, migrator, Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc)
+        var found = await new Filecheck.Dashboard.Trends.JobsListQuery(factory, migrator, Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc)
             .LoadAsync(new() { Search = "ALICE.smith@example.com" });
         Assert.Equal(["job_old_one"], found.Rows.Select(h => h.Id));
         var stored = await new HistoryReads(factory, migrator).GetJobAsync("job_old_one");
@@ -109,7 +110,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task EnsureReady_NewFile_CreatesItInWalModeWithEveryMigration()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = temp.File }).Build();
         await using var services = new ServiceCollection().AddLogging().AddStore(configuration).BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
