@@ -37,7 +37,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task EnsureReady_DecisionsMadeBeforeRounds_AnswerRoundOneAfterTheUpgrade()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
         var factory = new Factory(temp.File);
         await using (var db = factory.CreateDbContext())
