@@ -8,7 +8,7 @@ public partial class SessionsAdminPage
     private IReadOnlyList<SessionRecord>? _sessions;
     private string? _problem, _done, _mine;
 
-    [Inject] private AccessOptions Settings { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<AccessOptions> Settings { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()

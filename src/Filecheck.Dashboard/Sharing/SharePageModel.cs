@@ -75,13 +75,7 @@ public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
             var current = share.CurrentRound(f.Position);
             return new[] { share.FileOf(f.Position, current), current > 1 ? share.FileOf(f.Position, current - 1) : null };
         }).OfType<RoundFile>().ToList();
-        var jobs = shown.Select(f => f.JobId).Distinct().ToList();
-        var copies = new System.Collections.Concurrent.ConcurrentDictionary<string, SharedRunsResult>();
-        // A few at a time: a first view of a big share waits less, and Filecheck sees no burst from one page.
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (jobId, token) =>
-            copies[jobId] = JobId.TryParse(jobId, out var id, out _)
-                ? await runs.GetAsync(id, token)
-                : new SharedRunsResult(null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"), false));
+        var copies = await CopiesAsync(share, shown.Select(f => f.JobId).Distinct().ToList(), ct);
         if (copies.Values.Any(c => c.BudgetSpent)) return Empty(share, unavailable: true) with { Busy = true };
         // Never a stored copy for a customer: one job that cannot be fetched and the page says "try later".
         if (copies.Values.Any(c => !c.IsSuccess)) return Empty(share, unavailable: true);
@@ -108,6 +102,23 @@ public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
             });
         }
         return new SharePageModel(false, files, share.Note, share.ExpiresAt, SharePageModel.DescribeExpiry(share.ExpiresAt, clock.GetUtcNow()), share.AskApproval);
+    }
+
+    // The gate reads the page's runs to answer 503 before rendering; the page then reads the same copies for its request,
+    // so a view asks Filecheck at most once per job even when it fails.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ShareAccess, IReadOnlyDictionary<string, SharedRunsResult>> _loaded = new();
+
+    private async Task<IReadOnlyDictionary<string, SharedRunsResult>> CopiesAsync(ShareAccess share, IReadOnlyList<string> jobs, CancellationToken ct)
+    {
+        if (_loaded.TryGetValue(share, out var known)) return known;
+        var copies = new System.Collections.Concurrent.ConcurrentDictionary<string, SharedRunsResult>();
+        // A few at a time: a first view of a big share waits less, and Filecheck sees no burst from one page.
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (jobId, token) =>
+            copies[jobId] = JobId.TryParse(jobId, out var id, out _)
+                ? await runs.GetAsync(id, token)
+                : new SharedRunsResult(null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"), false));
+        _loaded.AddOrUpdate(share, copies);
+        return copies;
     }
 
     private static RoundView Round(ShareAccess share, IReadOnlyList<ShareCommentRecord> comments, RoundFile file, Run? run)

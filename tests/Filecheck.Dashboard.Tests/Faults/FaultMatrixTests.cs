@@ -86,7 +86,7 @@ public sealed class FaultMatrixTests(FaultFigures figures) : IAsyncLifetime
         HistoryHost.AddServices(services, configuration);
         services.AddSharing(configuration);
         services.AddSingleton(new BackendInfo(IsSandbox: false));
-        services.AddScoped<Filecheck.Dashboard.Access.AccessGuard>();
+        ComponentTest.AddGuard(services);
         services.AddSingleton<AntiforgeryStateProvider, NoAntiforgery>();
         return services;
     }
@@ -100,7 +100,7 @@ public sealed class FaultMatrixTests(FaultFigures figures) : IAsyncLifetime
     {
         var ctx = ComponentTest.NewContext();
         foreach (var d in Services()) ctx.Services.Add(d);
-        ctx.AddAuthorization().SetAuthorized("Alice Staff");
+        ctx.AddAuthorization().SetAuthorized("Alice Staff").SetClaims(ComponentTest.SignedInSession());
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         if (uri is not null) ctx.Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
         return ctx;

@@ -22,7 +22,7 @@ public sealed class SyncAdminPageTests(SandboxFixture sandbox) : ComponentTest(C
     public override async Task InitializeAsync()
     {
         sandbox.Server.Faults.Clear();
-        Ctx.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(Roles.Admin).SetPolicies(Policies.Administer);
+        Ctx.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(Roles.Admin).SetPolicies(Policies.Administer).SetClaims(SignedInSession());
         var settings = HistoryHost.Settings(sandbox.Server, _temp.File);
         settings["History:Sync:Enabled"] = "true";
         // Only the first run and "Sync now" run here: the next scheduled one is an hour away.
@@ -30,7 +30,7 @@ public sealed class SyncAdminPageTests(SandboxFixture sandbox) : ComponentTest(C
         settings["History:Sync:MaxDetailsPerRun"] = "20";
         settings["Filecheck:MaxRetries"] = "0";
         UseStore(settings);
-        Ctx.Services.AddScoped<AccessGuard>();
+        AddGuard(Ctx.Services);
         Ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _sync = Ctx.Services.GetRequiredService<HistorySync>();
         await _sync.StartAsync(CancellationToken.None);

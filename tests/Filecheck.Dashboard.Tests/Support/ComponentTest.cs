@@ -29,6 +29,23 @@ public abstract class ComponentTest : IAsyncLifetime
 
     protected FakeFilecheckClient Filecheck { get; } = FakeFilecheckClient.FromFixtures();
 
+    /// <summary>
+    /// The session claims a real sign-in stamps on the user, for a context whose pages ask <see cref="Filecheck.Dashboard.Access.AccessGuard"/>
+    /// at the click (it refuses a user without a session, as it would a forged cookie).
+    /// </summary>
+    public static System.Security.Claims.Claim[] SignedInSession() =>
+    [
+        new(global::Filecheck.Dashboard.Access.SessionClaims.SessionId, Guid.NewGuid().ToString("N")),
+        new(global::Filecheck.Dashboard.Access.SessionClaims.ExpiresAt, DateTimeOffset.UtcNow.AddHours(8).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>The guard asked at every click, over the store's sessions (the context must hold the store).</summary>
+    public static void AddGuard(IServiceCollection services)
+    {
+        services.AddSingleton<global::Filecheck.Dashboard.Access.SessionStore>();
+        services.AddScoped<global::Filecheck.Dashboard.Access.AccessGuard>();
+    }
+
     /// <summary>A context as every component test starts from, for a test that needs several at once.</summary>
     public static BunitContext NewContext()
     {
