@@ -21,6 +21,13 @@ public sealed class StoreMigrator(IDbContextFactory<DashboardDbContext> factory,
     private async Task MigrateAsync(CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL: EF's own migration lock (an advisory lock the server drops with its session) serialises instances.
+            await db.Database.MigrateAsync(ct);
+            logger.LogInformation("Store ready on PostgreSQL database {Database}", db.Database.GetDbConnection().Database);
+            return;
+        }
         var path = db.Database.GetDbConnection().DataSource;
         if (!string.IsNullOrEmpty(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
         // WAL is a property of the file: set it before the first table exists (the connection interceptor repeats it on open).

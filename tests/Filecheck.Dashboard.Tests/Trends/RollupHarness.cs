@@ -15,7 +15,7 @@ public sealed class RollupHarness : IDisposable
     private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
         public DashboardDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
+            new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
     }
 
     private readonly TempDatabase _temp = new();

@@ -3,16 +3,19 @@ using System;
 using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Filecheck.Dashboard.Data.Migrations
+namespace Filecheck.Dashboard.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(DashboardDbContext))]
-    partial class DashboardDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteDashboardDbContext))]
+    [Migration("20261204160713_TrendMarginals")]
+    partial class TrendMarginals
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
