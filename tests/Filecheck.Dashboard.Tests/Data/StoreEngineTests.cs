@@ -68,6 +68,19 @@ public sealed class StoreEngineTests
         Assert.Contains(key, error.Message);
     }
 
+    [Theory]
+    [InlineData("Postgres", false)]
+    [InlineData("Sqlite", true)]
+    [InlineData(null, true)]
+    public void Validate_SandboxOnProvider_RefusesPostgresNamingTheKey(string? provider, bool accepted)
+    {
+        // The sandbox deletes its history at every start: never on a database that may hold a real one.
+        var result = new Filecheck.Dashboard.Sandbox.SandboxStoreOnSqlite().Validate(null, new StoreOptions { Provider = provider! });
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted) Assert.Contains("History:Provider", result.FailureMessage);
+    }
+
     private static ServiceProvider Services(string? provider, string? connectionString) =>
         new ServiceCollection().AddLogging().AddStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Filecheck.Dashboard.Tests.Trends;
 
-/// <summary>A real history store on a temporary SQLite file, with rollups counted in <paramref name="zone"/>.</summary>
+/// <summary>A real history store on a temporary SQLite file (or a given PostgreSQL database), with rollups counted in <paramref name="zone"/>.</summary>
 public sealed class RollupHarness : IDisposable
 {
     private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
@@ -20,10 +20,15 @@ public sealed class RollupHarness : IDisposable
 
     private readonly TempDatabase _temp = new();
 
-    public RollupHarness(TimeZoneInfo? zone = null)
+    public RollupHarness(TimeZoneInfo? zone = null) : this(zone, null)
+    {
+    }
+
+    /// <summary>A harness on <paramref name="db"/> (a PostgreSQL database), or on a temporary SQLite file when null.</summary>
+    public RollupHarness(TimeZoneInfo? zone, IDbContextFactory<DashboardDbContext>? db)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_temp.File)!);
-        Db = new Factory(_temp.File);
+        Db = db ?? new Factory(_temp.File);
         Writer = new RollupWriter(new RollupZone(zone ?? TimeZoneInfo.Utc));
         Migrator = new StoreMigrator(Db, NullLogger<StoreMigrator>.Instance);
         Gate = new StoreWriter(Db, Migrator);

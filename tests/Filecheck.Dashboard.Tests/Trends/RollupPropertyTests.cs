@@ -13,13 +13,13 @@ namespace Filecheck.Dashboard.Tests.Trends;
 /// </summary>
 public sealed class RollupPropertyTests
 {
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    internal static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
     // Late evening UTC: in Berlin some of these jobs already count on the next day.
-    private static readonly DateTimeOffset Origin = new(2026, 10, 30, 21, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Origin = new(2026, 10, 30, 21, 0, 0, TimeSpan.Zero);
 
     public sealed record Op(int Job, int Kind, int Seed);
 
-    private static readonly Gen<Op> GenOp = Gen.Select(Gen.Int[0, 5], Gen.Int[0, 9], Gen.Int[0, int.MaxValue], (j, k, s) => new Op(j, k, s));
+    internal static readonly Gen<Op> GenOp = Gen.Select(Gen.Int[0, 5], Gen.Int[0, 9], Gen.Int[0, int.MaxValue], (j, k, s) => new Op(j, k, s));
 
     [Fact]
     public async Task Rollups_RandomInterleavingsOfSavesUpdatesRefetchesAndPruning_EqualARecomputation()
@@ -28,6 +28,14 @@ public sealed class RollupPropertyTests
         {
             using var harness = new RollupHarness(Berlin);
             await harness.Migrator.EnsureReadyAsync();
+            await CheckAsync(ops, harness);
+        }, iter: 60, threads: 1);
+    }
+
+    /// <summary>Runs <paramref name="ops"/> on the harness's store, then compares its rollups with a recomputation, before and after a rebuild.</summary>
+    internal static async Task CheckAsync(Op[] ops, RollupHarness harness)
+    {
+        {
             var rows = new Dictionary<string, Job>();
             var details = new Dictionary<string, Job>();
             var pruned = new HashSet<string>();
@@ -100,7 +108,7 @@ public sealed class RollupPropertyTests
             await harness.Rebuild.RunAsync(CancellationToken.None);
             Assert.Null(harness.Rebuild.Progress.Error);
             AssertSame(expected, await RollupSnapshot.ReadAsync(harness.Db), "rebuilt");
-        }, iter: 60, threads: 1);
+        }
     }
 
     private static async Task<bool> HasDailyRowsAsync(RollupHarness harness)
@@ -118,7 +126,7 @@ public sealed class RollupPropertyTests
         RuleId = now.RuleId ?? before.RuleId,
     };
 
-    private static void AssertSame(RollupSnapshot expected, RollupSnapshot actual, string what)
+    internal static void AssertSame(RollupSnapshot expected, RollupSnapshot actual, string what)
     {
         Assert.True(expected.Outcomes.SequenceEqual(actual.Outcomes), $"{what} outcomes:\nexpected {Dump(expected.Outcomes)}\nactual   {Dump(actual.Outcomes)}");
         Assert.True(expected.Steps.SequenceEqual(actual.Steps), $"{what} steps:\nexpected {Dump(expected.Steps)}\nactual   {Dump(actual.Steps)}");
@@ -137,7 +145,7 @@ public sealed class RollupPropertyTests
 
     private static T Pick<T>(Random rng, T[] values) => values[rng.Next(values.Length)];
 
-    private static Job FullJob(string id, DateTimeOffset created, DateTimeOffset modified, Random rng)
+    internal static Job FullJob(string id, DateTimeOffset created, DateTimeOffset modified, Random rng)
     {
         var tasks = new List<JobTask>();
         var taskCount = rng.Next(0, 3);
