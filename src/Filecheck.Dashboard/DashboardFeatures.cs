@@ -1,7 +1,6 @@
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.Sharing;
@@ -36,7 +35,6 @@ public static class DashboardFeatures
         app.MapAccess();
         app.MapSandbox();
         app.MapHistory();
-        app.MapJobsList();
         app.MapSharing();
         app.MapJobs();
         app.MapTrends();

@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Access;
 
@@ -34,6 +36,21 @@ public static class AccessSetup
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SignedOutSessions>();
         builder.Services.AddScoped<AccessGuard>();
+        // In the layout: who is signed in (app bar, drawer), and the demo sign-in's warning above every page.
+        builder.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
+        builder.Services.AddToSlot<DrawerUser>(LayoutSlots.Drawer);
+        builder.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
+        // Not the dashboard's fault, and over once the provider answers: "unavailable", not "internal error".
+        builder.Services.AddSingleton(new ErrorExplanation(e => SignInProvider.IsUnreachable(e), "Microsoft sign-in could not be reached",
+            new MarkupString("The dashboard signs you in through Microsoft, and Microsoft's sign-in service did not answer. Nothing was changed. "
+                + "Try again in a minute; if it keeps happening, an administrator should check the network and the <code>AzureAd:Instance</code> "
+                + "setting, with this reference:"),
+            "Try again", StatusCodes.Status503ServiceUnavailable));
+        // Signing out goes on to the identity provider: the content security policy lets forms go there.
+        builder.Services.AddOptions<SecurityHeadersOptions>().Configure<IOptions<AccessOptions>>((o, access) =>
+        {
+            if (access.Value.SignInOrigin is { } origin) o.FormActionOrigins.Add(origin);
+        });
         // Replaces Blazor's provider whichever of the two is registered first.
         builder.Services.Replace(ServiceDescriptor.Scoped<AuthenticationStateProvider, SessionRevalidator>());
         // Exception details reach the browser only in Development, whatever the configuration says.

@@ -20,6 +20,13 @@ public static class Roles
         Admin => "Admin",
         _ => role,
     };
+
+    /// <summary>The user's roles in words ("Staff, Admin"), or "no role".</summary>
+    public static string Summary(System.Security.Claims.ClaimsPrincipal user)
+    {
+        var roles = All.Where(user.IsInRole).Select(Describe).ToList();
+        return roles.Count == 0 ? "no role" : string.Join(", ", roles);
+    }
 }
 
 /// <summary>Authorization policies, named for what they allow.</summary>

@@ -1,6 +1,9 @@
 using Filecheck.Dashboard.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Shell;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.History;
 
@@ -38,6 +41,7 @@ public static class HistorySetup
         // Each accepted webhook costs an upstream GET and a write: a replayed or flooding sender is held back, after it
         // proved itself (the intake counts), per address.
         services.AddSingleton<WebhookSenderLimit>();
+        services.AddNavEntry(new NavEntry("History sync", Urls.SyncAdmin, Icons.Material.Filled.Sync, Policies.Administer, 60));
         return services;
     }
 

@@ -1,9 +1,14 @@
+using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Jobs.Checks;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Jobs.Limits;
 using Filecheck.Dashboard.Jobs.Live;
 using Filecheck.Dashboard.Jobs.Runs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Shell;
+using Microsoft.AspNetCore.Components.Routing;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -38,6 +43,9 @@ public static class JobsSetup
         services.AddUserLimits(configuration);
         services.AddRuns();
         services.AddChecks();
+        services.AddNavEntry(new NavEntry("Look up a job", Urls.Home, Icons.Material.Filled.Search, Policies.LookUpJobs, 10, NavLinkMatch.All));
+        services.AddNavEntry(new NavEntry("Jobs", Urls.JobsList(), Icons.Material.Filled.ManageSearch, Policies.LookUpJobs, 20, TestId: "nav-jobs"));
+        services.AddNavEntry(new NavEntry("New check", Urls.NewCheck(), Icons.Material.Filled.FactCheck, Policies.RunChecks, 50));
         return services;
     }
 
@@ -45,6 +53,9 @@ public static class JobsSetup
     {
         app.MapRuns();
         app.MapChecks();
+        // /search?q=… was the history search before the jobs list took it in: old links open the list with the search filled in.
+        app.MapGet("/search", (HttpRequest request) => Results.Redirect(Urls.JobsList(JobsListState.FromQuery(request.QueryString.Value))))
+            .RequireAuthorization(Policies.LookUpJobs);
         return app;
     }
 }

@@ -4,6 +4,8 @@ using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.Runs;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Sandbox;
 
@@ -21,6 +23,9 @@ public static class SandboxSetup
         services.AddFilecheckClient(builder.Configuration);
         var backend = BackendInfo.From(builder.Configuration, builder.Environment);
         services.AddSingleton(backend);
+        // Both say nothing unless the sandbox answers.
+        services.AddToSlot<SandboxBanner>(LayoutSlots.AppBar);
+        services.AddToSlot<SandboxJobs>(JobsSlots.Home);
         if (!backend.IsSandbox)
         {
             // Outside Development a missing base URL is a mistake to name at start, not a wish for generated data.

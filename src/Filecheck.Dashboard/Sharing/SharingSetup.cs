@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Shell;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.Sharing;
 
@@ -19,6 +23,11 @@ public static class SharingSetup
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();
+        // Sharing plugs itself into the other parts' pages; they do not know it.
+        services.AddToSlot<ShareNotifications>(LayoutSlots.Top);
+        services.AddToSlot<ShareProofsPanel>(JobsSlots.JobPanels);
+        services.AddToSlot<ShareOrderButton>(JobsSlots.JobsListActions);
+        services.AddNavEntry(new NavEntry("Shares", Urls.Shares(), Icons.Material.Filled.Share, Policies.ShareProofs, 40));
         return services;
     }
 

@@ -1,6 +1,13 @@
-using Filecheck.Dashboard.Access;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Shell;
+
+/// <summary>What the security headers allow beyond this origin; a part that sends people elsewhere adds its origin.</summary>
+public sealed class SecurityHeadersOptions
+{
+    /// <summary>Origins forms may post to or be redirected to (the identity provider on sign-out).</summary>
+    public List<string> FormActionOrigins { get; } = [];
+}
 
 public static class SecurityHeaders
 {
@@ -9,14 +16,14 @@ public static class SecurityHeaders
     /// MudBlazor sets inline styles and its theme writes a style element, hence 'unsafe-inline' for styles only.
     /// Forms post to this origin; sign-out is redirected on to the identity provider, which form-action must allow.
     /// </summary>
-    public static string ContentSecurityPolicy(string? signInOrigin) =>
+    public static string ContentSecurityPolicy(params IEnumerable<string?> formActionOrigins) =>
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
         + "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-        + "form-action 'self'" + (string.IsNullOrEmpty(signInOrigin) ? "" : " " + signInOrigin) + "; object-src 'none'";
+        + "form-action " + string.Join(" ", formActionOrigins.Where(o => !string.IsNullOrEmpty(o)).Prepend("'self'")) + "; object-src 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<AccessOptions>().SignInOrigin);
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.FormActionOrigins);
         return app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>

@@ -1,4 +1,5 @@
 using Filecheck.Dashboard.Trends.Rollups;
+using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Trends;
 

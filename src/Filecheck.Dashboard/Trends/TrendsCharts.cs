@@ -1,5 +1,6 @@
 using System.Globalization;
 using Filecheck.Dashboard.Trends.Rollups;
+using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Trends;
 

@@ -3,6 +3,7 @@ using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Trends;
 

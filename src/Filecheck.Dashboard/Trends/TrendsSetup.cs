@@ -5,12 +5,14 @@ using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Shell;
+using MudBlazor;
 
 namespace Filecheck.Dashboard.Trends;
 
 public static class TrendsSetup
 {
-    /// <summary>The trends page's query, its CSV files, the jobs list it drills into, and the rollups' time zone.</summary>
+    /// <summary>The rollups (kept with every history write), the trends page's query, its CSV files, and the jobs list's rows.</summary>
     public static IServiceCollection AddTrends(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrendsOptions>().Bind(configuration.GetSection(TrendsOptions.Section)).ValidateOnStart();
@@ -24,8 +26,12 @@ public static class TrendsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITrendNames, LibraryTrendNames>();
         services.AddSingleton<TrendsQuery>();
-        services.AddJobsList();
+        // The /jobs page's rows (Jobs' port), answered here so that its days and reasons are the rollups' own.
+        services.AddSingleton<JobsListQuery>();
+        services.AddSingleton<IJobsList>(sp => sp.GetRequiredService<JobsListQuery>());
         services.AddHostedService<RollupStartup>();
+        services.AddNavEntry(new NavEntry("Trends", Urls.Trends(), Icons.Material.Filled.Insights, Policies.ViewTrends, 30));
+        services.AddNavEntry(new NavEntry("Trend rollups", Urls.RollupAdmin, Icons.Material.Filled.Functions, Policies.Administer, 70));
         return services;
     }
 

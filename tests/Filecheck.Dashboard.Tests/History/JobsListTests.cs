@@ -4,6 +4,7 @@ using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 

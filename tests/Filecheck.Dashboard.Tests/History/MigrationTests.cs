@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 
@@ -70,7 +71,7 @@ public sealed class MigrationTests
             Assert.Equal("Fonts not embedded", (await db.Steps.SingleAsync()).Reason);
             Assert.Equal("alice", (await db.Lookups.SingleAsync()).UserName);
         }
-        var found = await new Filecheck.Dashboard.Jobs.JobsList.JobsListQuery(factory, migrator, Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc)
+        var found = await new Filecheck.Dashboard.Trends.JobsListQuery(factory, migrator, Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc)
             .LoadAsync(new() { Search = "ALICE.smith@example.com" });
         Assert.Equal(["job_old_one"], found.Rows.Select(h => h.Id));
         var stored = await new HistoryReads(factory, migrator).GetJobAsync("job_old_one");

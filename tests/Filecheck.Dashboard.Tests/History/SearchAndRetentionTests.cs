@@ -2,6 +2,7 @@ using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.JobsList;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 

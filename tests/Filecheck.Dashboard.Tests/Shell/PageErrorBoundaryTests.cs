@@ -24,7 +24,10 @@ public sealed class PageErrorBoundaryTests : IAsyncDisposable
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLogging(logging => _logs.AddTo(logging));
         // What MainLayout needs besides.
-        _ctx.Services.AddSingleton(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity });
+        _ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity }));
+        // Who is signed in, plugged into the layout as AddAccess plugs it.
+        _ctx.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
+        _ctx.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
         _ctx.Services.AddScoped<ThemeState>();
         _ctx.Services.AddSingleton<ShareNotifier>();
         _ctx.Services.AddSingleton(new BackendInfo(IsSandbox: false));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Filecheck.Dashboard.Trends.Rollups;
+using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Tests.Trends;
 

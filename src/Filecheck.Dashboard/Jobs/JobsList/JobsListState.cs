@@ -101,7 +101,7 @@ public sealed record JobsListState
             Range = Get("range") is { } r && JobsListRange.All.Contains(r) ? r : null,
             From = Date(Get("from")), To = Date(Get("to")),
             Status = Get("status"),
-            Outcome = Get("outcome") is { } o && Trends.Rollups.OutcomeGroup.All.Contains(o) ? o : null,
+            Outcome = Get("outcome") is { } o && OutcomeGroup.All.Contains(o) ? o : null,
             Channel = Get("channel"), Workflow = Get("workflow"), Rule = Get("rule"), FileType = Get("filetype"),
             FileName = Get("file"), OrderId = Get("order"), CustomerId = Get("customer"), Email = Get("email"),
             Reason = Get("reason"),

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Filecheck.Dashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Trends.Rollups;
 

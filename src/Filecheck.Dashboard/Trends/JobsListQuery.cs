@@ -3,29 +3,19 @@ using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.EntityFrameworkCore;
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Jobs;
+using Filecheck.Dashboard.Jobs.JobsList;
 
-namespace Filecheck.Dashboard.Jobs.JobsList;
-
-public sealed record JobsListRow(
-    string Id, DateTimeOffset? CreatedAt, string? Status, string? Outcome, string? Channel, string? WorkflowId, string? RuleId,
-    string? OrderId, string? CustomerId, string? CustomerEmail, int FileCount);
-
-public sealed record JobsListResult(JobsListState State, IReadOnlyList<JobsListRow> Rows, int Total, int PageSize, DateOnly? FirstDay, string? Problem)
-{
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
-    public bool HasNext => State.Page < PageCount;
-}
-
-/// <summary>What the filter menus offer: the values the history holds.</summary>
-public sealed record JobsListChoices(IReadOnlyList<string> Statuses, IReadOnlyList<string> Channels, IReadOnlyList<string> Workflows);
+namespace Filecheck.Dashboard.Trends;
 
 /// <summary>
 /// The one jobs list over the history: searched, filtered, sorted and paged in SQL. Days are counted in the trends'
 /// zone, and a reason matches what the rollups counted for the job (its stored contribution), so a trends figure and
 /// its jobs agree. The search finds an order ID, customer ID or email (email in any case), whole or by its first
 /// letters, on their indexes (a prefix "abc" is the range [abc, abc\uffff), not LIKE); whole matches come first.
+/// It answers the Jobs feature's <see cref="IJobsList"/> here, beside the rollups it must agree with.
 /// </summary>
-public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, RollupZone zone, TimeProvider? clock = null)
+public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, RollupZone zone, TimeProvider? clock = null) : IJobsList
 {
     public const string None = "-";
     public const int MinPrefixLength = 3;
