@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Access;
 
@@ -16,7 +17,7 @@ public static class AccessEndpoints
 
     public static WebApplication MapAccess(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<AccessOptions>().AuthMode == AuthMode.Demo)
+        if (app.Services.GetRequiredService<IOptions<AccessOptions>>().Value.AuthMode == AuthMode.Demo)
         {
             app.MapPost(DemoSignInPath, DemoSignInAsync).AllowAnonymous().DisableAntiforgery();
         }
@@ -33,7 +34,7 @@ public static class AccessEndpoints
     }
 
     private static async Task<IResult> SignOutAsync(
-        HttpContext context, IAntiforgery antiforgery, AccessOptions settings, SignedOutSessions sessions)
+        HttpContext context, IAntiforgery antiforgery, IOptions<AccessOptions> settings, SignedOutSessions sessions)
     {
         // No form field is bound here, so the antiforgery middleware would not refuse a forged post by itself.
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -42,7 +43,7 @@ public static class AccessEndpoints
         }
         sessions.Revoke(context.User);
         var properties = new AuthenticationProperties { RedirectUri = "/" };
-        return settings.AuthMode == AuthMode.Demo
+        return settings.Value.AuthMode == AuthMode.Demo
             ? Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme])
             : Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
     }

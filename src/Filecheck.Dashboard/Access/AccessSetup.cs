@@ -22,17 +22,12 @@ public static class AccessSetup
         var resolved = AccessOptions.ResolveMode(configuration[$"{AccessOptions.Section}:Mode"], builder.Environment.IsDevelopment(),
             configuration.GetSection("AzureAd").Exists());
         var mode = resolved ?? AuthMode.MicrosoftIdentity;
-        builder.Services.AddOptions<AccessOptions>()
-            .Bind(configuration.GetSection(AccessOptions.Section))
+        builder.Services.AddValidatedOptions(configuration.GetSection(AccessOptions.Section), new AccessOptionsValidator(configuration, resolved, builder.Environment))
             .PostConfigure(o =>
             {
                 o.AuthMode = mode;
                 o.SignInOrigin = mode == AuthMode.MicrosoftIdentity ? AccessOptions.OriginOf(configuration["AzureAd:Instance"]) : null;
-            })
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidator(configuration, resolved, builder.Environment));
-        // Pages and handlers read the settings themselves, not their options wrapper.
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccessOptions>>().Value);
+            });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SignedOutSessions>();
         builder.Services.AddScoped<AccessGuard>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Access;
 
@@ -8,10 +9,10 @@ namespace Filecheck.Dashboard.Access;
 /// <see cref="AccessOptions.RevalidationInterval"/> and signs the circuit out once the session has ended or was signed
 /// out elsewhere. The router then sends the browser to sign in again.
 /// </summary>
-public sealed class SessionRevalidator(ILoggerFactory loggerFactory, AccessOptions settings, SignedOutSessions sessions)
+public sealed class SessionRevalidator(ILoggerFactory loggerFactory, IOptions<AccessOptions> settings, SignedOutSessions sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => settings.RevalidationInterval;
+    protected override TimeSpan RevalidationInterval => settings.Value.RevalidationInterval;
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
         Task.FromResult(sessions.IsValid(authenticationState.User));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Data;
 
@@ -22,11 +23,8 @@ public static class DataSetup
     public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
         var root = contentRoot ?? Directory.GetCurrentDirectory();
-        services.AddOptions<StoreOptions>()
-            .Bind(configuration.GetSection(StoreOptions.Section))
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString(StoreOptions.ConnectionStringName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration.GetSection(StoreOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(StoreOptions.ConnectionStringName));
         // Both engines are registered; the options say which one the store is (read when first asked, after validation).
         services.AddDbContextFactory<SqliteDashboardDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))

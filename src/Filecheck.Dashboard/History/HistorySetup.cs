@@ -19,8 +19,7 @@ public static class HistorySetup
     /// <summary>The same services for a host without a builder (a worker, a bUnit context).</summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>();
+        services.AddValidatedOptions<HistoryOptions, HistoryOptionsValidator>(configuration.GetSection(HistoryOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<JobWriter>();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Filecheck.Dashboard.Shell;
 using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -33,16 +34,40 @@ public static class JobsSetup
         services.AddScoped<JobLookupService>();
         // Without the History feature, lookups keep nothing; History replaces this whichever is added first.
         services.TryAddSingleton<IJobHistory, NoJobHistory>();
-        var watcher = services.AddOptions<JobWatcherOptions>().ValidateOnStart();
-        if (configuration is not null) watcher.Bind(configuration.GetSection(JobWatcherOptions.Section));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobWatcherOptions>, JobWatcherOptionsValidator>());
+        services.AddValidatedOptions<JobWatcherOptions, JobWatcherOptionsValidator>(configuration?.GetSection(JobWatcherOptions.Section));
         services.AddSingleton<JobWatcher>();
-        var artifacts = services.AddOptions<ArtifactOptions>().ValidateOnStart();
-        if (configuration is not null) artifacts.Bind(configuration.GetSection(ArtifactOptions.Section));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArtifactOptions>, ArtifactOptionsValidator>());
-        services.AddUserLimits(configuration);
-        services.AddRuns();
-        services.AddChecks();
+
+        // Proofs, downloads and the raw JSON, through the dashboard (RunsEndpoints); the proof client has no API key, by design.
+        services.AddValidatedOptions<ArtifactOptions, ArtifactOptionsValidator>(configuration?.GetSection(ArtifactOptions.Section));
+        services.AddSingleton<RunsService>();
+        services.AddSingleton<RunsAudit>();
+        services.AddSingleton<ArtifactUrlPolicy>();
+        services.AddSingleton(new CappedImageCopy());
+        services.AddHttpClient(RunsEndpoints.ProofClient, c =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(20);
+                // Bounds the body even when no Content-Length is sent.
+                c.MaxResponseContentBufferSize = RunsEndpoints.MaxProofBytes;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+
+        // Per-person limits (Limits:*): the lookup limiter and the rate limiter policies of the endpoints above.
+        services.AddValidatedOptions<UserLimitsOptions, UserLimitsOptionsValidator>(configuration?.GetSection(UserLimitsOptions.Section));
+        services.TryAddSingleton<LookupLimiter>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<UserLimitsOptions>>((o, limits) =>
+        {
+            o.AddPolicy(UserLimits.ProofsPolicy, new UserLimits.UserPolicy(UserLimitKind.Proofs, limits.Value.ProofsPerMinute));
+            o.AddPolicy(UserLimits.DownloadsPolicy, new UserLimits.UserPolicy(UserLimitKind.Downloads, limits.Value.DownloadsPerMinute));
+            o.AddPolicy(UserLimits.RawJsonPolicy, new UserLimits.UserPolicy(UserLimitKind.RawJson, limits.Value.RawJsonPerMinute));
+        });
+
+        // New checks: the page, the upload route, the per-user quota, the audit kept in the store.
+        services.AddValidatedOptions<CheckOptions, CheckOptionsValidator>(configuration?.GetSection(CheckOptions.Section));
+        services.AddSingleton<CheckQuota>();
+        services.AddSingleton<ICheckAudit, CheckAuditStore>();
+        services.AddScoped<CheckService>();
+
         services.AddNavEntry(new NavEntry("Look up a job", Urls.Home, Icons.Material.Filled.Search, Policies.LookUpJobs, 10, NavLinkMatch.All));
         services.AddNavEntry(new NavEntry("Jobs", Urls.JobsList(), Icons.Material.Filled.ManageSearch, Policies.LookUpJobs, 20, TestId: "nav-jobs"));
         services.AddNavEntry(new NavEntry("New check", Urls.NewCheck(), Icons.Material.Filled.FactCheck, Policies.RunChecks, 50));
@@ -51,8 +76,14 @@ public static class JobsSetup
 
     public static WebApplication MapJobs(this WebApplication app)
     {
-        app.MapRuns();
-        app.MapChecks();
+        var files = app.MapGroup("/jobs/{id}").RequireAuthorization(Policies.LookUpJobs);
+        files.MapGet("/files/{taskId}/proofs/{index:int}", RunsEndpoints.ProofAsync).RequireRateLimiting(UserLimits.ProofsPolicy);
+        files.MapGet("/files/{taskId}/download", RunsEndpoints.DownloadAsync).RequireRateLimiting(UserLimits.DownloadsPolicy);
+        files.MapGet("/raw.json", RunsEndpoints.RawJsonAsync).RequireRateLimiting(UserLimits.RawJsonPolicy);
+        app.MapPost(CheckUploadEndpoint.Path, CheckUploadEndpoint.HandleAsync)
+            .RequireAuthorization(Policies.RunChecks)
+            // The page sends the antiforgery token in a header; checked in the handler, since the body is not a form.
+            .DisableAntiforgery();
         // /search?q=… was the history search before the jobs list took it in: old links open the list with the search filled in.
         app.MapGet("/search", (HttpRequest request) => Results.Redirect(Urls.JobsList(JobsListState.FromQuery(request.QueryString.Value))))
             .RequireAuthorization(Policies.LookUpJobs);

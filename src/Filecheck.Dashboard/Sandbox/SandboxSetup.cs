@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Filecheck.Api;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.History;
@@ -33,8 +34,7 @@ public static class SandboxSetup
             return builder;
         }
 
-        services.AddOptions<SandboxOptions>().Bind(builder.Configuration.GetSection(SandboxOptionsValidator.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
+        services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(builder.Configuration.GetSection(SandboxOptionsValidator.Section));
         services.AddSingleton<SandboxLauncher>();
         // Read when the client's options are first needed (at start, by their validation): the sandbox's own web host
         // is built only after the dashboard's, which keeps test hosts that capture the first host built on ours.
@@ -60,7 +60,24 @@ public static class SandboxSetup
             o.Sync.RequestsPerMinute = Math.Max(o.Sync.RequestsPerMinute, 1_000_000);
             o.Sync.MaxDetailsPerRun = Math.Max(o.Sync.MaxDetailsPerRun, 1_000_000);
         });
-        SandboxWebhooks.Configure(services);
+        // Its webhooks come to this dashboard with a secret and a signing secret made up at start (unless configured);
+        // the address is known once Kestrel listens (MapSandbox).
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var signing = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        services.AddOptions<HistoryOptions>().PostConfigure(o =>
+        {
+            if (string.IsNullOrEmpty(o.Webhooks.Secret)) o.Webhooks.Secret = secret;
+            if (string.IsNullOrEmpty(o.Webhooks.SigningSecret)) o.Webhooks.SigningSecret = signing;
+        });
+        // The sandbox (not started yet) learns where and how to post from the history's final settings.
+        services.AddOptions<SandboxOptions>().PostConfigure<IOptions<HistoryOptions>>((sandbox, history) =>
+        {
+            var webhooks = history.Value.Webhooks;
+            sandbox.WebhookUrl ??= SandboxWebhooks.Placeholder;
+            sandbox.WebhookHeaders[webhooks.SecretHeader] = webhooks.Secret!;
+            sandbox.WebhookSigningSecret = webhooks.SigningSecret;
+        });
+
         services.AddHostedService<SandboxStarter>();
         return builder;
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Filecheck.Dashboard.History;
 using Filecheck.Sandbox;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,26 +13,7 @@ namespace Filecheck.Dashboard.Sandbox;
 /// </summary>
 internal static class SandboxWebhooks
 {
-    private static readonly Uri Placeholder = new("http://127.0.0.1:9" + WebhookIntake.Path);
-
-    public static void Configure(IServiceCollection services)
-    {
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var signing = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        services.AddOptions<HistoryOptions>().PostConfigure(o =>
-        {
-            if (string.IsNullOrEmpty(o.Webhooks.Secret)) o.Webhooks.Secret = secret;
-            if (string.IsNullOrEmpty(o.Webhooks.SigningSecret)) o.Webhooks.SigningSecret = signing;
-        });
-        // The sandbox (not started yet) learns where and how to post from the history's final settings.
-        services.AddOptions<SandboxOptions>().PostConfigure<IOptions<HistoryOptions>>((sandbox, history) =>
-        {
-            var webhooks = history.Value.Webhooks;
-            sandbox.WebhookUrl ??= Placeholder;
-            sandbox.WebhookHeaders[webhooks.SecretHeader] = webhooks.Secret!;
-            sandbox.WebhookSigningSecret = webhooks.SigningSecret;
-        });
-    }
+    internal static readonly Uri Placeholder = new("http://127.0.0.1:9" + WebhookIntake.Path);
 
     public static void TargetOnStart(WebApplication app)
     {

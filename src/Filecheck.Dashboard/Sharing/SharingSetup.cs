@@ -14,8 +14,7 @@ public static class SharingSetup
     /// <summary>Share links, the public proof page, approvals, notifications and their audit.</summary>
     public static IServiceCollection AddSharing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SharingOptions>().Bind(configuration.GetSection(SharingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SharingOptions>, SharingOptionsValidator>();
+        services.AddValidatedOptions<SharingOptions, SharingOptionsValidator>(configuration.GetSection(SharingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ShareNotifier>();
         services.AddSingleton<ShareLinkService>();

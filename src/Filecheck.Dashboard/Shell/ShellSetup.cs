@@ -14,8 +14,7 @@ public static class ShellSetup
         services.AddHealthChecks();
         services.AddScoped<ThemeState>();
         // Behind a TLS-terminating proxy: the client's address and scheme, from the proxies named in configuration only.
-        services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(builder.Configuration.GetSection(ProxyOptions.Section));
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => proxy.Value.ApplyTo(o));
         // The features add their own policies (per person, per share link); the middleware is placed in UseShell.
         services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);

@@ -15,8 +15,7 @@ public static class TrendsSetup
     /// <summary>The rollups (kept with every history write), the trends page's query, its CSV files, and the jobs list's rows.</summary>
     public static IServiceCollection AddTrends(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TrendsOptions>().Bind(configuration.GetSection(TrendsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TrendsOptions>, TrendsOptionsValidator>();
+        services.AddValidatedOptions<TrendsOptions, TrendsOptionsValidator>(configuration.GetSection(TrendsOptions.Section));
         // The rollups count days in this zone, and the jobs list its days.
         services.AddSingleton(sp => new RollupZone(sp.GetRequiredService<IOptions<TrendsOptions>>().Value.Zone()));
         // Kept in the transaction of every history write (History calls its listeners; it does not know this one).

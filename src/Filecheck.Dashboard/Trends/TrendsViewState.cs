@@ -12,7 +12,7 @@ public static class TrendGrouping
     /// <summary>The first day of the period holding <paramref name="day"/>: weeks start on Monday (ISO).</summary>
     public static DateOnly PeriodStart(DateOnly day, string grouping) => grouping switch
     {
-        Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+        Week => Rollups.RollupGrain.WeekStart(day),
         Month => new DateOnly(day.Year, day.Month, 1),
         _ => day,
     };

@@ -103,7 +103,7 @@ public sealed class SessionTests
     }
 
     private SessionRevalidator Revalidator(SignedOutSessions sessions) =>
-        new(NullLoggerFactory.Instance, new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromMilliseconds(20) }, sessions);
+        new(NullLoggerFactory.Instance, Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromMilliseconds(20) }), sessions);
 
     private static AccessGuard Guard(ClaimsPrincipal user)
     {

@@ -48,7 +48,7 @@ public sealed class StartupTests
     {
         await using var app = new DashboardApp("Development", DashboardApp.DemoSettings());
 
-        Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<AccessOptions>().AuthMode);
+        Assert.Equal(AuthMode.Demo, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.AuthMode);
         var client = await app.SignedInClientAsync("staff");
         var home = await client.GetStringAsync("/");
         Assert.Contains("data-testid=\"demo-banner\"", home);
@@ -98,7 +98,7 @@ public sealed class StartupTests
         settings["History:Sync:Enabled"] = "false";
         using var app = new DashboardApp("Production", settings);
 
-        Assert.Equal(AuthMode.MicrosoftIdentity, app.Services.GetRequiredService<AccessOptions>().AuthMode);
+        Assert.Equal(AuthMode.MicrosoftIdentity, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.AuthMode);
         Assert.False(app.Services.GetRequiredService<Filecheck.Dashboard.Sandbox.BackendInfo>().IsSandbox);
         Assert.Empty(app.Services.GetServices<Filecheck.Dashboard.Sandbox.SandboxLauncher>());
     }

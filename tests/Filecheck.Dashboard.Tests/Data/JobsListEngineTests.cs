@@ -1,6 +1,7 @@
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.Tests.Trends;
 using Filecheck.Dashboard.Trends;
 using Filecheck.Dashboard.Trends.Rollups;
@@ -46,7 +47,7 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
     public async Task LoadAsync_SameJobsOnBothEngines_ListsTheSameJobsInTheSameOrder(string view, JobsListState state)
     {
         var sqlite = await ListAsync(new RollupHarness(TimeZoneInfo.Utc), state);
-        var postgres = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, new PostgresContexts(database.ConnectionString)), state);
+        var postgres = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, database.ConnectionString), state);
 
         Assert.True(sqlite.SequenceEqual(postgres), $"{view}: SQLite lists [{string.Join(", ", sqlite)}], PostgreSQL [{string.Join(", ", postgres)}]");
         Assert.NotEmpty(sqlite);
@@ -56,7 +57,7 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
     public async Task LoadAsync_FileNameInAnyCase_FindsTheFileOnPostgres()
     {
         // Not only the same as SQLite: what a person expects (SQLite's LIKE ignores case).
-        var found = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, new PostgresContexts(database.ConnectionString)), new JobsListState { Range = JobsListRange.AllTime, FileName = "flyer" });
+        var found = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, database.ConnectionString), new JobsListState { Range = JobsListRange.AllTime, FileName = "flyer" });
 
         Assert.Equal(["job_a", "job_c"], found);
     }

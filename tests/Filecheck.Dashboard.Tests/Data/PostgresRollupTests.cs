@@ -1,6 +1,7 @@
 using CsCheck;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Dashboard.Tests.Trends;
 using Filecheck.Testing;
 
@@ -23,7 +24,7 @@ public sealed class PostgresRollupTests(PostgresDatabase database) : IClassFixtu
         await RollupPropertyTests.GenOp.Array[1, 24].SampleAsync(async ops =>
         {
             await _db.EmptyAsync();
-            using var harness = new RollupHarness(RollupPropertyTests.Berlin, _db);
+            using var harness = new RollupHarness(RollupPropertyTests.Berlin, database.ConnectionString);
             await harness.Migrator.EnsureReadyAsync();
             await RollupPropertyTests.CheckAsync(ops, harness);
         }, iter: 12, threads: 1);
@@ -36,7 +37,7 @@ public sealed class PostgresRollupTests(PostgresDatabase database) : IClassFixtu
     public async Task Rollups_FourWritersSavingTheSameJobsAtOnce_EqualARecomputationOfTheNewestAnswers(int seed)
     {
         await _db.EmptyAsync();
-        var writers = Enumerable.Range(0, 4).Select(_ => new RollupHarness(RollupPropertyTests.Berlin, _db)).ToList();
+        var writers = Enumerable.Range(0, 4).Select(_ => new RollupHarness(RollupPropertyTests.Berlin, database.ConnectionString)).ToList();
         try
         {
             await writers[0].Migrator.EnsureReadyAsync();

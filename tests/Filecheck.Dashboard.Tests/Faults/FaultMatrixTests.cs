@@ -28,7 +28,7 @@ namespace Filecheck.Dashboard.Tests.Faults;
 [Collection(FaultsCollection.Name)]
 public sealed class FaultMatrixTests(FaultFigures figures) : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
+    private readonly TempStore _db = new();
     private SandboxServer _sandbox = default!;
     private string _storedId = "";
     private readonly Queue<string> _unstoredIds = new();
@@ -98,9 +98,7 @@ public sealed class FaultMatrixTests(FaultFigures figures) : IAsyncLifetime
 
     private BunitContext NewContext(string? uri = null)
     {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        var ctx = ComponentTest.NewContext();
         foreach (var d in Services()) ctx.Services.Add(d);
         ctx.AddAuthorization().SetAuthorized("Alice Staff");
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

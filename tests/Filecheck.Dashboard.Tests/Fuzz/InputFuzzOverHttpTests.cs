@@ -175,7 +175,7 @@ public sealed partial class InputFuzzOverHttpTests(FuzzFigures figures) : IAsync
         Assert.NotEmpty(_targets); // the accepted inputs did reach the API, so the watch above saw real traffic
     }
 
-    private static bool ProductionAppIsChallenge(HttpResponseMessage response) => Access.ProductionApp.IsChallenge(response);
+    private static bool ProductionAppIsChallenge(HttpResponseMessage response) => ProductionApp.IsChallenge(response);
 
     private static string Printable(string text)
     {

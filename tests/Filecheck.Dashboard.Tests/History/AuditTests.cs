@@ -31,7 +31,7 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
     [Fact]
     public async Task Lookup_ByTwoNamesakes_AuditedByObjectId_RecentLookupsKeptApart()
     {
-        using var db = new TempDatabase();
+        using var db = new TempStore();
         await using var host = await HistoryHost.StartAsync(_sandbox, db.File);
         var first = UserLimitTests.Person("7f3c-first", "Sam Smith");
         var second = UserLimitTests.Person("9a1d-second", "Sam Smith");
@@ -49,7 +49,7 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
     [Fact]
     public async Task RecentLookups_Query_UsesTheUserIndex()
     {
-        using var db = new TempDatabase();
+        using var db = new TempStore();
         await using var host = await HistoryHost.StartAsync(_sandbox, db.File);
         await LookUpAsync(host, WellKnownJobs.Passing, UserLimitTests.Person("oid-1", "One"));
 
@@ -73,7 +73,7 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
     [Fact]
     public async Task Sync_AuditOlderThanTheRetention_IsDeleted_NewerKept()
     {
-        using var db = new TempDatabase();
+        using var db = new TempStore();
         await using var host = await HistoryHost.StartAsync(_sandbox, db.File, s => s["History:Retention:AuditAge"] = "30.00:00:00");
         var now = DateTimeOffset.UtcNow;
         await host.QueryAsync(async d =>

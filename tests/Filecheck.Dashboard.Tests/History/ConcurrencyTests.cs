@@ -12,7 +12,7 @@ public sealed class ConcurrencyTests(SandboxFixture sandbox) : IClassFixture<San
     [Fact]
     public async Task TwentyWorkers_LookupsSyncAndWebhooksOnTheSameJobs_LoseAndDuplicateNothing()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         // CacheAge 0: every lookup asks Filecheck and writes through, so all three paths write the same rows.
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:CacheAge"] = "00:00:00");
         var ids = await ListIdsAsync(host, 40);

@@ -3,8 +3,6 @@ using Filecheck.Dashboard.Sandbox;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Filecheck.Dashboard.Tests.History;
@@ -12,31 +10,17 @@ namespace Filecheck.Dashboard.Tests.History;
 /// <summary>The whole dashboard (Program.cs) on Kestrel with its built-in sandbox, as the run command starts it.</summary>
 public sealed class DashboardWiringTests : IAsyncLifetime
 {
-    private readonly TempDatabase _temp = new();
-    private Dashboard _dashboard = default!;
-
-    private sealed class Dashboard(string databaseFile) : WebApplicationFactory<Program>
-    {
-        public Dashboard Start()
-        {
-            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            StartServer();
-            return this;
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseContentRoot(DashboardPaths.FindRepositoryRoot()!);
-            builder.UseSetting("Sandbox:JobCount", "50");
-            builder.UseSetting("History:DatabasePath", databaseFile);
-            builder.UseSetting("History:Sync:Enabled", "false");
-        }
-    }
+    private readonly TempStore _temp = new();
+    private DashboardApp _dashboard = default!;
 
     public Task InitializeAsync()
     {
-        _dashboard = new Dashboard(_temp.File).Start();
+        _dashboard = new DashboardApp("Development", new()
+        {
+            ["Sandbox:JobCount"] = "50",
+            ["History:DatabasePath"] = _temp.File,
+            ["History:Sync:Enabled"] = "false",
+        }).StartOnKestrel();
         return Task.CompletedTask;
     }
 

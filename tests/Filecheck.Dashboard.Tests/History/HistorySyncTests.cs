@@ -12,7 +12,7 @@ public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task RunOnce_TwentyThousandJobs_LandsEachExactlyOnce_AndASecondRunAddsNothing()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Sync:MaxDetailsPerRun"] = "300");
         var total = sandbox.Server.Jobs.Count;
         Assert.True(total > 20_000);
@@ -50,7 +50,7 @@ public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task RunOnce_KilledWithSigkillMidSync_DatabaseOpensCleanly_AndTheNextStartCompletesTheSync()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         var total = sandbox.Server.Jobs.Count;
         var pagesInAll = (total + 99) / 100;
 

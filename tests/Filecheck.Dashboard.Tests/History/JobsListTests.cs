@@ -11,7 +11,7 @@ namespace Filecheck.Dashboard.Tests.History;
 /// <summary>The one jobs list over a real SQLite history synced from the sandbox over HTTP.</summary>
 public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    private async Task<HistoryHost> SyncedAsync(TempDatabase temp)
+    private async Task<HistoryHost> SyncedAsync(TempStore temp)
     {
         var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Retention:StepDetailsAge"] = "");
         var result = await host.Get<HistorySyncRunner>().RunOnceAsync();
@@ -26,7 +26,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task NothingChosen_ListsTheLastSevenDaysNewestFirst()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
         var today = DateOnly.FromDateTime(sandbox.Clock.GetUtcNow().UtcDateTime);
         var since = new DateTimeOffset(today.AddDays(-6).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -44,7 +44,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task Search_LooksOverTheWholeHistory_AndAPickedRangeNarrowsIt()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
         var since = sandbox.Clock.GetUtcNow().AddDays(-30);
         var old = await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CreatedAt < since).OrderBy(j => j.CreatedAt).FirstAsync());
@@ -60,7 +60,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task EachFilter_KeepsOnlyTheJobsItNames_AndFindsThePickedOne()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
         var job = await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerId != null && j.CustomerEmail != null
             && j.Channel != null && j.WorkflowId != null && j.HasDetails).OrderBy(j => j.Id).FirstAsync());
@@ -102,7 +102,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task FileName_PercentAndUnderscore_AreLiteral()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
 
         var page = await List(host).LoadAsync(new JobsListState { Range = JobsListRange.AllTime, FileName = "%" });
@@ -116,7 +116,7 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task Choices_AreTheValuesTheHistoryHolds()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
         var channels = await host.QueryAsync(db => db.Jobs.Where(j => j.Channel != null).Select(j => j.Channel!).Distinct().OrderBy(c => c).ToListAsync());
 

@@ -13,7 +13,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [Fact]
     public async Task LoadAsync_TerminalJobFetchedWithinCacheAge_ServedFromStoreWithoutAskingFilecheck()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var path = "/jobs/" + WellKnownJobs.Failing;
         var before = sandbox.Server.Requests.Count(path);
@@ -35,7 +35,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [Fact]
     public async Task LoadAsync_RefreshWithinCacheAge_AsksFilecheckAnyway()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var path = "/jobs/" + WellKnownJobs.Passing;
         await host.LookUpAsync(WellKnownJobs.Passing, "alice");
@@ -52,7 +52,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [InlineData(true)]
     public async Task LoadAsync_CacheAgeElapsedOrJobRunning_AsksFilecheckAgainWithoutDuplicatingRows(bool running)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         // Elapsed: a terminal job with no cache age at all. Running: the default cache age, but the job is not done yet.
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s =>
         {
@@ -80,7 +80,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [Fact]
     public async Task LoadAsync_StoresTheBodyWithoutAnySignedUrl()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var fresh = await host.Get<IFilecheckClient>().GetJobAsync(JobId.Parse(WellKnownJobs.Fixed));
         var rawJson = System.Text.Json.JsonSerializer.Serialize(fresh.Value!, FilecheckJsonContext.Default.Job);
@@ -101,7 +101,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [InlineData(SandboxFault.MalformedJson, FilecheckFailureKind.Malformed)]
     public async Task LoadAsync_FilecheckFails_ServesTheStoredCopyMarkedStaleWithTheReason(SandboxFault fault, FilecheckFailureKind kind)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:CacheAge"] = "00:00:00");
         var fresh = await host.LookUpAsync(WellKnownJobs.Warning, "alice");
         Assert.NotNull(fresh.View);
@@ -124,7 +124,7 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     [Fact]
     public async Task LoadAsync_FilecheckDownAndJobNeverSeen_ShowsTheProblem()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Faults.Always(SandboxFault.Unavailable);
 

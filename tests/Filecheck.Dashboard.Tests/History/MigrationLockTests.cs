@@ -44,7 +44,7 @@ public sealed class MigrationLockTests
     [InlineData(true)]  // killed after migrating, before releasing it
     public async Task EnsureReady_LockLeftByAKilledProcess_CompletesWithEveryMigration(bool migratedBeforeTheKill)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await LeaveEfLockRowAsync(temp.File, migratedBeforeTheKill);
         var factory = new Factory(temp.File);
         Assert.Equal(1, await LockRowsAsync(factory));
@@ -71,7 +71,7 @@ public sealed class MigrationLockTests
     [Fact]
     public async Task AcquireAsync_AnotherProcessIsMigrating_TimesOutNamingTheDatabaseFile()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await LeaveEfLockRowAsync(temp.File, migrateFirst: true);
         var factory = new Factory(temp.File);
         // A living migrator holds the file lock: its lock row is not stale and must stay.

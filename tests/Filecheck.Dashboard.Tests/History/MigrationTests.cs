@@ -23,7 +23,7 @@ public sealed class MigrationTests
     public void Model_EveryFeaturesTables_MatchTheLatestMigration()
     {
         // Each feature configures its own tables; a change to one without a migration would open stores that lack it.
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         using var db = new Factory(temp.File).CreateDbContext();
 
         Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
@@ -37,7 +37,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task EnsureReady_DatabaseMadeByTheFirstMigration_UpgradesToTheLatestWithItsRowsIntact()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
         var factory = new Factory(temp.File);
         string first;
@@ -81,7 +81,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task EnsureReady_NewFile_CreatesItInWalModeWithEveryMigration()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = temp.File }).Build();
         await using var services = new ServiceCollection().AddLogging().AddStore(configuration).BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();

@@ -8,7 +8,7 @@ namespace Filecheck.Dashboard.Tests.History;
 
 public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
-    private async Task<HistoryHost> SyncedAsync(TempDatabase temp, Action<Dictionary<string, string?>>? change = null)
+    private async Task<HistoryHost> SyncedAsync(TempStore temp, Action<Dictionary<string, string?>>? change = null)
     {
         var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, change);
         var result = await host.Get<HistorySyncRunner>().RunOnceAsync();
@@ -23,7 +23,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task SearchAsync_ByOrderCustomerOrEmail_ExactAndPrefix_EmailIgnoringCase()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
         var job = sandbox.Server.Jobs.Get(await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerEmail != null).Select(j => j.Id).FirstAsync()))!;
 
@@ -50,7 +50,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task SearchAsync_Paged_EveryHitOnceAcrossPages()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
         // A prefix shared by many jobs' order IDs.
         var prefix = (await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null).Select(j => j.OrderId!).FirstAsync()))[..4];
@@ -72,7 +72,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [InlineData("LONG")]
     public async Task Search_BadQuery_SaysWhyAndFindsNothing(string query)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
         var state = JobsListState.FromQuery("?q=" + (query == "LONG" ? new string('x', 201) : query));
 
@@ -86,7 +86,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task PruneStepDetails_OlderThanTheRetention_RemovesStepsKeepsJobsAndIsNotRefetched()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
         var jobs = await host.QueryAsync(db => db.Jobs.CountAsync());
         Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0);

@@ -13,28 +13,25 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.History;
 
 /// <summary>The job page with the real store (a SQLite file) and the real client (the sandbox over HTTP).</summary>
-public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLifetime
+public sealed class StaleJobPageTests : ComponentTest, IClassFixture<SandboxFixture>
 {
     private readonly SandboxFixture _sandbox;
-    private readonly TempDatabase _temp = new();
-    private readonly BunitContext _ctx = new();
+    private readonly TempStore _temp = new();
 
-    public StaleJobPageTests(SandboxFixture sandbox)
+    public StaleJobPageTests(SandboxFixture sandbox) : base(ComponentUpstream.None)
     {
         _sandbox = sandbox;
         sandbox.Server.Faults.Clear();
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        _ctx.AddAuthorization().SetAuthorized("Alice Staff");
+        Ctx.AddAuthorization().SetAuthorized("Alice Staff");
         var settings = HistoryHost.Settings(sandbox.Server, _temp.File);
         settings["History:CacheAge"] = "00:00:00";
-        HistoryHost.AddServices(_ctx.Services, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        UseStore(settings);
     }
 
     private IRenderedComponent<JobPage> Render(string id)
     {
-        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
+        Ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var page = Ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
         page.WaitForState(() => page.FindAll("[data-testid=job-header], [data-testid=job-problem]").Count > 0, TimeSpan.FromSeconds(20));
         return page;
     }
@@ -42,9 +39,9 @@ public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLif
     [Fact]
     public async Task Render_FilecheckDown_ServesTheStoredCopyWithAStaleBanner()
     {
-        var job = await _ctx.Services.GetRequiredService<IFilecheckClient>().GetJobAsync(JobId.Parse(WellKnownJobs.Failing));
-        await _ctx.Services.GetRequiredService<JobWriter>().SaveJobAsync(job.Value!, HistorySource.Lookup);
-        var fetchedAt = (await _ctx.Services.GetRequiredService<HistoryReads>().GetJobAsync(WellKnownJobs.Failing))!.LastFetchedAt!.Value;
+        var job = await Ctx.Services.GetRequiredService<IFilecheckClient>().GetJobAsync(JobId.Parse(WellKnownJobs.Failing));
+        await Ctx.Services.GetRequiredService<JobWriter>().SaveJobAsync(job.Value!, HistorySource.Lookup);
+        var fetchedAt = (await Ctx.Services.GetRequiredService<HistoryReads>().GetJobAsync(WellKnownJobs.Failing))!.LastFetchedAt!.Value;
         _sandbox.Server.Faults.Always(SandboxFault.Unavailable);
 
         var page = Render(WellKnownJobs.Failing);
@@ -58,7 +55,7 @@ public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLif
         Assert.Equal("fail", page.Find("[data-testid=job-header] [data-kind=outcome]").GetAttribute("data-value"));
         Assert.Empty(page.FindAll("[data-testid=job-problem]"));
         // The audit names the signed-in user of the circuit.
-        await using var db = await _ctx.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
+        await using var db = await Ctx.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var audit = db.Lookups.Select(l => new { l.UserName, l.Result, l.JobId }).Single();
         Assert.Equal(("Alice Staff", "stale:Unavailable", WellKnownJobs.Failing), (audit.UserName, audit.Result, audit.JobId));
     }
@@ -72,12 +69,10 @@ public sealed class StaleJobPageTests : IClassFixture<SandboxFixture>, IAsyncLif
         Assert.Empty(page.FindAll("[data-testid=stale-banner]"));
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _sandbox.Server.Faults.Clear();
-        await _ctx.DisposeAsync();
+        await base.DisposeAsync();
         _temp.Dispose();
     }
 }

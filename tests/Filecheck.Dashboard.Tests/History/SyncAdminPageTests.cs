@@ -14,36 +14,33 @@ namespace Filecheck.Dashboard.Tests.History;
 /// <c>/admin/sync</c> on the real store and the real background sync against the sandbox over HTTP: the status, "Sync
 /// now", and a failing run that the page shows and outlives.
 /// </summary>
-public sealed class SyncAdminPageTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>, IAsyncLifetime
+public sealed class SyncAdminPageTests(SandboxFixture sandbox) : ComponentTest(ComponentUpstream.None), IClassFixture<SandboxFixture>
 {
-    private readonly TempDatabase _temp = new();
-    private readonly BunitContext _ctx = new();
+    private readonly TempStore _temp = new();
     private HistorySync _sync = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         sandbox.Server.Faults.Clear();
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        _ctx.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(Roles.Admin).SetPolicies(Policies.Administer);
+        Ctx.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(Roles.Admin).SetPolicies(Policies.Administer);
         var settings = HistoryHost.Settings(sandbox.Server, _temp.File);
         settings["History:Sync:Enabled"] = "true";
         // Only the first run and "Sync now" run here: the next scheduled one is an hour away.
         settings["History:Sync:Interval"] = "01:00:00";
         settings["History:Sync:MaxDetailsPerRun"] = "20";
         settings["Filecheck:MaxRetries"] = "0";
-        HistoryHost.AddServices(_ctx.Services, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        _ctx.Services.AddScoped<AccessGuard>();
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        _sync = _ctx.Services.GetRequiredService<HistorySync>();
+        UseStore(settings);
+        Ctx.Services.AddScoped<AccessGuard>();
+        Ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _sync = Ctx.Services.GetRequiredService<HistorySync>();
         await _sync.StartAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         sandbox.Server.Faults.Clear();
         await _sync.StopAsync(CancellationToken.None);
-        await _ctx.DisposeAsync();
+        await base.DisposeAsync();
         _temp.Dispose();
     }
 
@@ -72,8 +69,8 @@ public sealed class SyncAdminPageTests(SandboxFixture sandbox) : IClassFixture<S
     [Fact]
     public void SyncNow_ShowsTheStatus_AFailedRunItsError_AndTheNextGoodRun()
     {
-        var status = _ctx.Services.GetRequiredService<HistorySyncStatus>();
-        var page = _ctx.Render<SyncAdminPage>();
+        var status = Ctx.Services.GetRequiredService<HistorySyncStatus>();
+        var page = Ctx.Render<SyncAdminPage>();
 
         // The first run (at start) has stored the sandbox's job list: the page counts it.
         Until(page, "the first run to end", () => status.LastResult is { Completed: true } && !status.Running);

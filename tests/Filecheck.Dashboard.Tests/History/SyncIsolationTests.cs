@@ -13,7 +13,7 @@ public sealed class SyncIsolationTests
     public async Task SyncThrottledUntilItsBreakerOpens_StaffLookupStillAnswered()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 20, NewJobEvery = null });
-        using var db = new TempDatabase();
+        using var db = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox, db.File);
         // Beyond the call's budget: each 429 is handed back at once, and each run stops at its first page.
         sandbox.Faults.RetryAfterSeconds = 120;

@@ -20,7 +20,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task RunOnce_StepDetailsAgeSet_PrunesTheStepsOfOlderJobsOnly_AndKeepsEveryJob()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Retention:StepDetailsAge"] = "30.00:00:00");
 
         var run = await host.Get<HistorySyncRunner>().RunOnceAsync();
@@ -39,7 +39,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task RunOnce_MaxDetailsPerRun_FetchesAtMostThatManyDetails_TheRestNextRun()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Sync:MaxDetailsPerRun"] = "7");
 
         var first = await host.Get<HistorySyncRunner>().RunOnceAsync();
@@ -55,7 +55,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task RunOnce_RequestsPerMinute_PacesTheRequestsToFilecheck()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         // 240 a minute is 4 a second: 3 list pages and 12 details cannot all go out in under (15 - 4) / 4 seconds.
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s =>
         {
@@ -94,7 +94,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Background_AfterAGoodRun_WaitsTheInterval_AndSyncNowStartsOneAtOnce()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Sync:MaxDetailsPerRun"] = "0");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var status = host.Get<HistorySyncStatus>();
@@ -126,7 +126,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Background_FilecheckDown_BacksOffFromATenthOfTheIntervalDoubling()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["Filecheck:MaxRetries"] = "0");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var status = host.Get<HistorySyncStatus>();

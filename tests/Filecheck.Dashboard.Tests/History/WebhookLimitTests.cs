@@ -11,7 +11,7 @@ namespace Filecheck.Dashboard.Tests.History;
 public sealed class WebhookLimitTests : IAsyncLifetime
 {
     private SandboxServer _sandbox = null!;
-    private readonly TempDatabase _db = new();
+    private readonly TempStore _db = new();
     private HistoryHost _host = null!;
 
     public async Task InitializeAsync()

@@ -18,7 +18,7 @@ public sealed class WebhookModeTests(SandboxFixture sandbox) : IClassFixture<San
     [InlineData("anything")]
     public async Task Post_NoSecretConfigured_RefusesEveryWebhook(string? sent)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s =>
         {
             s["History:Webhooks:Secret"] = null;
@@ -36,7 +36,7 @@ public sealed class WebhookModeTests(SandboxFixture sandbox) : IClassFixture<San
     [Fact]
     public async Task Post_SecretOnlyConfigured_AcceptsAnUnsignedWebhook()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Webhooks:SigningSecret"] = null);
 
         using var response = await host.Http.SendAsync(Webhooks.Request(Webhooks.Completed(WellKnownJobs.Failing), signingSecret: null));
@@ -50,7 +50,7 @@ public sealed class WebhookModeTests(SandboxFixture sandbox) : IClassFixture<San
     [InlineData("SHA256=")]
     public async Task Post_SignatureWithTheSha256Prefix_IsAccepted(string prefix)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var body = Webhooks.Completed(WellKnownJobs.Warning);
         var hex = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(HistoryHost.SigningSecret), Encoding.UTF8.GetBytes(body)));
@@ -65,7 +65,7 @@ public sealed class WebhookModeTests(SandboxFixture sandbox) : IClassFixture<San
     [Fact]
     public async Task Post_FilecheckDown_Answers202Queued_AndTheNextSyncFetchesTheJob()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         // A job is re-checked once its last fetch is an interval old: a short interval stands for "a while later".
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:Sync:Interval"] = "00:00:00.001");
         Assert.Null((await host.LookUpAsync(WellKnownJobs.Fixed, "Sam Staff")).Problem);

@@ -23,7 +23,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [MemberData(nameof(Refused))]
     public async Task Post_Unauthenticated_401AndNothingChanges(string name, string? secret, string? signingSecret, string? signature, HttpStatusCode expected)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Requests.Reset();
 
@@ -36,7 +36,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [Fact]
     public async Task Post_OversizedBody_413AndNothingChanges()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Requests.Reset();
         var padding = new string('x', 70 * 1024);
@@ -59,7 +59,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [InlineData("{\"id\":\"job_demo_failing\",\"hello\":\"no event shape\"}")]
     public async Task Post_MalformedBody_400AndNothingChanges(string body)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Requests.Reset();
 
@@ -72,7 +72,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [Fact]
     public async Task Post_AuthenticatedCompleted_RefetchesTheJobAndIgnoresTheBody()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Requests.Reset();
 
@@ -94,7 +94,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [Fact]
     public async Task Post_AuthenticatedCreated_StoresTheJobOnceWhateverTheRepeats()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
 
         for (var i = 0; i < 3; i++)
@@ -110,7 +110,7 @@ public sealed class WebhookTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     [Fact]
     public async Task Post_UnknownJob_404AndNothingChanges()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
 
         using var response = await host.Http.SendAsync(Webhooks.Request(Webhooks.Completed("job_doesnotexist0000000000")));

@@ -14,7 +14,7 @@ public sealed class WriteThroughTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Lookup_WhileAnotherWriteHoldsTheStore_AnswersWithinItsBudget_AndTheCopyAndAuditLandAfter()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:WriteThroughBudget"] = "00:00:00.300");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,7 +54,7 @@ public sealed class WriteThroughTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Budget_OutsideItsBounds_RefusesTheStartNamingTheKey()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, s => s["History:WriteThroughBudget"] = "00:00:00");

@@ -8,25 +8,21 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.Jobs;
 
 /// <summary>The job page on the real client over real HTTP to the sandbox: what the API's failures look like to staff.</summary>
-public sealed class JobPageOverHttpTests : IClassFixture<SandboxFixture>, IAsyncLifetime
+public sealed class JobPageOverHttpTests : ComponentTest, IClassFixture<SandboxFixture>
 {
     private readonly SandboxFixture _sandbox;
-    private readonly BunitContext _ctx = new();
 
-    public JobPageOverHttpTests(SandboxFixture sandbox)
+    public JobPageOverHttpTests(SandboxFixture sandbox) : base(ComponentUpstream.None)
     {
         _sandbox = sandbox;
         sandbox.Server.Faults.Clear();
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
     }
 
     private IRenderedComponent<JobPage> Render(string id, string? apiKey = null)
     {
-        _sandbox.AddClient(_ctx.Services, apiKey);
-        _ctx.Services.AddJobs();
-        _ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-        var page = _ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
+        UseSandbox(_sandbox, apiKey);
+        Ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var page = Ctx.Render<JobPage>(p => p.Add(x => x.Id, id));
         page.WaitForState(() => page.FindAll("[data-testid=job-header], [data-testid=job-problem]").Count > 0, TimeSpan.FromSeconds(15));
         return page;
     }
@@ -60,8 +56,4 @@ public sealed class JobPageOverHttpTests : IClassFixture<SandboxFixture>, IAsync
             _sandbox.Server.Faults.Clear();
         }
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }

@@ -8,19 +8,13 @@ using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Tests.Jobs;
 
-public sealed class TimelineZoomTests : IAsyncLifetime
+public sealed class TimelineZoomTests : ComponentTest
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly BunitContext _ctx = new();
 
-    public TimelineZoomTests()
+    public TimelineZoomTests() : base(ComponentUpstream.None)
     {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 
     /// <summary>Files of one 100-second step each, created at T0: the axis runs 0..100 s.</summary>
     private static Job Job(int files) => new()
@@ -81,7 +75,7 @@ public sealed class TimelineZoomTests : IAsyncLifetime
     [Fact]
     public void TimelineView_OneFileJob_DrawsItsRowWithoutScrolling()
     {
-        var view = _ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(1), T0.AddHours(1))));
+        var view = Ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(1), T0.AddHours(1))));
         var row = Assert.Single(view.FindAll("[data-testid=timeline-row]"));
         Assert.Contains("file-0.pdf", row.TextContent);
     }
@@ -89,20 +83,20 @@ public sealed class TimelineZoomTests : IAsyncLifetime
     [Fact]
     public void TimelineView_AtTheThreshold_DrawsEveryRowAndAboveItVirtualizes()
     {
-        var plain = _ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(TimelineView.VirtualizeAbove), T0.AddHours(1))));
+        var plain = Ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(TimelineView.VirtualizeAbove), T0.AddHours(1))));
         Assert.Equal(TimelineView.VirtualizeAbove, plain.FindAll("[data-testid=timeline-row]").Count);
 
-        var large = _ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(TimelineView.VirtualizeAbove + 700), T0.AddHours(1))));
+        var large = Ctx.Render<TimelineView>(p => p.Add(x => x.Timeline, JobTimeline.Build(Job(TimelineView.VirtualizeAbove + 700), T0.AddHours(1))));
         Assert.True(large.FindAll("[data-testid=timeline-row]").Count < TimelineView.VirtualizeAbove + 700);
     }
 
     [Fact]
     public void FilesTable_AtTheThreshold_DrawsEveryRowAndAboveItVirtualizes()
     {
-        var plain = _ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, Job(FilesTable.VirtualizeAbove).Tasks!).Add(x => x.State, new JobViewState()));
+        var plain = Ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, Job(FilesTable.VirtualizeAbove).Tasks!).Add(x => x.State, new JobViewState()));
         Assert.Equal(FilesTable.VirtualizeAbove, plain.FindAll("[data-testid=files-row]").Count);
 
-        var large = _ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, Job(FilesTable.VirtualizeAbove + 700).Tasks!).Add(x => x.State, new JobViewState()));
+        var large = Ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, Job(FilesTable.VirtualizeAbove + 700).Tasks!).Add(x => x.State, new JobViewState()));
         Assert.True(large.FindAll("[data-testid=files-row]").Count < FilesTable.VirtualizeAbove + 700);
     }
 }

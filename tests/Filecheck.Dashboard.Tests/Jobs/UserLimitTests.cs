@@ -46,7 +46,7 @@ public sealed class UserLimitTests
     public async Task Lookups_OverThePersonsLimit_TooManyWithWhenToTryAgain_NamesakeAndOthersUnaffected()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 20, NewJobEvery = null });
-        using var db = new TempDatabase();
+        using var db = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox, db.File, s => s["Limits:LookupsPerMinute"] = "3");
         var alex = Person("oid-alex", "Alex Kim");
         var namesake = Person("oid-other-alex", "Alex Kim");

@@ -30,7 +30,7 @@ public sealed class FeatureOrderTests
     [MemberData(nameof(Orders))]
     public async Task AddFeatures_AnyOrder_SandboxGetsItsOwnHistoryFileWebhooksAndArtifacts(string order)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var app = Build(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File);
         var services = app.Services;
 
@@ -60,7 +60,7 @@ public sealed class FeatureOrderTests
     [MemberData(nameof(Orders))]
     public async Task AddFeatures_AnyOrderWithABaseUrl_UsesTheConfiguredFileAndNoSandbox(string order)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var app = Build(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File,
             ("Filecheck:BaseUrl", "https://api.filecheck.example/"), ("Filecheck:ApiKey", "sk_test_order"));
         var services = app.Services;

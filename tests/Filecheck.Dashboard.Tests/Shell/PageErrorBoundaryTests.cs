@@ -13,30 +13,25 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.Shell;
 
 /// <summary>A component that throws inside a page: the layout shows a worded error with a retry, logged once with the job.</summary>
-public sealed class PageErrorBoundaryTests : IAsyncDisposable
+public sealed class PageErrorBoundaryTests : ComponentTest
 {
-    private readonly BunitContext _ctx = new();
     private readonly LogCapture _logs = new();
 
-    public PageErrorBoundaryTests()
+    public PageErrorBoundaryTests() : base(ComponentUpstream.None)
     {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddLogging(logging => _logs.AddTo(logging));
+        Ctx.Services.AddLogging(logging => _logs.AddTo(logging));
         // What MainLayout needs besides.
-        _ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity }));
+        Ctx.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.MicrosoftIdentity }));
         // Who is signed in, plugged into the layout as AddAccess plugs it.
-        _ctx.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
-        _ctx.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
-        _ctx.Services.AddScoped<ThemeState>();
-        _ctx.Services.AddSingleton<ShareNotifier>();
-        _ctx.Services.AddSingleton(new BackendInfo(IsSandbox: false));
-        _ctx.AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Ctx.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
+        Ctx.Services.AddToSlot<DemoBanner>(LayoutSlots.MainTop);
+        Ctx.Services.AddScoped<ThemeState>();
+        Ctx.Services.AddSingleton<ShareNotifier>();
+        Ctx.Services.AddSingleton(new BackendInfo(IsSandbox: false));
+        Ctx.AddAuthorization().SetAuthorized("Sam Staff").SetRoles(Roles.Staff);
+        Ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Flaky.Failing = true;
     }
-
-    public async ValueTask DisposeAsync() => await _ctx.DisposeAsync();
 
     /// <summary>Throws while <see cref="Failing"/> is set, as a component with a bug does; renders a line otherwise.</summary>
     private sealed class Flaky : ComponentBase
@@ -59,7 +54,7 @@ public sealed class PageErrorBoundaryTests : IAsyncDisposable
     [Fact]
     public void Render_ChildThrows_ShowsWordsAndARetry_RetryRendersTheChildOnceItWorks()
     {
-        var boundary = _ctx.Render<PageErrorBoundary>(p => p.AddChildContent(FlakyContent));
+        var boundary = Ctx.Render<PageErrorBoundary>(p => p.AddChildContent(FlakyContent));
 
         var error = boundary.Find("[data-testid=page-error]");
         Assert.Contains("This page stopped working", error.TextContent);
@@ -77,9 +72,9 @@ public sealed class PageErrorBoundaryTests : IAsyncDisposable
     [Fact]
     public void Render_ChildThrowsOnAJobPage_LogsItOnceWithTheJobAndWithoutTheQuery()
     {
-        _ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("/jobs/job_01abc?file=task_9&step=step_2");
+        Ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("/jobs/job_01abc?file=task_9&step=step_2");
 
-        _ctx.Render<PageErrorBoundary>(p => p.AddChildContent(FlakyContent));
+        Ctx.Render<PageErrorBoundary>(p => p.AddChildContent(FlakyContent));
 
         var logged = Assert.Single(_logs.Lines, l => l.Exception is InvalidOperationException { Message: "Flaky failed to render." });
         Assert.Equal(LogLevel.Error, logged.Level);
@@ -91,7 +86,7 @@ public sealed class PageErrorBoundaryTests : IAsyncDisposable
     [Fact]
     public void Render_LayoutWithAThrowingPage_KeepsTheLayoutAndShowsTheBoundaryNotTheErrorBar()
     {
-        var layout = _ctx.Render<MainLayout>(p => p.Add(x => x.Body, FlakyContent));
+        var layout = Ctx.Render<MainLayout>(p => p.Add(x => x.Body, FlakyContent));
 
         Assert.Contains("This page stopped working", layout.Find("[data-testid=page-error]").TextContent);
         Assert.Contains("Sam Staff", layout.Find("[data-testid=user-box]").TextContent);

@@ -10,37 +10,34 @@ using MudBlazor.Services;
 namespace Filecheck.Dashboard.Tests.Trends;
 
 /// <summary>The trends page on a real store holding a planted history: filters come from and go to the address.</summary>
-public sealed class TrendsPageTests : IAsyncLifetime
+public sealed class TrendsPageTests() : ComponentTest(ComponentUpstream.None)
 {
-    private readonly BunitContext _ctx = new();
     private readonly RollupHarness _harness = new();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         await PlantedHistory.WriteAsync(_harness,
             before: new(CardsPassRate: 0.80, FlyersPassRate: 0.60, PreflightMs: 1_000, ValidateMs: 400),
             after: new(CardsPassRate: 0.40, FlyersPassRate: 0.60, PreflightMs: 2_000, ValidateMs: 400));
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddSingleton(new TrendsQuery(_harness.Db, new RollupZone(_harness.Writer.Zone), new FixedNames(), PlantedHistory.Clock()));
-        _ctx.Services.AddSingleton(_harness.Rebuild);
-        _ctx.Services.AddSingleton(new Filecheck.Dashboard.History.HistorySyncStatus());
-        _ctx.Services.AddSingleton<TimeProvider>(PlantedHistory.Clock());
-        _ctx.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        _ctx.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Ctx.Services.AddSingleton(new TrendsQuery(_harness.Db, new RollupZone(_harness.Writer.Zone), new FixedNames(), PlantedHistory.Clock()));
+        Ctx.Services.AddSingleton(_harness.Rebuild);
+        Ctx.Services.AddSingleton(new Filecheck.Dashboard.History.HistorySyncStatus());
+        Ctx.Services.AddSingleton<TimeProvider>(PlantedHistory.Clock());
+        Ctx.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Ctx.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _ctx.DisposeAsync();
+        await base.DisposeAsync();
         _harness.Dispose();
     }
 
     private IRenderedComponent<TrendsPage> Open(string url)
     {
-        _ctx.Services.GetRequiredService<NavigationManager>().NavigateTo(url);
-        var page = _ctx.Render<TrendsPage>();
+        Ctx.Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        var page = Ctx.Render<TrendsPage>();
         page.WaitForState(() => page.FindAll("[data-testid=trends-summary], [data-testid=trends-empty], [data-testid=trends-problem]").Count > 0, TimeSpan.FromSeconds(15));
         return page;
     }
@@ -62,7 +59,7 @@ public sealed class TrendsPageTests : IAsyncLifetime
     public void ChangeFilter_PickAWorkflowAndMonthlyGrouping_NavigatesToTheViewsAddress()
     {
         var page = Open("/trends?days=30");
-        var navigation = _ctx.Services.GetRequiredService<NavigationManager>();
+        var navigation = Ctx.Services.GetRequiredService<NavigationManager>();
 
         page.Find("[data-testid=trends-workflow]").Change("wf_flyers");
         Assert.EndsWith("/trends?days=30&workflow=wf_flyers", navigation.Uri);

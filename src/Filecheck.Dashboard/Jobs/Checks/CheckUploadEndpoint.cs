@@ -19,12 +19,6 @@ public static class CheckUploadEndpoint
 
     public sealed record UploadAnswer(string? FileRef, string? Message, bool Expired = false);
 
-    public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync)
-            .RequireAuthorization(Policies.RunChecks)
-            // The page sends the antiforgery token in a header; checked in the handler, since the body is not a form.
-            .DisableAntiforgery();
-
     internal static async Task<IResult> HandleAsync(
         HttpContext context, IFilecheckClient client, IAntiforgery antiforgery, IOptions<CheckOptions> options, ILoggerFactory loggers)
     {

@@ -29,22 +29,6 @@ public static class UserLimits
     public const string DownloadsPolicy = "user-downloads";
     public const string RawJsonPolicy = "user-raw-json";
 
-    public static IServiceCollection AddUserLimits(this IServiceCollection services, IConfiguration? configuration)
-    {
-        var options = services.AddOptions<UserLimitsOptions>().ValidateOnStart();
-        if (configuration is not null) options.Bind(configuration.GetSection(UserLimitsOptions.Section));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserLimitsOptions>, UserLimitsOptionsValidator>());
-        services.TryAddSingleton<LookupLimiter>();
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<UserLimitsOptions>>((o, limits) =>
-        {
-            o.AddPolicy(ProofsPolicy, new UserPolicy(UserLimitKind.Proofs, limits.Value.ProofsPerMinute));
-            o.AddPolicy(DownloadsPolicy, new UserPolicy(UserLimitKind.Downloads, limits.Value.DownloadsPerMinute));
-            o.AddPolicy(RawJsonPolicy, new UserPolicy(UserLimitKind.RawJson, limits.Value.RawJsonPerMinute));
-        });
-        return services;
-    }
-
     /// <summary>The partition: the user's stable ID; the address for a request nobody signed in to (refused later anyway).</summary>
     internal static string PartitionOf(ClaimsPrincipal? user, IPAddress? address) =>
         UserKey.Of(user) is { } id ? "user:" + id : "address:" + (address?.ToString() ?? "unknown");
@@ -71,7 +55,7 @@ public static class UserLimits
         QueueLimit = 0,
     };
 
-    private sealed class UserPolicy(UserLimitKind kind, int perMinute) : IRateLimiterPolicy<string>
+    internal sealed class UserPolicy(UserLimitKind kind, int perMinute) : IRateLimiterPolicy<string>
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, ct) =>
         {

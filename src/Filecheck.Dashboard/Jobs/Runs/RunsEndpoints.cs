@@ -12,35 +12,9 @@ namespace Filecheck.Dashboard.Jobs.Runs;
 public static class RunsEndpoints
 {
     public const string ProofClient = "filecheck-proofs";
-    private const long MaxProofBytes = CappedImageCopy.DefaultMaxBytes;
+    internal const long MaxProofBytes = CappedImageCopy.DefaultMaxBytes;
 
-    public static IServiceCollection AddRuns(this IServiceCollection services)
-    {
-        services.AddSingleton<RunsService>();
-        services.AddSingleton<RunsAudit>();
-        services.AddSingleton<ArtifactUrlPolicy>();
-        services.AddSingleton(new CappedImageCopy());
-        // Presigned URLs carry their own signature: this client has no API-key handler, by design.
-        services.AddHttpClient(ProofClient, c =>
-            {
-                c.Timeout = TimeSpan.FromSeconds(20);
-                // Bounds the body even when no Content-Length is sent.
-                c.MaxResponseContentBufferSize = MaxProofBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
-    {
-        var files = app.MapGroup("/jobs/{id}").RequireAuthorization(Policies.LookUpJobs);
-        files.MapGet("/files/{taskId}/proofs/{index:int}", ProofAsync).RequireRateLimiting(UserLimits.ProofsPolicy);
-        files.MapGet("/files/{taskId}/download", DownloadAsync).RequireRateLimiting(UserLimits.DownloadsPolicy);
-        files.MapGet("/raw.json", RawJsonAsync).RequireRateLimiting(UserLimits.RawJsonPolicy);
-        return app;
-    }
-
-    private static async Task<IResult> ProofAsync(
+    internal static async Task<IResult> ProofAsync(
         string id, string taskId, int index, RunsService runs, ArtifactUrlPolicy policy, IHttpClientFactory http, CappedImageCopy copy,
         RunsAudit audit, HttpContext context)
     {
@@ -69,7 +43,7 @@ public static class RunsEndpoints
         return Results.StatusCode(StatusCodes.Status502BadGateway);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, ArtifactUrlPolicy policy, RunsAudit audit, HttpContext context)
+    internal static async Task<IResult> DownloadAsync(string id, string taskId, RunsService runs, ArtifactUrlPolicy policy, RunsAudit audit, HttpContext context)
     {
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         // Always fresh: the browser follows this URL straight away.
@@ -84,7 +58,7 @@ public static class RunsEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> RawJsonAsync(string id, JobLookupService lookup, HttpContext context)
+    internal static async Task<IResult> RawJsonAsync(string id, JobLookupService lookup, HttpContext context)
     {
         // Through the lookup like the page: audited, written through to the history, the stored copy when Filecheck is down.
         var load = await lookup.LoadAsync(id, context.User, context.RequestAborted, action: AuditActions.RawJson);

@@ -10,9 +10,12 @@ public static class RollupGrain
     public const string Month = "m";
     public static IReadOnlyList<string> All { get; } = [Day, Week, Month];
 
+    /// <summary>The Monday that starts <paramref name="day"/>'s week (ISO 8601), for the rollups and the trends page alike.</summary>
+    public static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
     public static DateOnly Start(string grain, DateOnly day) => grain switch
     {
-        Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+        Week => WeekStart(day),
         Month => new DateOnly(day.Year, day.Month, 1),
         _ => day,
     };

@@ -9,19 +9,12 @@ using MudBlazor.Services;
 
 namespace Filecheck.Dashboard.Tests.Jobs.Answer;
 
-public sealed class JobAnswerPanelTests : IAsyncLifetime
+public sealed class JobAnswerPanelTests : ComponentTest
 {
-    private readonly BunitContext _ctx = new();
 
-    public JobAnswerPanelTests()
+    public JobAnswerPanelTests() : base(ComponentUpstream.None)
     {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 
     private static Job Fixture(string name)
     {
@@ -33,7 +26,7 @@ public sealed class JobAnswerPanelTests : IAsyncLifetime
     public void Render_FailingFixture_ShowsEveryReasonLinkedToItsFileAndStep()
     {
         var job = Fixture("job.preflight.json");
-        var panel = _ctx.Render<JobAnswerPanel>(p => p.Add(x => x.Answer, JobAnswer.For(job)).Add(x => x.JobId, job.Id));
+        var panel = Ctx.Render<JobAnswerPanel>(p => p.Add(x => x.Answer, JobAnswer.For(job)).Add(x => x.JobId, job.Id));
 
         Assert.Equal("The file failed.", panel.Find("[data-testid=answer-headline]").TextContent.Trim());
         var items = panel.FindAll("[data-testid=answer-item]");
@@ -54,7 +47,7 @@ public sealed class JobAnswerPanelTests : IAsyncLifetime
             Tasks = [new JobTask { Id = "t1", Outcome = Outcome.Fail, OriginalArtifact = new Artifact { FileName = "<b>a</b>.pdf" },
                 Steps = [new Step { Id = "s1", Type = "validate", Status = JobStatus.Done, Outcome = Outcome.Fail, Reason = "<script>window.x=1</script>" }] }],
         };
-        var panel = _ctx.Render<JobAnswerPanel>(p => p.Add(x => x.Answer, JobAnswer.For(job)).Add(x => x.JobId, job.Id));
+        var panel = Ctx.Render<JobAnswerPanel>(p => p.Add(x => x.Answer, JobAnswer.For(job)).Add(x => x.JobId, job.Id));
 
         Assert.Empty(panel.FindAll("script"));
         Assert.Empty(panel.FindAll("b"));
@@ -71,7 +64,7 @@ public sealed class JobAnswerPanelTests : IAsyncLifetime
             Steps = [new Step { Id = "s", Status = JobStatus.Done, Started = t0, Ended = t0.AddSeconds(30), Duration = 30_000 }],
         };
         var job = new Job { Id = "job_x", Status = JobStatus.Done, Outcome = Outcome.Pass, CreatedAt = t0, ModifiedAt = t0.AddSeconds(31), Tasks = [File("a"), File("b"), File("c")] };
-        var header = _ctx.Render<JobHeader>(p => p
+        var header = Ctx.Render<JobHeader>(p => p
             .Add(x => x.View, new JobView(job, null, null, t0))
             .Add(x => x.Times, JobTimes.For(job, t0.AddHours(1))));
 

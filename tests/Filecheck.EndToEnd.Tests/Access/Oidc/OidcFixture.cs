@@ -40,7 +40,7 @@ public sealed class OidcFixture : IAsyncLifetime
         });
         Provider.RegisterClient(Dashboard.BaseAddress);
 
-        _browser = await Filecheck.EndToEnd.Tests.Browser.LaunchAsync(ignoreHttpsErrors: true);
+        _browser = await Filecheck.EndToEnd.Tests.Support.Browser.LaunchAsync(ignoreHttpsErrors: true);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,4 @@
-namespace Filecheck.EndToEnd.Tests;
+namespace Filecheck.EndToEnd.Tests.Support;
 
 /// <summary>Browser tests run one at a time: two cores, one Chromium.</summary>
 [CollectionDefinition(Name)]

@@ -3,56 +3,9 @@ using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Trends.Rollups;
-using Filecheck.Dashboard.Tests.History;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Filecheck.Dashboard.Tests.Trends;
-
-/// <summary>A real history store on a temporary SQLite file (or a given PostgreSQL database), with rollups counted in <paramref name="zone"/>.</summary>
-public sealed class RollupHarness : IDisposable
-{
-    private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
-    {
-        public DashboardDbContext CreateDbContext() =>
-            new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
-    }
-
-    private readonly TempDatabase _temp = new();
-
-    public RollupHarness(TimeZoneInfo? zone = null) : this(zone, null)
-    {
-    }
-
-    /// <summary>A harness on <paramref name="db"/> (a PostgreSQL database), or on a temporary SQLite file when null.</summary>
-    public RollupHarness(TimeZoneInfo? zone, IDbContextFactory<DashboardDbContext>? db)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_temp.File)!);
-        Db = db ?? new Factory(_temp.File);
-        Writer = new RollupWriter(new RollupZone(zone ?? TimeZoneInfo.Utc));
-        Migrator = new StoreMigrator(Db, NullLogger<StoreMigrator>.Instance);
-        Gate = new StoreWriter(Db, Migrator);
-        HistoryWriter = new HistoryWriter(Gate, [Writer]);
-        Store = new JobWriter(HistoryWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
-        Rebuild = new RollupRebuild(Db, Migrator, HistoryWriter, Writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance);
-    }
-
-    public IDbContextFactory<DashboardDbContext> Db { get; }
-    public RollupWriter Writer { get; }
-    public StoreMigrator Migrator { get; }
-    public StoreWriter Gate { get; }
-    public HistoryWriter HistoryWriter { get; }
-    /// <summary>The history's own write path (what the sync, lookups and webhooks save through).</summary>
-    public JobWriter Store { get; }
-    public RollupRebuild Rebuild { get; }
-    public string File => _temp.File;
-
-    public void Dispose()
-    {
-        Gate.Dispose();
-        _temp.Dispose();
-    }
-}
 
 /// <summary>The rollup tables read back as plain values, comparable with a recomputation.</summary>
 public sealed record RollupSnapshot(

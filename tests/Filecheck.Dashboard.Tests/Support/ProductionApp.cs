@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Filecheck.Dashboard.Tests.Access;
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// The whole dashboard as production runs it: the Production environment, Microsoft sign-in from a complete

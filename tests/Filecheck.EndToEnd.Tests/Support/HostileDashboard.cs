@@ -1,10 +1,11 @@
 using Filecheck.Dashboard.Jobs.Runs;
+using Filecheck.EndToEnd.Tests.Reliability;
 using Filecheck.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Filecheck.EndToEnd.Tests.Reliability;
+namespace Filecheck.EndToEnd.Tests.Support;
 
 /// <summary>
 /// The dashboard pointed at <see cref="HostileApi"/> through its real client over HTTP (<c>Filecheck:BaseUrl</c>), with

@@ -7,8 +7,6 @@ using Filecheck.Dashboard.Sandbox;
 using Filecheck.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -16,27 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Filecheck.Dashboard.Trends;
 
-namespace Filecheck.Dashboard.Tests.History;
-
-/// <summary>A temporary folder holding the test's SQLite file; removed afterwards.</summary>
-public sealed class TempDatabase : IDisposable
-{
-    public TempDatabase()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "fc-history-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Folder);
-        File = Path.Combine(Folder, "data", "history.db");
-    }
-
-    public string Folder { get; }
-    public string File { get; }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// The history feature as the dashboard wires it (its backend, Jobs, History: the features' own wiring), on real Kestrel at 127.0.0.1 so that the
@@ -101,9 +79,7 @@ public sealed class HistoryHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSandbox();
         app.MapHistory();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HistoryHost(app, new Uri(address.TrimEnd('/') + "/"));
+        return new HistoryHost(app, await app.ListenAsync());
     }
 
     /// <summary>The same features for a bUnit context, which has services but no builder.</summary>

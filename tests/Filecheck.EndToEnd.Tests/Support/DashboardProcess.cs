@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Filecheck.EndToEnd.Tests.Access.Oidc;
+namespace Filecheck.EndToEnd.Tests.Support;
 
 /// <summary>
 /// The dashboard as its own process (the built Filecheck.Dashboard.dll), configured only through environment variables.

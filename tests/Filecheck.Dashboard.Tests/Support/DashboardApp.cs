@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
-namespace Filecheck.Dashboard.Tests.Access;
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// The whole dashboard in memory (TestServer) with the given environment and settings. In Development with no
@@ -37,6 +37,14 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         builder.UseContentRoot(DashboardPaths.FindRepositoryRoot()!);
         // UseSetting: the settings must be there when Program reads them, before the host is built.
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>On real Kestrel at 127.0.0.1 (a free port) instead of in memory: for what needs a socket, such as the sandbox's webhooks.</summary>
+    public DashboardApp StartOnKestrel()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return this;
     }
 
     /// <summary>A client with its own cookie jar, on https at a non-loopback name (so HSTS applies), not following redirects.</summary>

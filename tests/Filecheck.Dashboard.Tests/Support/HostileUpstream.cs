@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Filecheck.Dashboard.Tests.Sharing;
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// A Filecheck-compatible API on 127.0.0.1 with one job whose file names, reasons and metadata hold markup and script,

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Filecheck.Dashboard.Tests.Sharing;
+namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
 /// The whole dashboard in memory as production runs it (<see cref="ProductionApp"/>), its Filecheck API a sandbox whose

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Filecheck.EndToEnd.Tests;
+namespace Filecheck.EndToEnd.Tests.Support;
 
 /// <summary>Debian's Chromium driven by Playwright: one persistent context in a fresh profile folder per test class.</summary>
 public sealed class Browser : IAsyncDisposable
