@@ -21,6 +21,12 @@ public static class FilecheckServiceCollectionExtensions
     public const string BackgroundClientName = "filecheck-background";
 
     /// <summary>
+    /// The name of the public HttpClient (what anonymous share links cause), its own pipeline and the service key of its
+    /// <see cref="IFilecheckClient"/>: no retries (each call is one the share budget counted), its own breaker.
+    /// </summary>
+    public const string PublicClientName = "filecheck-public";
+
+    /// <summary>
     /// Registers <see cref="IFilecheckClient"/> with options bound from the <c>Filecheck</c> section of
     /// <paramref name="configuration"/> (the root configuration, or that section itself), validated at start.
     /// </summary>
@@ -61,6 +67,9 @@ public static class FilecheckServiceCollectionExtensions
         Configure(services.AddHttpClient(BackgroundClientName), FilecheckTraffic.Background);
         services.TryAddKeyedTransient<IFilecheckClient>(BackgroundClientName, static (sp, _) =>
             ActivatorUtilities.CreateInstance<FilecheckClient>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(BackgroundClientName)));
+        Configure(services.AddHttpClient(PublicClientName), FilecheckTraffic.Public);
+        services.TryAddKeyedTransient<IFilecheckClient>(PublicClientName, static (sp, _) =>
+            ActivatorUtilities.CreateInstance<FilecheckClient>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(PublicClientName)));
         return client;
     }
 
@@ -102,6 +111,9 @@ public enum FilecheckTraffic
 
     /// <summary>Nobody waits (the history sync, webhook intake): it may back off for as long as it needs.</summary>
     Background,
+
+    /// <summary>Anonymous visitors cause it (the public share page): never retried, and a 429 opens its own breaker.</summary>
+    Public,
 }
 
 /// <summary>The Filecheck resilience pipeline: total timeout, retry (GET/HEAD only), circuit breaker, per-try timeout.</summary>
@@ -122,8 +134,9 @@ public static class FilecheckResilience
 
         pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
 
-        // Polly requires at least one attempt; MaxRetries = 0 means "no retry strategy at all".
-        if (options.MaxRetries > 0)
+        // Polly requires at least one attempt; MaxRetries = 0 means "no retry strategy at all". Public calls are never
+        // retried: each is one call the share budget counted, so a retry would multiply what a link can cost.
+        if (options.MaxRetries > 0 && traffic != FilecheckTraffic.Public)
         {
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
@@ -157,15 +170,15 @@ public static class FilecheckResilience
 
     /// <summary>
     /// What counts as a failure for the circuit breaker: network errors, timeouts, 5xx and 408. A 429 is Filecheck's own
-    /// back-pressure and comes with its Retry-After: it counts for the background (the sync backs off as a whole), never
-    /// for people, whose breaker must stay closed while the sync is being throttled.
+    /// back-pressure and comes with its Retry-After: it counts for the background (the sync backs off as a whole) and the
+    /// public share traffic, never for people, whose breaker must stay closed while the sync is being throttled.
     /// </summary>
     internal static bool BreaksCircuit(Outcome<HttpResponseMessage> outcome, FilecheckTraffic traffic)
     {
         if (outcome.Exception is { } exception) return exception is HttpRequestException or TimeoutRejectedException;
         if (outcome.Result is not { } response) return false;
         var status = (int)response.StatusCode;
-        if (response.StatusCode == HttpStatusCode.TooManyRequests) return traffic == FilecheckTraffic.Background;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests) return traffic != FilecheckTraffic.Interactive;
         return status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout;
     }
 

@@ -6,13 +6,15 @@ namespace Filecheck.Api;
 /// <summary>
 /// Presigned URLs expire and open customers' files: they are never stored or handed out in a download. This removes
 /// them from a job's JSON (<c>downloadUrl</c>, a proof's <c>url</c>, and any URL whose query carries a signature,
-/// an expiry or a token) in one streaming pass.
+/// an expiry or a token) in one streaming pass; for the store, a file's <c>source</c> address loses its query and fragment.
 /// </summary>
 public static class SignedUrls
 {
     public const string Placeholder = "[signed URL removed]";
 
     private static readonly string[] UrlProperties = ["downloadUrl", "url", "signedUrl", "presignedUrl"];
+    /// <summary>Where a file came from (a task's or a result's <c>source</c>): the store keeps its address, never its query.</summary>
+    private const string SourceProperty = "source";
     private static readonly string[] SignatureMarkers =
         ["sig=", "signature=", "x-amz-signature", "x-amz-credential", "x-goog-signature", "expires=", "token="];
 
@@ -51,6 +53,11 @@ public static class SignedUrls
                         continue;
                     case JsonTokenType.String:
                         var value = reader.GetString()!;
+                        if (asNull && string.Equals(property, SourceProperty, StringComparison.OrdinalIgnoreCase) && WithoutQuery(value) is { } address)
+                        {
+                            writer.WriteStringValue(address);
+                            break;
+                        }
                         var redact = IsSigned(value) || (property is not null && UrlProperties.Contains(property, StringComparer.OrdinalIgnoreCase));
                         if (!redact) writer.WriteStringValue(value);
                         else if (asNull) writer.WriteNullValue();
@@ -71,6 +78,15 @@ public static class SignedUrls
         }
         return output.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// An absolute http(s) address without its query string and fragment (where a presigned URL keeps its signature), for
+    /// what is stored; null for anything else.
+    /// </summary>
+    public static string? WithoutQuery(string? value) =>
+        Uri.TryCreate(value?.Trim(), UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
+            ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : null;
 
     /// <summary>An absolute URL whose query carries a signature, an expiry or a token.</summary>
     public static bool IsSigned(string value) =>

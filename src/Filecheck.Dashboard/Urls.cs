@@ -15,6 +15,9 @@ public static class Urls
     /// <summary>The history sync's admin page.</summary>
     public const string SyncAdmin = "/admin/sync";
 
+    /// <summary>Who is signed in, for admins to sign out.</summary>
+    public const string SessionsAdmin = "/admin/sessions";
+
     /// <summary>Where the sign-out form posts.</summary>
     public const string SignOut = AccessEndpoints.SignOutPath;
 

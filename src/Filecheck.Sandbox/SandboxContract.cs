@@ -25,7 +25,7 @@ public sealed class SandboxOptions
     public Uri? WebhookUrl { get; set; }
     /// <summary>Headers sent with every webhook (e.g. the dashboard's shared secret).</summary>
     public Dictionary<string, string> WebhookHeaders { get; set; } = new();
-    /// <summary>When set, webhooks carry x-filecheck-signature: hex HMAC-SHA256 of the raw body with this secret.</summary>
+    /// <summary>When set, webhooks carry x-filecheck-timestamp (Unix seconds) and x-filecheck-signature: hex HMAC-SHA256 of timestamp + "." + the raw body with this secret.</summary>
     public string? WebhookSigningSecret { get; set; }
     /// <summary>The largest file <c>POST /uploads</c> allows (the API's 500 MB); tests lower it to prove the target refuses more.</summary>
     public long UploadMaxBytes { get; set; } = 500L * 1024 * 1024;

@@ -70,8 +70,13 @@ internal sealed class WebhookSender(SandboxOptions options, SandboxStore store, 
         foreach (var (name, value) in options.WebhookHeaders)
             if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content.Headers.TryAddWithoutValidation(name, value);
         if (!string.IsNullOrEmpty(options.WebhookSigningSecret))
+        {
+            // The wall clock, not the simulated one: the receiver compares it with its own to refuse stale copies.
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            request.Headers.TryAddWithoutValidation("x-filecheck-timestamp", timestamp);
             request.Headers.TryAddWithoutValidation("x-filecheck-signature",
-                Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSigningSecret), raw)));
+                Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSigningSecret), (byte[])[.. Encoding.UTF8.GetBytes(timestamp + "."), .. raw])));
+        }
         try
         {
             using var response = await _http.SendAsync(request, ct);

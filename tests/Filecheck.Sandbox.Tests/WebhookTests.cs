@@ -36,7 +36,10 @@ public sealed class WebhookTests
             await context.Request.InputStream.CopyToAsync(reader);
             var raw = reader.ToArray();
             Assert.Equal("s3cret", context.Request.Headers["X-Hook-Secret"]);
-            Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("signing-key"), raw)),
+            // Signed over the timestamp and the body, so that a copy sent again later is refused.
+            var timestamp = context.Request.Headers["x-filecheck-timestamp"]!;
+            Assert.InRange(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("signing-key"), (byte[])[.. Encoding.UTF8.GetBytes(timestamp + "."), .. raw])),
                 context.Request.Headers["x-filecheck-signature"]);
             context.Response.StatusCode = 204;
             context.Response.Close();

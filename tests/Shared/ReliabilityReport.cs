@@ -25,6 +25,7 @@ public static partial class ReliabilityReport
         ("faults-chromium", "Faults in Chromium"),
         ("circuit-errors", "Circuit errors"),
         ("load", "Load"),
+        ("share-amplification", "Share amplification"),
         ("accessibility", "Accessibility"),
     ];
 

@@ -34,14 +34,15 @@ public static class AccessEndpoints
     }
 
     private static async Task<IResult> SignOutAsync(
-        HttpContext context, IAntiforgery antiforgery, IOptions<AccessOptions> settings, SignedOutSessions sessions)
+        HttpContext context, IAntiforgery antiforgery, IOptions<AccessOptions> settings, SessionStore sessions)
     {
         // No form field is bound here, so the antiforgery middleware would not refuse a forged post by itself.
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.Text("The sign-out form has expired. Reload the page and sign out again.", statusCode: StatusCodes.Status400BadRequest);
         }
-        sessions.Revoke(context.User);
+        // In the store, before the cookie goes: a copy of it is refused after a restart and on every instance.
+        await sessions.EndAsync(context.User, CancellationToken.None);
         var properties = new AuthenticationProperties { RedirectUri = "/" };
         return settings.Value.AuthMode == AuthMode.Demo
             ? Results.SignOut(properties, [CookieAuthenticationDefaults.AuthenticationScheme])

@@ -13,13 +13,15 @@ public sealed class AccessDeniedException(string policy)
 /// <summary>
 /// Checks a policy inside a circuit, where no HTTP request passes the authorization middleware: an event handler that
 /// does something privileged calls <see cref="EnsureAllowedAsync"/> first, so a hidden button is never the only guard.
+/// It asks at the moment of the action: the policy, and the store, so that a session ended a second ago (by the user
+/// elsewhere or by an admin, on any instance) changes nothing more, whenever the page was opened.
 /// </summary>
-public sealed class AccessGuard(AuthenticationStateProvider authenticationState, IAuthorizationService authorization)
+public sealed class AccessGuard(AuthenticationStateProvider authenticationState, IAuthorizationService authorization, SessionStore sessions)
 {
     public async Task<bool> IsAllowedAsync(string policy)
     {
-        var state = await authenticationState.GetAuthenticationStateAsync();
-        return (await authorization.AuthorizeAsync(state.User, policy)).Succeeded;
+        var user = (await authenticationState.GetAuthenticationStateAsync()).User;
+        return (await authorization.AuthorizeAsync(user, policy)).Succeeded && await sessions.IsValidAsync(user);
     }
 
     /// <exception cref="AccessDeniedException">The signed-in user (or nobody) does not satisfy <paramref name="policy"/>.</exception>

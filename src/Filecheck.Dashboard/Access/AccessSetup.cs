@@ -29,8 +29,11 @@ public static class AccessSetup
                 o.SignInOrigin = mode == AuthMode.MicrosoftIdentity ? AccessOptions.OriginOf(configuration["AzureAd:Instance"]) : null;
             });
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SignedOutSessions>();
+        // Sessions live in the store: a sign-out holds across restarts and instances; expired rows are pruned.
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddHostedService<SessionPruning>();
         builder.Services.AddScoped<AccessGuard>();
+        builder.Services.AddNavEntry(new NavEntry("Sessions", Urls.SessionsAdmin, MudBlazor.Icons.Material.Filled.People, Policies.Administer, 80));
         // In the layout: who is signed in (app bar, drawer), and the demo sign-in's warning above every page.
         builder.Services.AddToSlot<UserBox>(LayoutSlots.AppBarEnd);
         builder.Services.AddToSlot<DrawerUser>(LayoutSlots.Drawer);
@@ -118,12 +121,27 @@ public static class AccessSetup
             await signingIn(context);
             SessionClaims.Stamp(context);
         };
+        var signedIn = o.Events.OnSignedIn;
+        o.Events.OnSignedIn = async context =>
+        {
+            await signedIn(context);
+            if (context.Principal is not { } user) return;
+            try
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().RecordSignInAsync(user, context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The row is added at the session's first request instead; signing in does not depend on it.
+                context.HttpContext.RequestServices.GetRequiredService<ILogger<SessionStore>>().LogWarning(e, "Could not record a new session");
+            }
+        };
         var validatePrincipal = o.Events.OnValidatePrincipal;
         o.Events.OnValidatePrincipal = async context =>
         {
             await validatePrincipal(context);
             if (context.Principal is { } user
-                && !context.HttpContext.RequestServices.GetRequiredService<SignedOutSessions>().IsValid(user))
+                && !await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValidAsync(user, context.HttpContext.RequestAborted))
             {
                 context.RejectPrincipal();
             }

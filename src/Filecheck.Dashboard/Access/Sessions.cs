@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -32,31 +31,3 @@ public static class SessionClaims
     }
 }
 
-/// <summary>
-/// Sessions that were signed out before their end. A copied cookie of a signed-out session is refused, and open circuits
-/// of that session end at their next revalidation. Kept in memory: a restart forgets it, and the cookie's own end still holds.
-/// </summary>
-public sealed class SignedOutSessions(TimeProvider time)
-{
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new();
-
-    public void Revoke(ClaimsPrincipal user)
-    {
-        if (SessionClaims.IdOf(user) is not { } id) return;
-        var now = time.GetUtcNow();
-        _revoked[id] = SessionClaims.ExpiryOf(user) ?? now.AddDays(1);
-        foreach (var (old, end) in _revoked)
-        {
-            if (end < now) _revoked.TryRemove(old, out _);
-        }
-    }
-
-    public bool IsRevoked(ClaimsPrincipal user) => SessionClaims.IdOf(user) is { } id && _revoked.ContainsKey(id);
-
-    /// <summary>A session is valid while signed in, not past its end, and not signed out.</summary>
-    public bool IsValid(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true
-        && SessionClaims.ExpiryOf(user) is { } expires
-        && time.GetUtcNow() < expires
-        && !IsRevoked(user);
-}

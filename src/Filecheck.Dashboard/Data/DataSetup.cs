@@ -16,6 +16,7 @@ public static class DataSetup
     public static IHostApplicationBuilder AddStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddStore(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.RequireEncryptedKeysOutsideDevelopment();
         return builder;
     }
 

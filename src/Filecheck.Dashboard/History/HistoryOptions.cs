@@ -48,7 +48,10 @@ public sealed class HistoryWebhookOptions
     public string SecretHeader { get; set; } = "x-dashboard-webhook-secret";
     /// <summary>The shared secret (user-secrets or environment <c>History__Webhooks__Secret</c>). Empty: every webhook is refused.</summary>
     public string? Secret { get; set; }
-    /// <summary>When set, <c>x-filecheck-signature</c> (hex HMAC-SHA256 of the raw body) must match too.</summary>
+    /// <summary>
+    /// When set, <c>x-filecheck-signature</c> must match too: hex HMAC-SHA256 of the raw body, or, when the sender adds
+    /// <c>x-filecheck-timestamp</c> (Unix seconds), of <c>timestamp + "." + body</c>, fresh within 5 minutes and seen once.
+    /// </summary>
     public string? SigningSecret { get; set; }
     public int MaxBodyBytes { get; set; } = 64 * 1024;
     /// <summary>Webhooks accepted per minute; the rest get 429.</summary>

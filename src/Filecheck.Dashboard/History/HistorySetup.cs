@@ -41,6 +41,8 @@ public static class HistorySetup
         // proved itself (the intake counts), per address.
         services.AddSingleton<WebhookSenderLimit>();
         services.AddNavEntry(new NavEntry("History sync", Urls.SyncAdmin, Icons.Material.Filled.Sync, Policies.Administer, 60));
+        // Per instance: a replay sent to another instance behind the load balancer within 5 minutes is not caught.
+        services.AddSingleton<WebhookReplayGuard>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Filecheck.Api;
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Data;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.History;
@@ -32,14 +33,16 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly TimeProvider _clock;
     private readonly HistorySyncStatus _status;
     private readonly ILogger<HistorySyncRunner> _logger;
+    private readonly IReadOnlyList<IAuditTable> _otherAudits;
     private readonly LookupAudit _audit;
     private readonly RateLimiter _budget;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
 
     public HistorySyncRunner(IServiceScopeFactory scopes, JobWriter jobs, HistoryReads reads, SyncStateStore state, IOptions<HistoryOptions> options, TimeProvider clock,
-        HistorySyncStatus status, ILogger<HistorySyncRunner> logger, LookupAudit audit)
+        HistorySyncStatus status, ILogger<HistorySyncRunner> logger, LookupAudit audit, IEnumerable<IAuditTable> otherAudits)
     {
         _audit = audit;
+        _otherAudits = [.. otherAudits];
         _scopes = scopes;
         _jobs = jobs;
         _reads = reads;
@@ -320,6 +323,15 @@ public sealed class HistorySyncRunner : IDisposable
             pruned = await _audit.PruneAsync(before, ct: ct);
             total += pruned;
         } while (pruned > 0);
+        // Other features' audits (the share links') go by the same setting, in the same pass.
+        foreach (var table in _otherAudits)
+        {
+            do
+            {
+                pruned = await table.PruneAsync(before, 5000, ct);
+                total += pruned;
+            } while (pruned > 0);
+        }
         if (total > 0) _logger.LogInformation("Removed {Count} audit rows older than {Before}", total, before);
     }
 

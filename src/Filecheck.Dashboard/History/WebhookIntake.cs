@@ -18,10 +18,12 @@ namespace Filecheck.Dashboard.History;
 /// </summary>
 public sealed class WebhookIntake(
     [FromKeyedServices(FilecheckServiceCollectionExtensions.BackgroundClientName)] IFilecheckClient client,
-    JobWriter jobs, WebhookSenderLimit limit, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
+    JobWriter jobs, WebhookSenderLimit limit, WebhookReplayGuard replays, IOptions<HistoryOptions> options, ILogger<WebhookIntake> logger)
 {
     public const string Path = "/webhooks/filecheck";
     public const string SignatureHeader = "x-filecheck-signature";
+    /// <summary>Unix seconds, covered by the signature (<c>timestamp + "." + body</c>): a copy sent again is refused.</summary>
+    public const string TimestampHeader = "x-filecheck-timestamp";
 
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
@@ -37,9 +39,38 @@ public sealed class WebhookIntake(
         var body = await ReadAsync(request.Body, o.MaxBodyBytes, ct);
         if (body is null) return TooLarge(o);
 
-        if (!string.IsNullOrEmpty(o.SigningSecret) && !SignatureMatches(request.Headers[SignatureHeader], body, o.SigningSecret))
+        if (!string.IsNullOrEmpty(o.SigningSecret))
         {
-            return Error(StatusCodes.Status401Unauthorized, "Missing or wrong x-filecheck-signature.");
+            var timestamp = request.Headers[TimestampHeader];
+            if (timestamp.Count > 0)
+            {
+                // Sent with a timestamp: the signature must cover it, so that neither can be swapped, and each is taken once.
+                if (timestamp.Count != 1 || !long.TryParse(timestamp[0], System.Globalization.NumberStyles.AllowLeadingSign,
+                        System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                {
+                    return Error(StatusCodes.Status401Unauthorized, $"{TimestampHeader} must be one whole number of Unix seconds.");
+                }
+                var signed = Encoding.UTF8.GetBytes(timestamp[0] + ".").Concat(body).ToArray();
+                if (!SignatureMatches(request.Headers[SignatureHeader], signed, o.SigningSecret))
+                {
+                    return Error(StatusCodes.Status401Unauthorized, $"Missing or wrong {SignatureHeader} (with {TimestampHeader}, it signs timestamp + \".\" + body).");
+                }
+                switch (replays.Check(seconds, NormalizedSignature(request.Headers[SignatureHeader])))
+                {
+                    case WebhookFreshness.Stale:
+                        return Error(StatusCodes.Status401Unauthorized,
+                            $"{TimestampHeader} is more than {WebhookReplayGuard.Window.TotalMinutes:0} minutes away from this server's clock; the webhook was not taken.");
+                    case WebhookFreshness.Replayed:
+                        return Error(StatusCodes.Status409Conflict, "This webhook (same timestamp and signature) was already received; a replay changes nothing.");
+                    case WebhookFreshness.Busy:
+                        request.HttpContext.Response.Headers.RetryAfter = "60";
+                        return Error(StatusCodes.Status503ServiceUnavailable, "Too many webhooks to tell replays apart right now; try again in a minute.");
+                }
+            }
+            else if (!SignatureMatches(request.Headers[SignatureHeader], body, o.SigningSecret))
+            {
+                return Error(StatusCodes.Status401Unauthorized, $"Missing or wrong {SignatureHeader}.");
+            }
         }
 
         // Counted after authentication: each accepted webhook costs an upstream GET and a write.
@@ -87,6 +118,13 @@ public sealed class WebhookIntake(
     internal static bool SameSecret(string? given, string expected) =>
         given is not null && CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    /// <summary>The signature's hex digits in lower case: the same webhook whatever prefix or case it was sent with.</summary>
+    private static string NormalizedSignature(string? header)
+    {
+        var hex = header!.Trim();
+        return (hex.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase) ? hex[7..] : hex).ToLowerInvariant();
+    }
 
     internal static bool SignatureMatches(string? header, byte[] body, string signingSecret)
     {
@@ -169,4 +207,64 @@ public sealed class WebhookSenderLimit(IOptions<HistoryOptions> options) : IDisp
         _limiter.AttemptAcquire(sender is null ? "unknown" : (sender.IsIPv4MappedToIPv6 ? sender.MapToIPv4() : sender).ToString());
 
     public void Dispose() => _limiter.Dispose();
+}
+
+public enum WebhookFreshness
+{
+    Fresh,
+    /// <summary>Its timestamp is more than <see cref="WebhookReplayGuard.Window"/> from now, either way.</summary>
+    Stale,
+    /// <summary>The same timestamp and signature were taken within the window.</summary>
+    Replayed,
+    /// <summary>The list of what was seen is full of fresh entries: refused rather than taken unchecked.</summary>
+    Busy,
+}
+
+/// <summary>
+/// The signatures of timestamped webhooks taken in the last <see cref="Window"/> (per instance, in memory): a copy within
+/// the window is refused as a replay, one older or newer as stale, so nothing needs remembering longer. Bounded: at
+/// <see cref="Capacity"/> entries it drops the stale ones, and refuses while every entry is still fresh.
+/// </summary>
+public sealed class WebhookReplayGuard(TimeProvider clock, int capacity)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+    /// <summary>About 10 MB at most; far above 600 a minute per sender for 10 minutes.</summary>
+    public const int Capacity = 100_000;
+
+    private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public WebhookReplayGuard(TimeProvider clock) : this(clock, Capacity)
+    {
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate) return _seen.Count;
+        }
+    }
+
+    public WebhookFreshness Check(long timestampSeconds, string signature)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var window = (long)Window.TotalSeconds;
+        if (timestampSeconds < now - window || timestampSeconds > now + window) return WebhookFreshness.Stale;
+        lock (_gate)
+        {
+            if (_seen.ContainsKey(signature)) return WebhookFreshness.Replayed;
+            if (_seen.Count >= capacity)
+            {
+                // Whatever is older than the window would be refused as stale anyway.
+                foreach (var (old, at) in _seen)
+                {
+                    if (at < now - window) _seen.Remove(old);
+                }
+                if (_seen.Count >= capacity) return WebhookFreshness.Busy;
+            }
+            _seen[signature] = timestampSeconds;
+            return WebhookFreshness.Fresh;
+        }
+    }
 }

@@ -42,7 +42,8 @@ public static class JobsSetup
         services.AddSingleton<RunsService>();
         services.AddSingleton<RunsAudit>();
         services.AddSingleton<ArtifactUrlPolicy>();
-        services.AddSingleton(new CappedImageCopy());
+        // One budget of bytes in flight for every proof relayed (staff and share pages together), from Limits:ProofBytesInFlight.
+        services.AddSingleton(sp => new CappedImageCopy(maxBytesInFlight: sp.GetRequiredService<IOptions<UserLimitsOptions>>().Value.ProofBytesInFlight));
         services.AddHttpClient(RunsEndpoints.ProofClient, c =>
             {
                 c.Timeout = TimeSpan.FromSeconds(20);

@@ -42,6 +42,8 @@ public sealed class ShareLinkService(
             Files = request.Files.Select((f, i) => new SharedFileRecord { Position = i + 1, JobId = f.JobId, TaskId = f.TaskId, Name = f.Name }).ToList(),
         };
         await using var db = await factory.CreateDbContextAsync(ct);
+        // The share and its audit row in one transaction: never a link nobody can tell was made.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Shares.Add(share);
         await db.SaveChangesAsync(ct);
         var whom = share.RecipientName ?? share.RecipientEmail ?? "no recipient named";
@@ -50,6 +52,7 @@ public sealed class ShareLinkService(
             + (share.RecipientEmail is { } email && share.RecipientName is not null ? $" <{email}>" : "")
             + $", {request.ExpiryDays} day(s), downloads {(share.AllowDownloads ? "on" : "off")}, approval {(share.AskApproval ? "asked" : "not asked")}"));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new ShareCreateResult(new CreatedShare(share.Id, token, share.ExpiresAt), null);
     }
 
@@ -68,14 +71,40 @@ public sealed class ShareLinkService(
             share.Files.OrderBy(f => f.Position).ToList(), share.Decisions.OrderBy(d => d.Position).ToList());
     }
 
+    /// <summary>
+    /// Counts a view on the link; only the first view writes an audit row (in the same transaction), so anonymous
+    /// traffic cannot grow the audit. The last view is the link's own <c>LastViewedAt</c>.
+    /// </summary>
     public async Task RecordViewAsync(long shareId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var first = await db.Shares.Where(s => s.Id == shareId && s.FirstViewedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.FirstViewedAt, now), ct);
         await db.Shares.Where(s => s.Id == shareId)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.ViewCount, s => s.ViewCount + 1).SetProperty(s => s.LastViewedAt, now), ct);
-        db.ShareAudit.Add(Audit(shareId, ShareActions.View, Recipient, null));
-        await db.SaveChangesAsync(ct);
+        if (first > 0)
+        {
+            db.ShareAudit.Add(Audit(shareId, ShareActions.View, Recipient, "first view"));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Counts a proof image served on the link: a counter, never a row per image.</summary>
+    public async Task RecordImageAsync(long shareId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Shares.Where(s => s.Id == shareId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ImageCount, s => s.ImageCount + 1), ct);
+    }
+
+    /// <summary>Removes share audit rows older than <paramref name="before"/> (History:Retention:AuditAge), a batch at a time.</summary>
+    public async Task<int> PruneAuditAsync(DateTimeOffset before, int batchSize, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var ids = await db.ShareAudit.Where(a => a.At < before).OrderBy(a => a.At).Select(a => a.Id).Take(batchSize).ToListAsync(ct);
+        return ids.Count == 0 ? 0 : await db.ShareAudit.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(ct);
     }
 
     public async Task AuditAsync(long shareId, string action, string actor, string? detail, CancellationToken ct = default)
@@ -184,9 +213,15 @@ public sealed class ShareLinkService(
 
     private static ShareSummary Summarize(ShareRecord s, DateTimeOffset now) => new(
         s.Id, s.OrderId, s.CreatedBy, s.CreatedAt, s.ExpiresAt, s.RevokedAt, s.RevokedBy, s.AllowDownloads, s.AskApproval, s.Note,
-        s.RecipientName, s.RecipientEmail, s.ViewCount, s.LastViewedAt,
+        s.RecipientName, s.RecipientEmail, s.ViewCount, s.LastViewedAt, s.ImageCount,
         s.Files.OrderBy(f => f.Position).ToList(), s.Decisions.OrderBy(d => d.Position).ToList(), StateOf(s, now));
 
     private ShareAuditRecord Audit(long shareId, string action, string actor, string? detail) =>
         new() { ShareId = shareId, At = clock.GetUtcNow(), Action = action, Actor = actor, Detail = detail };
+}
+
+/// <summary>The share audit, pruned with the rest of the audit by the history's retention pass.</summary>
+internal sealed class ShareAuditTable(ShareLinkService shares) : Data.IAuditTable
+{
+    public Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken ct) => shares.PruneAuditAsync(before, batchSize, ct);
 }

@@ -40,7 +40,7 @@ public enum ShareState { Awaiting, Approved, ChangesRequested, Open, Expired, Re
 public sealed record ShareSummary(
     long Id, string? OrderId, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
     DateTimeOffset? RevokedAt, string? RevokedBy, bool AllowDownloads, bool AskApproval, string? Note,
-    string? RecipientName, string? RecipientEmail, int ViewCount, DateTimeOffset? LastViewedAt,
+    string? RecipientName, string? RecipientEmail, int ViewCount, DateTimeOffset? LastViewedAt, int ImageCount,
     IReadOnlyList<SharedFileRecord> Files, IReadOnlyList<ShareDecisionRecord> Decisions, ShareState State)
 {
     public IReadOnlyList<string> JobIds => Files.Select(f => f.JobId).Distinct().ToList();

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Filecheck.Api;
 using Filecheck.Api.Models;
-using Filecheck.Dashboard.Jobs.Runs;
-using Filecheck.Dashboard.Sharing;
 
 namespace Filecheck.Dashboard.Sharing;
 
@@ -13,6 +11,9 @@ public sealed record SharedFileView(int Position, string Name, string ResultWord
 public sealed record SharePageModel(
     bool Unavailable, IReadOnlyList<SharedFileView> Files, string? Note, DateTimeOffset ExpiresAt, string ExpiresText, bool AskApproval)
 {
+    /// <summary>The calls all shares may cause this minute are spent: the gate answers "try again in a minute" (503).</summary>
+    public bool Busy { get; init; }
+
     /// <summary>"Tuesday 8 December 2026, 14:05 UTC (in 6 days)".</summary>
     public static string DescribeExpiry(DateTimeOffset expires, DateTimeOffset now)
     {
@@ -37,23 +38,39 @@ public sealed record SharePageModel(
     };
 }
 
-/// <summary>Builds the public page and finds a shared file's fresh proof and download URLs.</summary>
-public sealed class SharePageService(RunsService runs, TimeProvider clock)
+/// <summary>One shared file's run from the shared copy, the copy itself (to refresh it once), or why there is none.</summary>
+public sealed record SharedRunLookup(Run? Run, RunsResponse? Copy, FilecheckFailure? Failure, bool BudgetSpent);
+
+/// <summary>Builds the public page and finds a shared file's proof and download URLs, all from the shared copy of its job's runs.</summary>
+public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
 {
+    // The gate loads the page's model to answer 503 before rendering; the page then reads the same one for its request.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ShareAccess, SharePageModel> _loaded = new();
+
     public async Task<SharePageModel> LoadAsync(ShareAccess share, CancellationToken ct)
     {
-        var fresh = new Dictionary<string, RunsResponse>();
-        foreach (var jobId in share.Files.Select(f => f.JobId).Distinct())
-        {
-            var result = await RunsOfAsync(jobId, fresh: true, ct);
-            // Never a stored copy for a customer: one job that cannot be fetched and the page says "try later".
-            if (result is not { IsSuccess: true }) return Empty(share, unavailable: true);
-            fresh[jobId] = result.Value;
-        }
+        if (_loaded.TryGetValue(share, out var known)) return known;
+        var model = await BuildAsync(share, ct);
+        _loaded.AddOrUpdate(share, model);
+        return model;
+    }
+
+    private async Task<SharePageModel> BuildAsync(ShareAccess share, CancellationToken ct)
+    {
+        var jobs = share.Files.Select(f => f.JobId).Distinct().ToList();
+        var copies = new System.Collections.Concurrent.ConcurrentDictionary<string, SharedRunsResult>();
+        // A few at a time: a first view of a big share waits less, and Filecheck sees no burst from one page.
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (jobId, token) =>
+            copies[jobId] = JobId.TryParse(jobId, out var id, out _)
+                ? await runs.GetAsync(id, token)
+                : new SharedRunsResult(null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"), false));
+        if (copies.Values.Any(c => c.BudgetSpent)) return Empty(share, unavailable: true) with { Busy = true };
+        // Never a stored copy for a customer: one job that cannot be fetched and the page says "try later".
+        if (copies.Values.Any(c => !c.IsSuccess)) return Empty(share, unavailable: true);
         var files = new List<SharedFileView>();
         foreach (var file in share.Files)
         {
-            var run = fresh[file.JobId].Runs.FirstOrDefault(r => r.Id == file.TaskId);
+            var run = copies[file.JobId].Runs!.Runs.FirstOrDefault(r => r.Id == file.TaskId);
             var (word, kind) = SharePageModel.ResultOf(run?.Outcome);
             files.Add(new SharedFileView(file.Position, run?.DisplayName ?? (file.Name is { } stored ? Filecheck.Api.Models.VisibleText.DirectionControls(stored) : null) ?? $"File {file.Position}", word, kind,
                 run?.Proofs.Count ?? 0, share.AllowDownloads && run is { } r && (r.HasOutput || r.DownloadUrl is not null),
@@ -65,19 +82,13 @@ public sealed class SharePageService(RunsService runs, TimeProvider clock)
     private static SharePageModel Empty(ShareAccess share, bool unavailable) =>
         new(unavailable, [], share.Note, share.ExpiresAt, "", share.AskApproval);
 
-    /// <summary>The run of one shared file, from the runs cache unless <paramref name="fresh"/>.</summary>
-    public async Task<(Run? Run, FilecheckFailure? Failure)> RunAsync(SharedFileRecord file, bool fresh, CancellationToken ct)
+    /// <summary>The run of one shared file from the shared copy; with <paramref name="failed"/>, after a URL of that copy failed.</summary>
+    public async Task<SharedRunLookup> RunAsync(SharedFileRecord file, RunsResponse? failed, CancellationToken ct)
     {
-        var result = await RunsOfAsync(file.JobId, fresh, ct);
-        if (result is null) return (null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"));
-        return result.IsSuccess ? (result.Value.Runs.FirstOrDefault(r => r.Id == file.TaskId), null) : (null, result.Failure);
+        if (!JobId.TryParse(file.JobId, out var id, out _)) return new(null, null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"), false);
+        var result = failed is null ? await runs.GetAsync(id, ct) : await runs.RefreshAsync(id, failed, ct);
+        return result.Runs is { } copy
+            ? new(copy.Runs.FirstOrDefault(r => r.Id == file.TaskId), copy, null, false)
+            : new(null, null, result.Failure, result.BudgetSpent);
     }
-
-    public void Forget(string jobId)
-    {
-        if (JobId.TryParse(jobId, out var id, out _)) runs.Forget(id);
-    }
-
-    private async Task<FilecheckResult<RunsResponse>?> RunsOfAsync(string jobId, bool fresh, CancellationToken ct) =>
-        JobId.TryParse(jobId, out var id, out _) ? await runs.GetAsync(id, fresh, ct) : null;
 }

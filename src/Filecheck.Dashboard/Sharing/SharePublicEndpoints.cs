@@ -6,13 +6,12 @@ namespace Filecheck.Dashboard.Sharing;
 
 /// <summary>
 /// The routes under <c>/s/{token}</c>: a gate that opens the share (or answers the one 404) and sets the privacy headers,
-/// the proof images and downloads (fresh from Filecheck on every request), and the approval form's post.
+/// the proof images and downloads (from the shared copy of each job's runs, <see cref="SharedRuns"/>), and the approval form's post.
 /// </summary>
 public static class SharePublicEndpoints
 {
     public const string Prefix = "/s";
     private const string ShareItem = "sharing.share";
-    private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/webp"];
 
     /// <summary>The share the gate opened for this request, or null.</summary>
     public static ShareAccess? Share(HttpContext context) => context.Items[ShareItem] as ShareAccess;
@@ -40,6 +39,16 @@ public static class SharePublicEndpoints
                 return;
             }
             context.Items[ShareItem] = share;
+            if (segments.Length == 2 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+            {
+                // The page's runs first: with the shares' budget spent it answers 503 before rendering anything.
+                var model = await context.RequestServices.GetRequiredService<SharePageService>().LoadAsync(share, context.RequestAborted);
+                if (model.Busy)
+                {
+                    await SharePublicResponses.WriteBusyAsync(context);
+                    return;
+                }
+            }
             await next(context);
         }));
     }
@@ -54,7 +63,7 @@ public static class SharePublicEndpoints
 
     private static async Task ProofAsync(
         int file, int index, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy,
-        IHttpClientFactory http, IOptions<SharingOptions> options)
+        IHttpClientFactory http, IOptions<SharingOptions> options, CappedImageCopy copy)
     {
         var share = Share(context)!;
         var shared = share.Files.FirstOrDefault(f => f.Position == file);
@@ -65,14 +74,17 @@ public static class SharePublicEndpoints
             return;
         }
         var max = options.Value.MaxProofBytes;
+        Filecheck.Api.Models.RunsResponse? failed = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var (run, failure) = await pages.RunAsync(shared, fresh: attempt > 0, ct);
-            if (failure is not null)
+            var found = await pages.RunAsync(shared, failed, ct);
+            if (found.Copy is null)
             {
+                if (found.BudgetSpent) context.Response.Headers.RetryAfter = "60";
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
+            var run = found.Run;
             if (run is null || index < 1 || index > run.Proofs.Count
                 || !Uri.TryCreate(run.Proofs[index - 1].Url, UriKind.Absolute, out var url) || !policy.IsAllowed(url))
             {
@@ -82,50 +94,25 @@ public static class SharePublicEndpoints
             using var response = await http.CreateClient(RunsEndpoints.ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                // An expired signature: ask Filecheck for fresh URLs once.
-                pages.Forget(shared.JobId);
+                // An expired signature: a new copy of the job's runs once (shared with every viewer who saw this one fail).
+                failed = found.Copy;
                 continue;
             }
-            var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
-            if (type is null || !ImageTypes.Contains(type) || response.Content.Headers.ContentLength > max)
+            // As the staff proxy: only PNG, JPEG or WebP whose first bytes agree, streamed under the same bytes-in-flight bound.
+            var outcome = await copy.CopyAsync(response, context,
+                r => r.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'", ct, max);
+            if (outcome == CappedImageOutcome.Ok)
             {
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                await shares.RecordImageAsync(share.Id, CancellationToken.None);
                 return;
             }
-            context.Response.ContentType = type;
-            context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-            if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
-            await shares.AuditAsync(share.Id, ShareActions.Image, ShareLinkService.Recipient, $"file {file}, proof {index}", ct);
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            await CappedCopyAsync(body, context, max, ct);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = outcome == CappedImageOutcome.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+            }
             return;
         }
         context.Response.StatusCode = StatusCodes.Status502BadGateway;
-    }
-
-    /// <summary>Copies at most <paramref name="max"/> bytes, counting them itself: a missing or lying Content-Length cannot run it over.</summary>
-    internal static async Task CappedCopyAsync(Stream source, HttpContext context, long max, CancellationToken ct)
-    {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            long total = 0;
-            int read;
-            while ((read = await source.ReadAsync(buffer, ct)) > 0)
-            {
-                total += read;
-                if (total > max)
-                {
-                    context.Abort();
-                    return;
-                }
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static async Task DownloadAsync(int file, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy)
@@ -137,14 +124,20 @@ public static class SharePublicEndpoints
             await SharePublicResponses.WriteNotFoundAsync(context);
             return;
         }
-        // Always fresh: the browser follows the signed URL at once.
-        var (run, failure) = await pages.RunAsync(shared, fresh: true, context.RequestAborted);
-        if (failure is not null)
+        // From the shared copy: its URLs have most of their hour left, and the browser follows this one at once.
+        var found = await pages.RunAsync(shared, failed: null, context.RequestAborted);
+        if (found.BudgetSpent)
+        {
+            await SharePublicResponses.WriteBusyAsync(context);
+            return;
+        }
+        if (found.Copy is null)
         {
             await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Please try again later",
                 "The download cannot be reached right now. Please try again in a few minutes.", ShareUrls.Page(TokenOf(context)));
             return;
         }
+        var run = found.Run;
         if (run is null || !Uri.TryCreate(run.DownloadUrl, UriKind.Absolute, out var url) || !policy.IsAllowed(url))
         {
             await SharePublicResponses.WriteNotFoundAsync(context);
@@ -158,13 +151,26 @@ public static class SharePublicEndpoints
     {
         var token = TokenOf(context);
         // Checked here, not by form binding: a forged or stale post gets a plain page and changes nothing.
-        if (!await antiforgery.IsRequestValidAsync(context))
+        bool valid;
+        IFormCollection form;
+        try
+        {
+            valid = await antiforgery.IsRequestValidAsync(context);
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            // A form that cannot be read at all (a null character, a value past the form limits): refused, never a 500.
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your answer was not sent",
+                "The form held something it cannot take, such as a null character. Remove it and give your answer again.", ShareUrls.Page(token));
+            return;
+        }
+        if (!valid)
         {
             await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your answer was not sent",
                 "The form had expired. Reload the page and give your answer again.", ShareUrls.Page(token));
             return;
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var position = int.TryParse(form["file"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
         var result = await shares.DecideAsync(token, position, form["decision"], form["name"], form["note"], context.RequestAborted);
         switch (result.Outcome)

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Filecheck.Dashboard.Sharing;
 
-/// <summary>The fixed pages of the public routes: one 404 for every link that does not open, a 429, a form problem.</summary>
+/// <summary>The fixed pages of the public routes: one 404 for every link that does not open, a 429, a 503 "try again in a minute", a form problem.</summary>
 public static class SharePublicResponses
 {
     private const string Style =
@@ -22,6 +22,17 @@ public static class SharePublicResponses
 
     public static readonly byte[] TooManyBody = Encoding.UTF8.GetBytes(Page("Too many requests",
         "<p>This page was asked for too often from your network in the last minute.</p><p>Please wait a minute, then reload the page.</p>"));
+
+    public static readonly byte[] BusyBody = Encoding.UTF8.GetBytes(Page("Please try again in a minute",
+        "<p>Your proofs are asked for a lot right now, so they cannot be fetched this minute.</p>"
+        + "<p>Nothing is wrong with your link: please try again in a minute.</p>"));
+
+    /// <summary>The calls every share may cause this minute are spent: a 503 that says when to come back.</summary>
+    public static Task WriteBusyAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "60";
+        return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, BusyBody);
+    }
 
     public static Task WriteNotFoundAsync(HttpContext context) => WriteAsync(context, StatusCodes.Status404NotFound, NotFoundBody);
 

@@ -13,6 +13,12 @@ public sealed class SharingOptions
     /// <summary>Requests per minute one client address may make to <c>/s/...</c>: a page of 50 proofs is 52 requests.</summary>
     public int RequestsPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// Calls to Filecheck that all share links together may cause in a minute (each fetches one job's runs for every
+    /// viewer of every link for a few minutes); once spent, a page that needs another says "try again in a minute".
+    /// </summary>
+    public int UpstreamCallsPerMinute { get; set; } = 120;
+
     /// <summary>Largest proof image streamed to a customer.</summary>
     public long MaxProofBytes { get; set; } = 20 * 1024 * 1024;
 
@@ -36,6 +42,7 @@ internal sealed class SharingOptionsValidator : IValidateOptions<SharingOptions>
         var errors = new List<string>();
         if (o.MaxExpiryDays is < 1 or > 90) errors.Add($"Sharing:MaxExpiryDays is {o.MaxExpiryDays}; it must be between 1 and 90 (links always expire).");
         if (o.RequestsPerMinute is < 60 or > 100_000) errors.Add($"Sharing:RequestsPerMinute is {o.RequestsPerMinute}; it must be between 60 and 100000.");
+        if (o.UpstreamCallsPerMinute is < 1 or > 10_000) errors.Add($"Sharing:UpstreamCallsPerMinute is {o.UpstreamCallsPerMinute}; it must be between 1 and 10000.");
         if (o.MaxProofBytes is < 1024 or > 200L * 1024 * 1024) errors.Add("Sharing:MaxProofBytes must be between 1024 and 209715200.");
         if (!string.IsNullOrWhiteSpace(o.Notify.WebhookUrl)
             && (!Uri.TryCreate(o.Notify.WebhookUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))

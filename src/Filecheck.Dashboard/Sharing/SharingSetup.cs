@@ -18,6 +18,8 @@ public static class SharingSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ShareNotifier>();
         services.AddSingleton<ShareLinkService>();
+        services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
+        services.AddSingleton<SharedRuns>();
         services.AddSingleton<SharePageService>();
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));

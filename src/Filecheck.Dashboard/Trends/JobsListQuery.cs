@@ -19,6 +19,12 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
 {
     public const string None = "-";
     public const int MinPrefixLength = 3;
+
+    /// <summary>Matching jobs counted at most (the page says "10,000+"), and the deepest row a page may start at.</summary>
+    public const int CountCap = 10_000;
+
+    /// <summary>A file-name search reads every file's name in its range (no index serves "contains"): at most this many days.</summary>
+    public const int FileNameSearchDays = 90;
     private static readonly TimeSpan ChoicesLifetime = TimeSpan.FromMinutes(1);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private (DateTimeOffset At, JobsListChoices Choices)? _choices;
@@ -32,12 +38,30 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
         _ => null,
     };
 
-    public async Task<JobsListResult> LoadAsync(JobsListState state, CancellationToken ct = default, int pageSize = JobsListState.PageSize)
+    public Task<JobsListResult> LoadAsync(JobsListState state, CancellationToken ct = default, int pageSize = JobsListState.PageSize) =>
+        LoadAsync(state, ct, pageSize, CountCap);
+
+    /// <summary>The list with the count stopped at <paramref name="countCap"/> (tests use a small one).</summary>
+    public async Task<JobsListResult> LoadAsync(JobsListState state, CancellationToken ct, int pageSize, int countCap)
     {
         pageSize = Math.Clamp(pageSize, 1, 200);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), zone.Zone).DateTime);
         var firstDay = state.FirstDay(today);
         if (ProblemWith(state.Search) is { } problem) return new JobsListResult(state, [], 0, pageSize, firstDay, problem);
+        // OFFSET reads every row it skips: deep pages are refused instead of scanning millions.
+        if ((long)(state.Page - 1) * pageSize >= countCap)
+        {
+            return new JobsListResult(state, [], 0, pageSize, firstDay,
+                $"Only the first {countCap:N0} jobs of a list can be paged through. Narrow the filters or the days to see the rest.");
+        }
+        string? notice = null;
+        var fileNameFrom = today.AddDays(1 - FileNameSearchDays);
+        if (state.FileName is not null && (firstDay is null || firstDay < fileNameFrom))
+        {
+            // "Part of a file name" has no index to use: it scans, so its range is bounded and the page says so.
+            firstDay = fileNameFrom;
+            notice = $"A search by part of a file name reads every file's name, so it looks at the last {FileNameSearchDays} days at most (from {fileNameFrom:d MMM yyyy}).";
+        }
 
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -96,7 +120,9 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
                     || (string.Compare(j.CustomerId, search) > 0 && string.Compare(j.CustomerId, upper) < 0)
                     || (string.Compare(j.CustomerEmailLower, lowerSearch) > 0 && string.Compare(j.CustomerEmailLower, lowerUpper) < 0))));
         }
-        var total = await q.CountAsync(ct);
+        // Counting stops past the cap: a count of millions would read every matching row on every page.
+        var counted = await q.Take(countCap + 1).CountAsync(ct);
+        var total = Math.Min(counted, countCap);
         q = (state.Sort, state.Desc) switch
         {
             // NULLs first ascending and last descending, said here rather than left to the engine (SQLite and PostgreSQL differ);
@@ -118,7 +144,7 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
         var rows = await q.Skip((state.Page - 1) * pageSize).Take(pageSize)
             .Select(j => new JobsListRow(j.Id, j.CreatedAt, j.Status, j.Outcome, j.Channel, j.WorkflowId, j.RuleId, j.OrderId, j.CustomerId, j.CustomerEmail, j.FileCount))
             .ToListAsync(ct);
-        return new JobsListResult(state, rows, total, pageSize, firstDay, null);
+        return new JobsListResult(state, rows, total, pageSize, firstDay, null) { TotalCapped = counted > countCap, Notice = notice };
     }
 
     /// <summary>The statuses, channels and workflows the history holds, for the filter menus; kept a minute.</summary>

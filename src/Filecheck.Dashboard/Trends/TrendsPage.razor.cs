@@ -1,9 +1,10 @@
 using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.JobsList;
+using Filecheck.Dashboard.Shell;
 using Filecheck.Dashboard.Trends.Rollups;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Filecheck.Dashboard.Jobs;
 
 namespace Filecheck.Dashboard.Trends;
 
@@ -16,17 +17,7 @@ public sealed partial class TrendsPage : IDisposable
     [Inject] private HistorySyncStatus SyncStatus { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
-    // Declared so that a new query string re-runs OnParametersSetAsync; the view is parsed from the whole address.
-    [SupplyParameterFromQuery(Name = "days")] public string? DaysText { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public string? FromText { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? ToText { get; set; }
-    [SupplyParameterFromQuery(Name = "group")] public string? GroupText { get; set; }
-    [SupplyParameterFromQuery(Name = "unit")] public string? UnitText { get; set; }
-    [SupplyParameterFromQuery(Name = "channel")] public string? ChannelText { get; set; }
-    [SupplyParameterFromQuery(Name = "workflow")] public string? WorkflowText { get; set; }
-    [SupplyParameterFromQuery(Name = "rule")] public string? RuleText { get; set; }
-    [SupplyParameterFromQuery(Name = "filetype")] public string? FileTypeText { get; set; }
-    [SupplyParameterFromQuery(Name = "step")] public string? StepText { get; set; }
+    private AddressState? _address;
 
     private TrendsViewState View { get; set; } = new();
     private TrendsReport? _report;
@@ -52,13 +43,27 @@ public sealed partial class TrendsPage : IDisposable
     private string UnitTitle => View.Unit == TrendUnit.Files ? "Files" : "Jobs";
     private string RangeValue => View.IsCustom || _customOpen ? "custom" : View.Days.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    protected override void OnInitialized()
+    protected override Task OnInitializedAsync()
     {
+        // The whole view lives in the address: loaded from it at first, and again whenever its query string changes.
+        _address = new AddressState(Navigation, _ => InvokeAsync(async () =>
+        {
+            try
+            {
+                await LoadFromAddressAsync();
+                StateHasChanged();
+            }
+            catch (Exception e)
+            {
+                await DispatchExceptionAsync(e);
+            }
+        }));
         // While the sync or a rebuild is still filling the history, the figures follow it (one last time when it ends).
         if (RendererInfo.IsInteractive)
         {
             _timer = Clock.CreateTimer(_ => _ = RefreshWhileFillingAsync(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         }
+        return LoadFromAddressAsync();
     }
 
     private async Task RefreshWhileFillingAsync()
@@ -85,7 +90,7 @@ public sealed partial class TrendsPage : IDisposable
         }
     }
 
-    protected override async Task OnParametersSetAsync()
+    private async Task LoadFromAddressAsync()
     {
         View = TrendsViewState.FromQuery(new Uri(Navigation.Uri).Query);
         _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
@@ -203,6 +208,7 @@ public sealed partial class TrendsPage : IDisposable
 
     public void Dispose()
     {
+        _address?.Dispose();
         _timer?.Dispose();
         _namesRetry?.Dispose();
         _gone.Cancel();

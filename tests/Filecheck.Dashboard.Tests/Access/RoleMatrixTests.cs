@@ -52,6 +52,9 @@ public sealed class RoleMatrixTests(ProductionAppFixture app, ITestOutputHelper 
         ["POST /admin/sync"] = Administer,
         ["GET /admin/rollups"] = Administer,
         ["POST /admin/rollups"] = Administer,
+        // Who is signed in, and signing them out: admins only.
+        ["GET /admin/sessions"] = Administer,
+        ["POST /admin/sessions"] = Administer,
         ["GET /trends"] = ViewTrends,
         ["POST /trends"] = ViewTrends,
         ["GET /trends/outcomes.csv"] = ViewTrends,

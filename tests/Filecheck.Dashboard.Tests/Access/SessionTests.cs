@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Data;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,14 +9,36 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Filecheck.Dashboard.Tests.Access;
 
-public sealed class SessionTests
+/// <summary>Sessions against a real store file (SQLite in a temporary folder), on a clock the test moves.</summary>
+public sealed class SessionTests : IAsyncDisposable
 {
     private readonly ManualTime _time = new(DateTimeOffset.Parse("2025-06-02T09:00:00Z"));
+    private readonly string _database = Filecheck.Testing.TempStore.NewDatabasePath("fc-sessions-");
+    private ServiceProvider? _services;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null) await _services.DisposeAsync();
+        Filecheck.Testing.TempStore.Delete(_database);
+    }
+
+    /// <summary>The store's services on the test's file and clock.</summary>
+    private SessionStore NewStore()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = _database }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddStore(configuration);
+        services.AddSingleton<SessionStore>();
+        _services = services.BuildServiceProvider();
+        return _services.GetRequiredService<SessionStore>();
+    }
 
     [Fact]
     public async Task Revalidation_AfterTheSessionEnds_SignsTheCircuitOut()
     {
-        var sessions = new SignedOutSessions(_time);
+        var sessions = NewStore();
         var provider = Revalidator(sessions);
         ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(
             Task.FromResult(new AuthenticationState(User("s1", _time.GetUtcNow().AddHours(1), Roles.Staff))));
@@ -31,7 +55,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Revalidation_WhileTheSessionLasts_KeepsTheUser()
     {
-        var sessions = new SignedOutSessions(_time);
+        var sessions = NewStore();
         var provider = Revalidator(sessions);
         var expires = _time.Now.AddHours(1);
         ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(
@@ -51,7 +75,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Revalidation_AfterASignOutInAnotherTab_SignsTheCircuitOut()
     {
-        var sessions = new SignedOutSessions(_time);
+        var sessions = NewStore();
         var provider = Revalidator(sessions);
         var user = User("s3", _time.GetUtcNow().AddHours(8), Roles.Staff);
         ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
@@ -60,7 +84,7 @@ public sealed class SessionTests
         Assert.True((await provider.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated);
 
         // The other tab signs out the same session; this circuit's user is not touched by the test.
-        sessions.Revoke(User("s3", _time.GetUtcNow().AddHours(8)));
+        await sessions.EndAsync(User("s3", _time.GetUtcNow().AddHours(8)));
 
         var changed = await signedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(changed.Identity?.IsAuthenticated);
@@ -68,13 +92,50 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public void IsValid_WithoutASessionStamp_IsFalse()
+    public async Task IsValidAsync_WithoutASessionStamp_IsFalse()
     {
-        var sessions = new SignedOutSessions(_time);
+        var sessions = NewStore();
         var unstamped = new ClaimsPrincipal(new ClaimsIdentity([new Claim("name", "x")], "Cookies"));
 
-        Assert.False(sessions.IsValid(unstamped));
-        Assert.False(sessions.IsValid(new ClaimsPrincipal(new ClaimsIdentity())));
+        Assert.False(await sessions.IsValidAsync(unstamped));
+        Assert.False(await sessions.IsValidAsync(new ClaimsPrincipal(new ClaimsIdentity())));
+    }
+
+    [Fact]
+    public async Task Revalidator_AnAdminEndsTheSessionHere_SignsTheCircuitOutAtOnce_NotAtTheNextInterval()
+    {
+        var sessions = NewStore();
+        var provider = new SessionRevalidator(NullLoggerFactory.Instance,
+            new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromHours(1) }, sessions);
+        var user = User("s4", _time.GetUtcNow().AddHours(8), Roles.Staff);
+        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
+        var signedOut = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.AuthenticationStateChanged += async state => signedOut.TrySetResult((await state).User);
+        await sessions.RecordSignInAsync(user);
+
+        Assert.True(await sessions.EndSessionAsync("s4", "Ada Admin"));
+
+        var changed = await signedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(changed.Identity?.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task EnsureAllowedAsync_SessionEndedByAnotherInstanceOnTheSameStore_IsRefusedAtTheAction()
+    {
+        // The page opened while the session was whole; another instance (its own services, the same file) ends it.
+        var here = NewStore();
+        var user = User("s5", _time.GetUtcNow().AddHours(8), Roles.CustomerSuccess);
+        await here.RecordSignInAsync(user);
+        var guard = Guard(user, here);
+        await guard.EnsureAllowedAsync(Policies.ShareProofs);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["History:DatabasePath"] = _database }).Build();
+        var otherServices = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(_time).AddStore(configuration).AddSingleton<SessionStore>();
+        await using var other = otherServices.BuildServiceProvider();
+
+        Assert.True(await other.GetRequiredService<SessionStore>().EndSessionAsync("s5", "Ada Admin"));
+
+        var error = await Assert.ThrowsAsync<AccessDeniedException>(() => guard.EnsureAllowedAsync(Policies.ShareProofs));
+        Assert.Equal(Policies.ShareProofs, error.Policy);
     }
 
     [Theory]
@@ -86,7 +147,7 @@ public sealed class SessionTests
     [InlineData(Policies.Administer, Roles.Admin, true)]
     public async Task EnsureAllowedAsync_ByRole_LetsThroughOnlyWhatThePolicyAllows(string policy, string role, bool allowed)
     {
-        var guard = Guard(User("g", _time.GetUtcNow().AddHours(1), role));
+        var guard = Guard(User("g", _time.GetUtcNow().AddHours(1), role), NewStore());
 
         var error = await Record.ExceptionAsync(() => guard.EnsureAllowedAsync(policy));
 
@@ -97,21 +158,21 @@ public sealed class SessionTests
     [Fact]
     public async Task EnsureAllowedAsync_Anonymous_IsRefused()
     {
-        var guard = Guard(new ClaimsPrincipal(new ClaimsIdentity()));
+        var guard = Guard(new ClaimsPrincipal(new ClaimsIdentity()), NewStore());
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => guard.EnsureAllowedAsync(Policies.LookUpJobs));
     }
 
-    private SessionRevalidator Revalidator(SignedOutSessions sessions) =>
+    private SessionRevalidator Revalidator(SessionStore sessions) =>
         new(NullLoggerFactory.Instance, Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromMilliseconds(20) }), sessions);
 
-    private static AccessGuard Guard(ClaimsPrincipal user)
+    private static AccessGuard Guard(ClaimsPrincipal user, SessionStore sessions)
     {
         var services = new ServiceCollection().AddLogging().AddAuthorizationCore(o =>
         {
             foreach (var (policy, roles) in Policies.RolesFor) o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
         }).BuildServiceProvider();
-        return new AccessGuard(new FixedState(user), services.GetRequiredService<IAuthorizationService>());
+        return new AccessGuard(new FixedState(user), services.GetRequiredService<IAuthorizationService>(), sessions);
     }
 
     private static ClaimsPrincipal User(string session, DateTimeOffset expires, params string[] roles)

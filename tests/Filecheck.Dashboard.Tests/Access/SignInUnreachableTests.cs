@@ -21,6 +21,7 @@ public sealed class SignInUnreachableTests
             ["Filecheck:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/",
             ["Filecheck:ApiKey"] = "sk_test_unreachable_0123456789",
             ["History:Sync:Enabled"] = "false",
+            ["DataProtection:AllowUnencryptedKeys"] = "true",
             ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-access-"),
         };
         await using var app = new DashboardApp("Production", settings);

@@ -1,5 +1,6 @@
 using System.Net;
 using Filecheck.Dashboard.Access;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -96,11 +97,64 @@ public sealed class StartupTests
         settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
         settings["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-startup-");
         settings["History:Sync:Enabled"] = "false";
+        settings["DataProtection:AllowUnencryptedKeys"] = "true";
         using var app = new DashboardApp("Production", settings);
 
         Assert.Equal(AuthMode.MicrosoftIdentity, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.AuthMode);
         Assert.False(app.Services.GetRequiredService<Filecheck.Dashboard.Sandbox.BackendInfo>().IsSandbox);
         Assert.Empty(app.Services.GetServices<Filecheck.Dashboard.Sandbox.SandboxLauncher>());
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Start_OutsideDevelopmentWithoutAKeyRingCertificate_RefusesNamingTheKeys(string environment)
+    {
+        // Unencrypted keys in the store: anyone with a copy or backup of the database could mint an Admin session.
+        var settings = CompleteAzureAd();
+        settings["Filecheck:BaseUrl"] = "https://api.filecheck.example/";
+        settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
+
+        var error = StartError(environment, settings);
+
+        Assert.Contains("DataProtection:CertificatePath", error);
+        Assert.Contains("DataProtection:AllowUnencryptedKeys", error);
+        Assert.Contains($"'{environment}'", error);
+    }
+
+    [Fact]
+    public async Task Start_OutsideDevelopmentWithUnencryptedKeysAllowed_StartsAndWarnsThatTheKeysAreUnencrypted()
+    {
+        var settings = CompleteAzureAd();
+        settings["Filecheck:BaseUrl"] = "https://api.filecheck.example/";
+        settings["Filecheck:ApiKey"] = "sk_test_startup_0123456789";
+        settings["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-startup-");
+        settings["History:Sync:Enabled"] = "false";
+        settings["DataProtection:AllowUnencryptedKeys"] = "true";
+        var logs = new Filecheck.Testing.LogCapture();
+        await using var parent = new DashboardApp("Production", settings);
+        await using var app = parent.WithWebHostBuilder(b => b.ConfigureLogging(l => logs.AddTo(l)));
+
+        using var response = await app.CreateClient().GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Contains(logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && l.Message.Contains("DataProtection:AllowUnencryptedKeys") && l.Message.Contains("unencrypted"));
+    }
+
+    [Fact]
+    public async Task Start_InDevelopmentWithoutAKeyRingCertificate_StartsWithoutTheWarning()
+    {
+        var logs = new Filecheck.Testing.LogCapture();
+        await using var parent = new DashboardApp("Development", DashboardApp.DemoSettings());
+        await using var app = parent.WithWebHostBuilder(b => b.ConfigureLogging(l => logs.AddTo(l)));
+
+        using var response = await app.CreateClient().GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("DataProtection:AllowUnencryptedKeys"));
     }
 
     [Theory]

@@ -62,12 +62,15 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     {
         using var temp = new TempStore();
         await using var host = await SyncedAsync(temp);
+        // Within the days a file-name search reads (it scans, so it is bounded in time).
+        var recent = DateTimeOffset.UtcNow.AddDays(2 - JobsListQuery.FileNameSearchDays);
         var job = await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerId != null && j.CustomerEmail != null
-            && j.Channel != null && j.WorkflowId != null && j.HasDetails).OrderBy(j => j.Id).FirstAsync());
+            && j.Channel != null && j.WorkflowId != null && j.HasDetails && j.CreatedAt >= recent).OrderBy(j => j.Id).FirstAsync());
         var task = await host.QueryAsync(db => db.Tasks.Where(t => t.JobId == job.Id && t.FileName != null && t.FileName.Length >= 6).FirstAsync());
         var namePart = task.FileName!.Substring(1, 4).ToUpperInvariant();
         var everything = new JobsListState { Range = JobsListRange.AllTime };
-        var withName = await host.QueryAsync(db => db.Tasks.Where(t => t.FileName != null).Select(t => new { t.JobId, t.FileName }).ToListAsync());
+        var withName = await host.QueryAsync(db => db.Tasks.Where(t => t.FileName != null)
+            .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new { t.JobId, t.FileName, j.CreatedAt }).ToListAsync());
         var list = List(host);
 
         async Task<JobsListResult> Load(JobsListState s) => await list.LoadAsync(s, pageSize: 200);
@@ -92,7 +95,9 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         Assert.All(byOrder.Rows, r => Assert.Equal(job.OrderId, r.OrderId));
         Assert.All(byCustomer.Rows, r => Assert.Equal(job.CustomerId, r.CustomerId));
         Assert.All(byEmail.Rows, r => Assert.Equal(job.CustomerEmail, r.CustomerEmail, ignoreCase: true));
-        var jobsWithName = withName.Where(t => t.FileName!.Contains(namePart, StringComparison.OrdinalIgnoreCase)).Select(t => t.JobId).Distinct().ToHashSet();
+        var fileNameStart = JobsListQuery.UtcBounds(byFile.FirstDay!.Value, byFile.FirstDay.Value, TimeZoneInfo.Utc).Start;
+        var jobsWithName = withName.Where(t => t.FileName!.Contains(namePart, StringComparison.OrdinalIgnoreCase) && t.CreatedAt >= fileNameStart)
+            .Select(t => t.JobId).Distinct().ToHashSet();
         Assert.Equal(jobsWithName.Count, byFile.Total);
         Assert.All(byFile.Rows, r => Assert.Contains(r.Id, jobsWithName));
         Assert.All(combined.Rows, r => Assert.Equal((job.Channel, job.Status, job.OrderId), (r.Channel, r.Status, r.OrderId)));
@@ -107,7 +112,9 @@ public sealed class JobsListTests(SandboxFixture sandbox) : IClassFixture<Sandbo
 
         var page = await List(host).LoadAsync(new JobsListState { Range = JobsListRange.AllTime, FileName = "%" });
         var underscore = await List(host).LoadAsync(new JobsListState { Range = JobsListRange.AllTime, FileName = "_" });
-        var expectedUnderscore = await host.QueryAsync(db => db.Tasks.Where(t => t.FileName!.Contains('_')).Select(t => t.JobId).Distinct().CountAsync());
+        var start = JobsListQuery.UtcBounds(underscore.FirstDay!.Value, underscore.FirstDay.Value, TimeZoneInfo.Utc).Start;
+        var expectedUnderscore = await host.QueryAsync(db => db.Tasks.Where(t => t.FileName!.Contains('_'))
+            .Join(db.Jobs.Where(j => j.CreatedAt >= start), t => t.JobId, j => j.Id, (t, j) => t.JobId).Distinct().CountAsync());
 
         Assert.Equal(0, page.Total);
         Assert.Equal(expectedUnderscore, underscore.Total);

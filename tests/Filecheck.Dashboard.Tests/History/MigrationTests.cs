@@ -29,7 +29,7 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
         Assert.Equal(
             ["Checks", "DataProtectionKeys", "Jobs", "Lookups", "RollupJobs", "RollupOutcomeMarginals", "RollupOutcomes", "RollupReasonMarginals",
-                "RollupReasons", "RollupStepMarginals", "RollupSteps", "ShareAudit", "ShareDecisions", "SharedFiles", "Shares", "Snapshots", "Steps",
+                "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareDecisions", "SharedFiles", "Shares", "Snapshots", "Steps",
                 "SyncState", "Tasks"],
             db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Order(StringComparer.Ordinal));
     }

@@ -48,6 +48,47 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     }
 
     [Fact]
+    public async Task LoadAsync_PageDeeperThanTheCountCap_IsRefusedWithAReason_InsteadOfSkippingEveryRow()
+    {
+        using var temp = new TempStore();
+        await using var host = await SyncedAsync(temp);
+
+        var deep = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime, Page = JobsListQuery.CountCap / 50 + 1 }, pageSize: 50);
+
+        Assert.Empty(deep.Rows);
+        Assert.Contains("Narrow the filters", deep.Problem);
+    }
+
+    [Fact]
+    public async Task LoadAsync_MoreMatchesThanTheCap_CountsToTheCapAndSaysPlus()
+    {
+        using var temp = new TempStore();
+        await using var host = await SyncedAsync(temp);
+
+        var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, CancellationToken.None, 5, 20);
+
+        Assert.True(list.TotalCapped);
+        Assert.Equal(20, list.Total);
+        Assert.Equal("20+", list.TotalText);
+        Assert.Equal(5, list.Rows.Count);
+    }
+
+    [Fact]
+    public async Task LoadAsync_FileNameSearchOverAllTime_IsBoundedTo90Days_AndSaysSo()
+    {
+        using var temp = new TempStore();
+        await using var host = await SyncedAsync(temp);
+
+        var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { FileName = "pdf", Range = JobsListRange.AllTime });
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.NotNull(list.FirstDay);
+        Assert.InRange(list.FirstDay!.Value, today.AddDays(-JobsListQuery.FileNameSearchDays - 1), today.AddDays(1 - JobsListQuery.FileNameSearchDays + 1));
+        Assert.Contains("90 days", list.Notice);
+        Assert.All(list.Rows, r => Assert.True(r.CreatedAt >= new DateTimeOffset(list.FirstDay.Value.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+    }
+
+    [Fact]
     public async Task SearchAsync_Paged_EveryHitOnceAcrossPages()
     {
         using var temp = new TempStore();

@@ -25,4 +25,14 @@ public static class Webhooks
         if (signature is not null) request.Headers.Add(WebhookIntake.SignatureHeader, signature);
         return request;
     }
+
+    /// <summary>A webhook with <c>x-filecheck-timestamp</c> (Unix seconds), signed over <c>timestamp + "." + body</c>.</summary>
+    public static HttpRequestMessage Timestamped(string body, DateTimeOffset at, string signingSecret = HistoryHost.SigningSecret, bool signTimestamp = true)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signed = signTimestamp ? timestamp + "." + body : body;
+        var request = Request(body, signature: Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), Encoding.UTF8.GetBytes(signed))));
+        request.Headers.Add(WebhookIntake.TimestampHeader, timestamp);
+        return request;
+    }
 }

@@ -40,6 +40,17 @@ public sealed class ArtifactUpstream : IAsyncDisposable
     /// <summary>Whether the endless proof's handler has returned (written it all, or failed to write on).</summary>
     public bool HugeDone => _hugeDone;
 
+    private readonly TaskCompletionSource _slowGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _slowStarted;
+
+    /// <summary>Bytes of the slow proof: its first chunk is sent at once, the second once <see cref="ReleaseSlow"/> is called.</summary>
+    public const int SlowChunk = 64 * 1024;
+
+    /// <summary>Requests for the slow proof that have sent their first chunk.</summary>
+    public int SlowStarted => Volatile.Read(ref _slowStarted);
+
+    public void ReleaseSlow() => _slowGate.TrySetResult();
+
     private ArtifactUpstream(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = default!;
@@ -74,7 +85,9 @@ public sealed class ArtifactUpstream : IAsyncDisposable
                         new JsonObject { ["url"] = files + "expiring.png?sig=" + sig },
                         new JsonObject { ["url"] = files + "redirect.png?sig=" + sig },
                         new JsonObject { ["url"] = files + "page.png?sig=" + sig },
-                        new JsonObject { ["url"] = files + "huge.png?sig=" + sig }),
+                        new JsonObject { ["url"] = files + "huge.png?sig=" + sig },
+                        new JsonObject { ["url"] = files + "slow.png?sig=" + sig },
+                        new JsonObject { ["url"] = files + "lying.png?sig=" + sig }),
                     ["downloadUrl"] = files + "card-out.pdf?sig=" + sig,
                 }),
             }.ToJsonString(), "application/json");
@@ -89,6 +102,21 @@ public sealed class ArtifactUpstream : IAsyncDisposable
             Interlocked.Increment(ref upstream._redirectTargetHits);
             return Results.Bytes(Png, "image/png");
         });
+        // A PNG in two chunks with a pause between them that the test ends: a proxy that streams has sent the first by then.
+        app.MapGet("/files/slow.png", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "image/png";
+            ctx.Response.ContentLength = 2 * SlowChunk;
+            var chunk = new byte[SlowChunk];
+            Png.CopyTo(chunk, 0);
+            await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            Interlocked.Increment(ref upstream._slowStarted);
+            await upstream._slowGate.Task.WaitAsync(ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(new byte[SlowChunk], ctx.RequestAborted);
+        });
+        // A page that says it is a PNG: only its first bytes tell.
+        app.MapGet("/files/lying.png", () => Results.Text("<html><body><script>alert(1)</script></body></html>", "image/png"));
         app.MapGet("/files/page.png", () => Results.Text("<html><body><script>alert(1)</script></body></html>", "text/html"));
         // A PNG that never ends: chunked (no Content-Length), written until its reader goes away (or 2 GB).
         app.MapGet("/files/huge.png", async (HttpContext ctx) =>
@@ -130,7 +158,7 @@ public sealed class ArtifactUpstream : IAsyncDisposable
 }
 
 /// <summary>The dashboard as production runs it, its Filecheck API and artifact host the <see cref="ArtifactUpstream"/>.</summary>
-public sealed class ArtifactUpstreamApp(ArtifactUpstream upstream) : ProductionApp(new Dictionary<string, string?>
+public sealed class ArtifactUpstreamApp(ArtifactUpstream upstream, Dictionary<string, string?>? extra = null) : ProductionApp(new Dictionary<string, string?>(extra ?? [])
 {
     ["Filecheck:BaseUrl"] = upstream.BaseAddress.ToString(),
     ["Filecheck:ApiKey"] = "sk_test_artifact_upstream",
@@ -197,18 +225,21 @@ public sealed class ProofProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Proof_ChunkedBodyOverTheCap_502_TheUpstreamIsCutOffLongBeforeItsEnd()
+    public async Task Proof_ChunkedBodyOverTheCap_IsCutOff_TheUpstreamIsCutOffLongBeforeItsEnd()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var response = await _staff.GetAsync(Proof(4));
+        HttpStatusCode? status = null;
+        long received = 0;
+        // Streamed, the image has begun when the cap strikes: the connection is cut, so no browser keeps a partial image.
+        var cut = await Record.ExceptionAsync(async () =>
+        {
+            using var response = await _staff.GetAsync(Proof(4));
+            status = response.StatusCode;
+            received = (await response.Content.ReadAsByteArrayAsync()).LongLength;
+        });
         var answeredAfter = clock.Elapsed;
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        // An error page, none of the image's bytes.
-        var body = await response.Content.ReadAsByteArrayAsync();
-        Assert.NotEqual("image/png", response.Content.Headers.ContentType?.MediaType);
-        Assert.True(body.Length < 1024 * 1024, $"{body.Length:N0} bytes passed on");
-        Assert.False(body.AsSpan().StartsWith(ArtifactUpstream.Png), "the proof's bytes were passed on");
+        Assert.True(cut is not null || status != HttpStatusCode.OK, $"a whole answer of {received:N0} bytes with {status}");
         // The proxy stopped reading at its 20 MB cap and hung up: the artifact host saw its reader go.
         await WaitUntilAsync(() => _upstream.HugeDone);
         Assert.False(_upstream.HugeSentWhole, $"{_upstream.HugeBytesSent:N0} bytes sent, the whole endless proof");
@@ -218,6 +249,83 @@ public sealed class ProofProxyTests : IAsyncLifetime
         // ...and by the cap, not by the copy's time limit running out.
         Assert.True(answeredAfter < CappedImageCopy.DefaultTimeLimit / 2, $"answered after {answeredAfter.TotalSeconds:F1} s; the time limit is {CappedImageCopy.DefaultTimeLimit.TotalSeconds} s");
         Console.WriteLine($"endless proof: {_upstream.HugeBytesSent:N0} bytes written before the proxy hung up");
+    }
+
+    [Fact]
+    public async Task Proof_LargeImage_IsStreamed_TheFirstBytesArriveBeforeTheArtifactHostHasSentTheRest()
+    {
+        using var headers = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            // Buffered whole, the answer could not start before the artifact host sent its last byte; it waits for the test.
+            using var response = await _staff.GetAsync(Proof(5), HttpCompletionOption.ResponseHeadersRead, headers.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var first = new byte[8];
+            await body.ReadExactlyAsync(first);
+            Assert.Equal(ArtifactUpstream.Png[..8], first);
+            _upstream.ReleaseSlow();
+            var rest = new MemoryStream();
+            await body.CopyToAsync(rest);
+            Assert.Equal(2 * ArtifactUpstream.SlowChunk, 8 + rest.Length);
+        }
+        finally
+        {
+            _upstream.ReleaseSlow();
+        }
+    }
+
+    [Fact]
+    public async Task Proof_MoreImagesAtOnceThanTheBytesInFlightAllow_TheLastWaitsForAChunk_AndAllArrive()
+    {
+        // Two 64 KB chunks for every proof relayed together.
+        await using var app = new ArtifactUpstreamApp(_upstream, new() { ["Limits:ProofBytesInFlight"] = "131072" });
+        var staff = await app.SignedInClientAsync("staff");
+        var copy = app.Services.GetRequiredService<CappedImageCopy>();
+        try
+        {
+            var requests = Enumerable.Range(0, 3).Select(_ => staff.GetAsync(Proof(5))).ToList();
+            // Two relays hold their chunk while the artifact host pauses; the third is still waiting for one.
+            await WaitUntilAsync(() => _upstream.SlowStarted >= 2);
+            Assert.Equal(2, copy.PeakInFlight);
+            _upstream.ReleaseSlow();
+            foreach (var request in requests)
+            {
+                using var response = await request;
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(2 * ArtifactUpstream.SlowChunk, (await response.Content.ReadAsByteArrayAsync()).Length);
+            }
+            Assert.Equal(2, copy.PeakInFlight);
+        }
+        finally
+        {
+            _upstream.ReleaseSlow();
+        }
+    }
+
+    [Fact]
+    public async Task ShareProof_LabelledPngButHtml_502WithoutTheBody_AsOnTheStaffRoute()
+    {
+        var created = await _app.Services.GetRequiredService<Filecheck.Dashboard.Sharing.ShareLinkService>().CreateAsync(
+            new Filecheck.Dashboard.Sharing.ShareRequest { Files = [new(ArtifactUpstream.JobId, ArtifactUpstream.TaskId, "card.pdf")] }, "Casey CS");
+        Assert.Null(created.Error);
+        var customer = _app.NewClient();
+
+        using var lying = await customer.GetAsync(Filecheck.Dashboard.Sharing.ShareUrls.Proof(created.Share!.Token, 1, 6));
+        using var labelledHtml = await customer.GetAsync(Filecheck.Dashboard.Sharing.ShareUrls.Proof(created.Share.Token, 1, 3));
+
+        Assert.Equal(HttpStatusCode.BadGateway, lying.StatusCode);
+        Assert.DoesNotContain("<script>", await lying.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadGateway, labelledHtml.StatusCode);
+    }
+
+    [Fact]
+    public async Task Proof_LabelledPngButHtml_502WithoutTheBody()
+    {
+        using var response = await _staff.GetAsync(Proof(6));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

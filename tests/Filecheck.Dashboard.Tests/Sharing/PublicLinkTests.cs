@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Filecheck.Dashboard.Sharing;
 using Filecheck.Sandbox;
@@ -175,21 +176,43 @@ public sealed class PublicLinkTests(SharingAppFixture app) : IClassFixture<Shari
     }
 
     [Fact]
-    public async Task Views_AreCountedAndAudited()
+    public async Task Views_AreCountedOnTheLink_OnlyTheFirstViewAndChangesAreAuditRows()
     {
         var share = await app.ShareAsync();
         var client = app.Anonymous();
-        await client.GetAsync(ShareUrls.Page(share.Token));
-        await client.GetAsync(ShareUrls.Page(share.Token));
-        await client.GetAsync(ShareUrls.Proof(share.Token, 1, 1));
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ShareUrls.Page(share.Token))).StatusCode);
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ShareUrls.Proof(share.Token, 1, 1))).StatusCode);
 
         var summary = (await app.Shares.ListAsync()).Single(s => s.Id == share.Id);
-        Assert.Equal(2, summary.ViewCount);
+        Assert.Equal(3, summary.ViewCount);
+        Assert.Equal(2, summary.ImageCount);
         Assert.NotNull(summary.LastViewedAt);
         var audit = await app.Shares.AuditTrailAsync(share.Id);
-        Assert.Equal(2, audit.Count(a => a.Action == ShareActions.View));
-        Assert.Single(audit, a => a.Action == ShareActions.Image);
+        // Anonymous traffic cannot grow the audit: one row for the first view, none per image.
+        Assert.Single(audit, a => a.Action == ShareActions.View && a.Detail == "first view");
+        Assert.DoesNotContain(audit, a => a.Action == ShareActions.Image);
         Assert.Single(audit, a => a.Action == ShareActions.Create && a.Actor == "Casey CS" && a.Detail!.Contains("ada@example.com"));
+    }
+
+    [Fact]
+    public async Task ShareAudit_OlderThanTheAuditAge_IsPrunedByTheHistorysRetentionPass()
+    {
+        var share = await app.ShareAsync();
+        await app.Anonymous().GetAsync(ShareUrls.Page(share.Token));
+        await app.QueryAsync(async db =>
+        {
+            db.ShareAudit.Add(new ShareAuditRecord { ShareId = share.Id, At = DateTimeOffset.UtcNow.AddDays(-400), Action = ShareActions.Extend, Actor = "Casey CS" });
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(3, (await app.Shares.AuditTrailAsync(share.Id)).Count);
+
+        var run = await app.Services.GetRequiredService<Filecheck.Dashboard.History.HistorySyncRunner>().RunOnceAsync();
+
+        Assert.True(run.Completed, run.Failure?.Message);
+        var audit = await app.Shares.AuditTrailAsync(share.Id);
+        Assert.DoesNotContain(audit, a => a.At < DateTimeOffset.UtcNow.AddDays(-365));
+        Assert.Contains(audit, a => a.Action == ShareActions.Create);
+        Assert.Contains(audit, a => a.Action == ShareActions.View);
     }
 
     [Fact]

@@ -132,6 +132,8 @@ public sealed class ProxyAndKeysTests
         var settings = OwnStore(store);
         settings["DataProtection:CertificatePath"] = WriteCertificate(Path.Combine(folder, "keys.pfx"), "pfx-password");
         settings["DataProtection:CertificatePassword"] = "pfx-password";
+        // The certificate alone lets production start.
+        settings["DataProtection:AllowUnencryptedKeys"] = "false";
         await using var first = new ProductionApp(settings);
         await using var second = new ProductionApp(new Dictionary<string, string?>(settings));
         var jar = new CookieContainer();

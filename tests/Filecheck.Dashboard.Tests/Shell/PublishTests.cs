@@ -64,6 +64,7 @@ public sealed class PublishTests(PublishedDashboard published) : IClassFixture<P
             ["AzureAd__TenantId"] = "00000000-0000-0000-0000-000000000001",
             ["AzureAd__ClientId"] = "00000000-0000-0000-0000-000000000002",
             ["AzureAd__ClientSecret"] = "not-a-real-secret",
+            ["DataProtection__AllowUnencryptedKeys"] = "true",
         });
 
         Assert.Equal(1, exitCode);

@@ -56,6 +56,8 @@ public class ProductionApp : DashboardApp
         ["AzureAd:ClientId"] = "11111111-2222-3333-4444-555555555555",
         ["AzureAd:ClientSecret"] = "not-a-real-secret",
         ["AzureAd:CallbackPath"] = "/signin-oidc",
+        // Production refuses an unencrypted key ring unless told; the certificate's own tests set one (ProxyAndKeysTests).
+        ["DataProtection:AllowUnencryptedKeys"] = "true",
         // Each app its own history, never the repository's data folder.
         ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-access-"),
     };

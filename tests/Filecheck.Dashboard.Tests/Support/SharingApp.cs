@@ -20,12 +20,12 @@ public class SharingApp : ProductionApp
     {
     }
 
-    public SharingApp(Dictionary<string, string?>? extra) : this(new FakeTimeProvider(DateTimeOffset.UtcNow), extra)
+    public SharingApp(Dictionary<string, string?>? extra, int jobCount = 40) : this(new FakeTimeProvider(DateTimeOffset.UtcNow), extra, jobCount)
     {
     }
 
-    private SharingApp(FakeTimeProvider clock, Dictionary<string, string?>? extra)
-        : base(Settings(extra), new SandboxOptions { JobCount = 40, Seed = 5, Clock = clock, NewJobEvery = null }) =>
+    private SharingApp(FakeTimeProvider clock, Dictionary<string, string?>? extra, int jobCount)
+        : base(Settings(extra), new SandboxOptions { JobCount = jobCount, Seed = 5, Clock = clock, NewJobEvery = null }) =>
         SandboxClock = clock;
 
     public FakeTimeProvider SandboxClock { get; }
@@ -56,6 +56,19 @@ public class SharingApp : ProductionApp
         }, "Casey CS");
         Assert.Null(result.Error);
         return result.Share!;
+    }
+
+    /// <summary>Shares the first file of each of the newest <paramref name="jobs"/> jobs (that have a file) in one link.</summary>
+    public async Task<(CreatedShare Share, IReadOnlyList<string> JobIds)> ShareManyJobsAsync(int jobs)
+    {
+        var listed = await Services.GetRequiredService<Filecheck.Api.IFilecheckClient>().ListJobsAsync(100);
+        Assert.True(listed.IsSuccess);
+        var files = listed.Value.Jobs.Select(e => Sandbox.Jobs.Get(e.Id)).Where(j => j?.Tasks is { Count: > 0 })
+            .Take(jobs).Select(j => new ShareFile(j!.Id, j.Tasks![0].Id, j.Tasks[0].DisplayName)).ToList();
+        Assert.Equal(jobs, files.Count);
+        var result = await Shares.CreateAsync(new ShareRequest { Files = files, AskApproval = true, RecipientName = "Ada Customer" }, "Casey CS");
+        Assert.Null(result.Error);
+        return (result.Share!, files.Select(f => f.JobId).ToList());
     }
 
     public async Task<T> QueryAsync<T>(Func<DashboardDbContext, Task<T>> query)

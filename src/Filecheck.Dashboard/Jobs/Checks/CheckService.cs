@@ -61,12 +61,13 @@ public sealed class CheckService(
         var problems = form.Problems(fileChosen: uploadedFileRef is not null);
         if (problems.Count > 0) return CheckSubmission.Refused(string.Join(" ", problems));
         var key = UserKey.Of(user);
-        if (!quota.TryTake(key, out var retryAfter))
+        if (!quota.TryTakeFor(key, uploadedFileRef, out var retryAfter))
             return CheckSubmission.Refused($"You have run many checks in the last hour. The next one can run in {Format.Duration(retryAfter.Add(TimeSpan.FromSeconds(59)))} or so.");
 
         var name = user.Identity?.Name ?? key;
         var request = form.Build(uploadedFileRef, name);
-        var source = request.Sources[0].FileRef is { } fr ? "upload " + fr : "url " + request.Sources[0].Url;
+        // Filecheck gets the whole address; the audit keeps it without its query and fragment, where a signature lives.
+        var source = request.Sources[0].FileRef is { } fr ? "upload " + fr : "url " + SignedUrls.WithoutQuery(request.Sources[0].Url);
         var result = await client.CreateJobAsync(request, ct);
         var entry = new CheckAuditEntry(key, name, clock.GetUtcNow(), form.Note!.Trim(), form.OriginalJobId, form.OriginalTaskId, source, form.Describe(),
             result.IsSuccess ? result.Value.Id : null, result.IsSuccess ? "submitted" : "refused:" + result.Failure.Kind);

@@ -20,7 +20,8 @@ public static class CheckUploadEndpoint
     public sealed record UploadAnswer(string? FileRef, string? Message, bool Expired = false);
 
     internal static async Task<IResult> HandleAsync(
-        HttpContext context, IFilecheckClient client, IAntiforgery antiforgery, IOptions<CheckOptions> options, ILoggerFactory loggers)
+        HttpContext context, IFilecheckClient client, IAntiforgery antiforgery, IOptions<CheckOptions> options, CheckQuota quota,
+        ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CheckUploadEndpoint));
         try
@@ -40,6 +41,15 @@ public static class CheckUploadEndpoint
             return Results.Json(new UploadAnswer(null, $"The file is {Format.Bytes(length)}; Filecheck takes files up to {Format.Bytes(max)}."), statusCode: 413);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
 
+        // Each upload asks Filecheck for credentials: it counts in the person's hourly checks, and only a few run at once.
+        var user = UserKey.Of(context.User);
+        using var slot = quota.TryBeginUpload(user, out var refusal, out var retryAfter);
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new UploadAnswer(null, refusal), statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
         var name = Clean(context.Request.Query["name"], 255) ?? "upload";
         var type = Clean(context.Request.ContentType, 100) ?? "application/octet-stream";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -50,6 +60,7 @@ public static class CheckUploadEndpoint
         if (!target.IsSuccess) return Failed(target.Failure, logger);
         var uploaded = await client.UploadAsync(target.Value, context.Request.Body, length, name, type, timeout.Token);
         if (!uploaded.IsSuccess) return Failed(uploaded.Failure, logger);
+        quota.Paid(user, uploaded.Value);
         logger.LogInformation("Upload of {Bytes} bytes passed on to Filecheck as {FileRef}", length, uploaded.Value);
         return Results.Json(new UploadAnswer(uploaded.Value, null));
     }

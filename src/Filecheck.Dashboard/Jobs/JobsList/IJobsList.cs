@@ -18,6 +18,17 @@ public sealed record JobsListRow(
 
 public sealed record JobsListResult(JobsListState State, IReadOnlyList<JobsListRow> Rows, int Total, int PageSize, DateOnly? FirstDay, string? Problem)
 {
+    /// <summary>More jobs match than were counted (<see cref="Total"/> is then the count's cap).</summary>
+    public bool TotalCapped { get; init; }
+
+    /// <summary>What the list did to stay fast (a search bounded in time), said on the page.</summary>
+    public string? Notice { get; init; }
+
+    /// <summary>"1234" or, past the cap, "10,000+".</summary>
+    public string TotalText => TotalCapped
+        ? Total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "+"
+        : Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public bool HasNext => State.Page < PageCount;
 }

@@ -14,6 +14,9 @@ public sealed class UserLimitsOptions
     public int ProofsPerMinute { get; set; } = 1200;
     public int DownloadsPerMinute { get; set; } = 60;
     public int RawJsonPerMinute { get; set; } = 60;
+
+    /// <summary>Bytes of proof images held in memory for all requests together (staff and share pages), 64 KB per image streamed.</summary>
+    public long ProofBytesInFlight { get; set; } = Runs.CappedImageCopy.DefaultMaxBytesInFlight;
 }
 
 internal sealed class UserLimitsOptionsValidator : IValidateOptions<UserLimitsOptions>
@@ -25,6 +28,10 @@ internal sealed class UserLimitsOptionsValidator : IValidateOptions<UserLimitsOp
         Check(o.ProofsPerMinute, nameof(o.ProofsPerMinute));
         Check(o.DownloadsPerMinute, nameof(o.DownloadsPerMinute));
         Check(o.RawJsonPerMinute, nameof(o.RawJsonPerMinute));
+        if (o.ProofBytesInFlight is < Runs.CappedImageCopy.ChunkBytes or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"{UserLimitsOptions.Section}:ProofBytesInFlight is {o.ProofBytesInFlight}; it must be between 65536 and 1073741824.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Check(int value, string key)

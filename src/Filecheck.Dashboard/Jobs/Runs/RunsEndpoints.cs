@@ -32,9 +32,11 @@ public static class RunsEndpoints
             using var response = await http.CreateClient(ProofClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.IsSuccessStatusCode)
             {
-                var image = await copy.ReadAsync(response, ct);
-                await audit.WriteAsync(context, jobId, AuditActions.Proof, "shown " + what);
-                return image.ToResult(context);
+                var outcome = await copy.CopyAsync(response, context, StaffImageHeaders, ct);
+                await audit.WriteAsync(context, jobId, AuditActions.Proof, (outcome == CappedImageOutcome.Ok ? "shown " : "refused ") + what);
+                if (outcome == CappedImageOutcome.Ok || context.Response.HasStarted) return Results.Empty;
+                SafeHeaders(context.Response);
+                return Results.StatusCode(outcome == CappedImageOutcome.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway);
             }
             // An expired or revoked signature: mint fresh URLs once, then give up.
             runs.Forget(jobId);
@@ -73,6 +75,19 @@ public static class RunsEndpoints
         }
         var json = SignedUrls.RedactedJson(load.View!.Job, indented: true);
         return Results.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", load.View.Job.Id + ".json");
+    }
+
+    /// <summary>Opened on its own, the image gets no origin and no script, whatever it turns out to be.</summary>
+    private static void SafeHeaders(HttpResponse response)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "sandbox";
+    }
+
+    private static void StaffImageHeaders(HttpResponse response)
+    {
+        SafeHeaders(response);
+        response.Headers.CacheControl = "private, max-age=300";
     }
 
     private static IResult Upstream(FilecheckFailure failure) => failure.Kind switch

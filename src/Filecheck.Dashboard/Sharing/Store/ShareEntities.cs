@@ -21,8 +21,12 @@ public sealed class ShareRecord
     public string? Note { get; set; }
     public string? RecipientName { get; set; }
     public string? RecipientEmail { get; set; }
+    /// <summary>Views of the page, counted on the link: an anonymous view writes no audit row after the first.</summary>
     public int ViewCount { get; set; }
+    public DateTimeOffset? FirstViewedAt { get; set; }
     public DateTimeOffset? LastViewedAt { get; set; }
+    /// <summary>Proof images served, counted on the link (never a row each).</summary>
+    public int ImageCount { get; set; }
     public List<SharedFileRecord> Files { get; set; } = [];
     public List<ShareDecisionRecord> Decisions { get; set; } = [];
 }
@@ -50,7 +54,10 @@ public sealed class ShareDecisionRecord
     public DateTimeOffset At { get; set; }
 }
 
-/// <summary>Who did what to a share, and when: create, view, image, download, decision, extend, revoke.</summary>
+/// <summary>
+/// Who did what to a share, and when: create, the first view, download, decision, extend, revoke. Later views and every
+/// image are counters on the link; rows go after <c>History:Retention:AuditAge</c> like the rest of the audit.
+/// </summary>
 public sealed class ShareAuditRecord
 {
     public long Id { get; set; }

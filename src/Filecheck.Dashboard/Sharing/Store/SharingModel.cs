@@ -40,6 +40,8 @@ internal sealed class SharingModel :
         e.ToTable("ShareAudit");
         e.HasKey(a => a.Id);
         e.HasIndex(a => new { a.ShareId, a.At });
+        // Retention deletes by age across every link.
+        e.HasIndex(a => a.At);
     }
 }
 

@@ -134,3 +134,15 @@ public sealed class ReasonMarginal
     public required string Reason { get; set; }
     public int Count { get; set; }
 }
+
+/// <summary>
+/// What the rollups were built with (one row, Id = 1): the time zone whose days they count. A start with another
+/// <c>Trends:TimeZone</c> rebuilds them; until then the trends page says so instead of mixing days.
+/// </summary>
+public sealed class RollupState
+{
+    public int Id { get; set; } = 1;
+    /// <summary>The IANA (or Windows) id of the zone the daily rows were counted in.</summary>
+    public required string TimeZone { get; set; }
+    public DateTimeOffset? RebuiltAt { get; set; }
+}

@@ -6,8 +6,15 @@ namespace Filecheck.Dashboard.Trends.Rollups;
 /// <summary>The rollup tables in the store.</summary>
 internal sealed class RollupModel :
     IEntityTypeConfiguration<OutcomeRollup>, IEntityTypeConfiguration<StepRollup>, IEntityTypeConfiguration<ReasonRollup>,
-    IEntityTypeConfiguration<OutcomeMarginal>, IEntityTypeConfiguration<StepMarginal>, IEntityTypeConfiguration<ReasonMarginal>, IEntityTypeConfiguration<RollupJob>
+    IEntityTypeConfiguration<OutcomeMarginal>, IEntityTypeConfiguration<StepMarginal>, IEntityTypeConfiguration<ReasonMarginal>, IEntityTypeConfiguration<RollupJob>,
+    IEntityTypeConfiguration<RollupState>
 {
+    public void Configure(EntityTypeBuilder<RollupState> e)
+    {
+        e.ToTable("RollupState");
+        e.Property(s => s.Id).ValueGeneratedNever();
+    }
+
     public void Configure(EntityTypeBuilder<OutcomeRollup> e)
     {
         e.ToTable("RollupOutcomes");

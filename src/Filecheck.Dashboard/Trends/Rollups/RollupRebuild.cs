@@ -36,11 +36,43 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
 
     public Task Completion => _running ?? Task.CompletedTask;
 
-    /// <summary>Jobs are held but none was ever counted (the store predates the rollups), or the marginals were added since.</summary>
+    /// <summary>
+    /// The zone the stored rollups were counted in while a rebuild recounts them in <c>Trends:TimeZone</c>: until it is
+    /// done their days are a mix of both, so the trends page shows none of them. Null otherwise.
+    /// </summary>
+    public string? RebuildingFromZone { get; private set; }
+
+    /// <summary>The zone the rollups are counted in now (<c>Trends:TimeZone</c>).</summary>
+    public string ZoneId => writer.Zone.Id;
+
+    /// <summary>
+    /// Jobs are held but none was ever counted (the store predates the rollups), the marginals were added since, or the
+    /// rollups were counted in another time zone than <c>Trends:TimeZone</c> (then <see cref="RebuildingFromZone"/> says which).
+    /// </summary>
     public async Task<bool> NeedsRebuildAsync(CancellationToken ct)
     {
         await migrator.EnsureReadyAsync(ct);
+        var zone = writer.Zone.Id;
+        // A store from before the zone was kept: its rollups were counted in the zone configured then, taken to be this one.
+        var built = await historyWriter.WriteAsync(async db =>
+        {
+            if (await db.Set<RollupState>().FirstOrDefaultAsync(s => s.Id == 1, ct) is { } state) return state.TimeZone;
+            db.Set<RollupState>().Add(new RollupState { TimeZone = zone });
+            return zone;
+        }, ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        if (!string.Equals(built, zone, StringComparison.Ordinal))
+        {
+            if (!await db.Set<RollupJob>().AnyAsync(ct) && !await db.Set<OutcomeRollup>().AnyAsync(ct))
+            {
+                // Nothing was counted in the old zone: nothing to mix up.
+                await MarkBuiltAsync(zone, ct);
+                return false;
+            }
+            logger.LogWarning("Trends:TimeZone is {Zone}, but the rollups were counted in {Built}: rebuilding them", zone, built);
+            RebuildingFromZone = built;
+            return true;
+        }
         if (!await db.Jobs.AnyAsync(j => j.IsTerminal, ct)) return false;
         return !await db.Set<RollupJob>().AnyAsync(ct)
             || (await db.Set<OutcomeRollup>().AnyAsync(ct) && !await db.Set<OutcomeMarginal>().AnyAsync(ct));
@@ -54,7 +86,10 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
             var zone = writer.Zone;
             var created = await historyWriter.WriteAsync(async db =>
                 await db.Jobs.AsNoTracking().Where(j => j.CreatedAt != null).Select(j => j.CreatedAt!.Value).ToListAsync(ct), ct);
-            var days = created.Select(c => JobContribution.DayOf(c, zone)).Distinct().Order().ToList();
+            // Every day stored too: a day counted in another zone that holds no job in this one is emptied, not left behind.
+            var storedDays = await historyWriter.WriteAsync(async db => await db.Set<OutcomeRollup>().Select(r => r.Day)
+                .Union(db.Set<StepRollup>().Select(r => r.Day)).Union(db.Set<ReasonRollup>().Select(r => r.Day)).ToListAsync(ct), ct);
+            var days = created.Select(c => JobContribution.DayOf(c, zone)).Concat(storedDays).Distinct().Order().ToList();
             await SumMarginalsAsync(ct);
             var kept = 0;
             for (var i = 0; i < days.Count; i++)
@@ -62,6 +97,8 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
                 if (!await RebuildDayAsync(days[i], zone, ct)) kept++;
                 Progress = new(true, i + 1, days.Count, kept, null, null);
             }
+            await MarkBuiltAsync(zone.Id, ct);
+            RebuildingFromZone = null;
             Progress = new(false, days.Count, days.Count, kept, clock.GetUtcNow(), null);
             logger.LogInformation("Rollups rebuilt: {Days} days, {Kept} kept (steps pruned)", days.Count, kept);
         }
@@ -71,6 +108,17 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
             Progress = Progress with { Running = false, FinishedAt = clock.GetUtcNow(), Error = "The rebuild stopped: " + e.Message };
         }
     }
+
+    /// <summary>Records the zone the rollups are now counted in.</summary>
+    private Task MarkBuiltAsync(string zone, CancellationToken ct) =>
+        historyWriter.WriteAsync(async db =>
+        {
+            var state = await db.Set<RollupState>().FirstOrDefaultAsync(s => s.Id == 1, ct);
+            if (state is null) db.Set<RollupState>().Add(state = new RollupState { TimeZone = zone });
+            state.TimeZone = zone;
+            state.RebuiltAt = clock.GetUtcNow();
+            return 0;
+        }, ct);
 
     /// <summary>Recomputes one day; false when the day was kept (every job's steps pruned).</summary>
     private Task<bool> RebuildDayAsync(DateOnly day, TimeZoneInfo zone, CancellationToken ct) =>

@@ -79,6 +79,25 @@ public sealed class CheckFormTests
     }
 
     [Fact]
+    public void TryTakeFor_TheCheckOfAnUploadThatPaid_CountsOnce_AnUploadNeverPaysTwice()
+    {
+        var quota = new CheckQuota(Options.Create(new CheckOptions { PerUserPerHour = 2 }), new FakeTimeProvider(DateTimeOffset.UtcNow));
+
+        using (var slot = quota.TryBeginUpload("oid-1", out var refusal, out _))
+        {
+            Assert.NotNull(slot);
+            Assert.Null(refusal);
+        }
+        quota.Paid("oid-1", "upload_a");
+
+        Assert.True(quota.TryTakeFor("oid-1", "upload_a", out _));
+        // The same upload named again, or by someone else, pays like any check.
+        Assert.True(quota.TryTakeFor("oid-1", "upload_a", out _));
+        Assert.False(quota.TryTakeFor("oid-1", "upload_a", out _));
+        Assert.True(quota.TryTakeFor("oid-2", "upload_a", out _));
+    }
+
+    [Fact]
     public void TryTake_OverTheHourlyLimit_RefusesUntilTheOldestIsAnHourOld()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));

@@ -52,9 +52,33 @@ public sealed class CheckUploadTests(ITestOutputHelper output)
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private static HttpRequestMessage Upload(string token, long length, string name = "card.pdf")
+    /// <summary>A body that sends its first kilobyte, then waits for <paramref name="gate"/> before the rest.</summary>
+    private sealed class Held(long length, Task gate) : Stream
     {
-        var content = new StreamContent(new Generated(length), 81920);
+        private readonly Generated _inner = new(length);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 1024));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (_inner.Position >= 1024) await gate.WaitAsync(ct);
+            var chunk = new byte[Math.Min(buffer.Length, 1024)];
+            var n = _inner.Read(chunk, 0, chunk.Length);
+            chunk.AsMemory(0, n).CopyTo(buffer);
+            return n;
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private static HttpRequestMessage Upload(string token, long length, string name = "card.pdf", Stream? body = null)
+    {
+        var content = new StreamContent(body ?? new Generated(length), 1024);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         content.Headers.ContentLength = length;
         var request = new HttpRequestMessage(HttpMethod.Post, CheckUploadEndpoint.Path + "?name=" + Uri.EscapeDataString(name)) { Content = content };
@@ -136,5 +160,56 @@ public sealed class CheckUploadTests(ITestOutputHelper output)
 
         Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, $"got {(int)response.StatusCode}");
         Assert.Equal(0, UploadsAsked(app));
+    }
+
+    [Fact]
+    public async Task Upload_PastTheHourlyCheckBudget_Is429AndFilecheckIsNotAsked()
+    {
+        await using var app = App(("Checks:PerUserPerHour", "2"));
+        var (client, token) = await SignIn(app);
+        for (var i = 0; i < 2; i++)
+        {
+            using var ok = await client.SendAsync(Upload(token, 1024));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var response = await client.SendAsync(Upload(token, 1024));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var answer = await response.Content.ReadFromJsonAsync<CheckUploadEndpoint.UploadAnswer>();
+        Assert.Contains("many checks in the last hour", answer!.Message);
+        Assert.Equal(2, UploadsAsked(app));
+    }
+
+    [Fact]
+    public async Task Upload_MoreAtOnceThanAllowedForOnePerson_TheExtraIs429_TheFirstStillArrives()
+    {
+        await using var app = App(("Checks:UploadsInFlightPerUser", "1"));
+        var (client, token) = await SignIn(app);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var first = client.SendAsync(Upload(token, 64 * 1024, body: new Held(64 * 1024, gate.Task)));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (UploadsAsked(app) < 1 && !first.IsCompleted)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the first upload never asked Filecheck for credentials");
+                await Task.Delay(20);
+            }
+
+            using var second = await client.SendAsync(Upload(token, 1024));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+            Assert.Contains("uploads on their way", (await second.Content.ReadFromJsonAsync<CheckUploadEndpoint.UploadAnswer>())!.Message);
+            gate.SetResult();
+            using var done = await first;
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+            Assert.Equal(1, UploadsAsked(app));
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
     }
 }
