@@ -22,6 +22,47 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Filecheck.Dashboard.Access.SessionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EndedBy")
+                        .HasColumnType("text");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Sessions", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.JobRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -366,6 +407,8 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("ShareId", "At");
 
                     b.ToTable("ShareAudit", (string)null);
@@ -425,6 +468,12 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<long?>("FirstViewedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ImageCount")
+                        .HasColumnType("integer");
 
                     b.Property<long?>("LastViewedAt")
                         .HasColumnType("bigint");
@@ -689,6 +738,23 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.HasKey("JobId");
 
                     b.ToTable("RollupJobs", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Trends.Rollups.RollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("RebuiltAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RollupState", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Trends.Rollups.StepMarginal", b =>

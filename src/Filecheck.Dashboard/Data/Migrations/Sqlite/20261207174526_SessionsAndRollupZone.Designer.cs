@@ -8,17 +8,58 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Filecheck.Dashboard.Data.Migrations
+namespace Filecheck.Dashboard.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(DashboardDbContext))]
-    [Migration("20261207175648_ShareCounters")]
-    partial class ShareCounters
+    [DbContext(typeof(SqliteDashboardDbContext))]
+    [Migration("20261207174526_SessionsAndRollupZone")]
+    partial class SessionsAndRollupZone
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Filecheck.Dashboard.Access.SessionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Sessions", (string)null);
+                });
 
             modelBuilder.Entity("Filecheck.Dashboard.History.JobRecord", b =>
                 {
@@ -356,8 +397,6 @@ namespace Filecheck.Dashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("At");
-
                     b.HasIndex("ShareId", "At");
 
                     b.ToTable("ShareAudit", (string)null);
@@ -414,12 +453,6 @@ namespace Filecheck.Dashboard.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("FirstViewedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastViewedAt")
@@ -685,6 +718,23 @@ namespace Filecheck.Dashboard.Data.Migrations
                     b.HasKey("JobId");
 
                     b.ToTable("RollupJobs", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Trends.Rollups.RollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RebuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RollupState", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Trends.Rollups.StepMarginal", b =>
