@@ -10,6 +10,12 @@ public static class ShareLimits
     public const int MaxName = 200;
     public const int MaxEmail = 254;
     public const int MaxDecisionNote = 2000;
+    /// <summary>A comment on a proof, and customer success's answer to it.</summary>
+    public const int MaxComment = 1000;
+    /// <summary>Comments on one round of one file: enough for any proof, bounded for a link anyone holding it can post to.</summary>
+    public const int MaxCommentsPerRound = 100;
+    /// <summary>Proofs one comment may point at (a file's proofs are numbered from 1).</summary>
+    public const int MaxProofIndex = 500;
     public static readonly int[] ExpiryChoices = [1, 7, 30];
 
     /// <summary>The dialog's choices that fit the configured maximum (the maximum itself when none does).</summary>

@@ -1,4 +1,3 @@
-using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Sharing;
 using Microsoft.EntityFrameworkCore;
@@ -64,11 +63,12 @@ public sealed class ShareLinkService(
         var hash = ShareToken.Hash(token!);
         await using var db = await factory.CreateDbContextAsync(ct);
         // Two collections: one query each, not their cross product (EF's split-query warning under load).
-        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).AsSplitQuery()
+        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).Include(s => s.Rounds).AsSplitQuery()
             .FirstOrDefaultAsync(s => s.TokenHash == hash, ct);
         if (share is null || share.RevokedAt is not null || share.ExpiresAt <= clock.GetUtcNow()) return null;
         return new ShareAccess(share.Id, share.ExpiresAt, share.AllowDownloads, share.AskApproval, share.Note,
-            share.Files.OrderBy(f => f.Position).ToList(), share.Decisions.OrderBy(d => d.Position).ToList());
+            share.Files.OrderBy(f => f.Position).ToList(), share.Decisions.OrderBy(d => d.Position).ThenBy(d => d.Round).ToList(),
+            share.Rounds.OrderBy(r => r.Position).ThenBy(r => r.Round).ToList());
     }
 
     /// <summary>
@@ -114,14 +114,21 @@ public sealed class ShareLinkService(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Records the customer's answer for one file: once, while the link lives, with a name (and a note for changes).</summary>
-    public async Task<DecisionResult> DecideAsync(string? token, int position, string? decision, string? name, string? note, CancellationToken ct = default)
+    /// <summary>
+    /// Records the customer's answer for the current round of one file: once, while the link lives, with a name (and a
+    /// note for changes). <paramref name="round"/> is the round the form showed (null: the current one); an earlier
+    /// round is closed.
+    /// </summary>
+    public async Task<DecisionResult> DecideAsync(string? token, int position, string? decision, string? name, string? note, CancellationToken ct = default,
+        string? round = null)
     {
         var share = await OpenAsync(token, ct);
         if (share is null) return new(DecisionOutcome.Gone);
         if (!share.AskApproval) return new(DecisionOutcome.Invalid, "This link does not ask for an approval.");
-        var file = share.Files.FirstOrDefault(f => f.Position == position);
-        if (file is null) return new(DecisionOutcome.Invalid, "There is no such file on this page.");
+        if (share.Files.All(f => f.Position != position)) return new(DecisionOutcome.Invalid, "There is no such file on this page.");
+        var current = share.CurrentRound(position);
+        if (round is not null && !IsRound(round, current)) return new(DecisionOutcome.Invalid, RoundClosed(current));
+        var file = share.FileOf(position, current)!;
         if (decision is not (ShareDecisions.Approved or ShareDecisions.ChangesRequested)) return new(DecisionOutcome.Invalid, "Choose Approve or Request changes.");
         name = ShareLimits.Clean(name);
         note = ShareLimits.Clean(note);
@@ -129,13 +136,14 @@ public sealed class ShareLinkService(
         if (name.Length > ShareLimits.MaxName) return new(DecisionOutcome.Invalid, $"Your name is too long (at most {ShareLimits.MaxName} characters).");
         if (decision == ShareDecisions.ChangesRequested && note is null) return new(DecisionOutcome.Invalid, "Say what should change.");
         if (note?.Length > ShareLimits.MaxDecisionNote) return new(DecisionOutcome.Invalid, $"The note is too long (at most {ShareLimits.MaxDecisionNote} characters).");
-        if (share.Decisions.Any(d => d.Position == position)) return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
+        if (share.DecisionOf(position, current) is not null) return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
 
         var now = clock.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(ct);
-        db.ShareDecisions.Add(new ShareDecisionRecord { ShareId = share.Id, Position = position, Decision = decision, Name = name, Note = note, At = now });
+        db.ShareDecisions.Add(new ShareDecisionRecord { ShareId = share.Id, Position = position, Round = current, Decision = decision, Name = name, Note = note, At = now });
         db.ShareAudit.Add(Audit(share.Id, ShareActions.Decision, Recipient,
-            $"{(decision == ShareDecisions.Approved ? "approved" : "changes requested")} for {file.Name ?? file.TaskId} by {name}"));
+            $"{(decision == ShareDecisions.Approved ? "approved" : "changes requested")} for {file.Name ?? file.TaskId}"
+            + (current > 1 || share.Rounds.Count > 0 ? $" (round {current})" : "") + $" by {name}"));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -146,9 +154,20 @@ public sealed class ShareLinkService(
             return new(DecisionOutcome.AlreadyDecided, "This file already has an answer.");
         }
         var owner = await db.Shares.AsNoTracking().Where(s => s.Id == share.Id).Select(s => new { s.CreatedBy, s.RecipientName }).FirstAsync(ct);
-        notifier.Publish(new ShareDecisionEvent(share.Id, file.JobId, file.TaskId, file.Name, decision, name, note, now, owner.CreatedBy, owner.RecipientName));
+        notifier.Publish(new ShareDecisionEvent(share.Id, file.JobId, file.TaskId, file.Name, decision, name, note, now, owner.CreatedBy, owner.RecipientName)
+        {
+            Round = current,
+            AllJobIds = ShareRoundFiles.All(share.Files, share.Rounds).Select(f => f.JobId).Distinct().ToList(),
+        });
         return new(DecisionOutcome.Recorded);
     }
+
+    /// <summary>A round number as the form posts it, equal to the current one.</summary>
+    internal static bool IsRound(string? text, int current) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n == current;
+
+    internal static string RoundClosed(int current) =>
+        $"That round is closed: a newer version of this file is on the page (round {current}). Reload the page and answer for it.";
 
     public async Task<string?> RevokeAsync(long shareId, string user, CancellationToken ct = default)
     {
@@ -185,12 +204,27 @@ public sealed class ShareLinkService(
     {
         await history.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var query = db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).AsSplitQuery();
+        var query = db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).Include(s => s.Rounds).AsSplitQuery();
         if (createdById is not null) query = query.Where(s => s.CreatedById == createdById);
-        if (jobId is not null) query = query.Where(s => s.Files.Any(f => f.JobId == jobId));
+        if (jobId is not null) query = query.Where(s => s.Files.Any(f => f.JobId == jobId) || s.Rounds.Any(r => r.JobId == jobId));
         var rows = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit).ToListAsync(ct);
+        var ids = rows.Select(s => s.Id).ToList();
+        var comments = (await db.ShareComments.AsNoTracking().Where(c => ids.Contains(c.ShareId)).ToListAsync(ct))
+            .OrderBy(c => c.Position).ThenBy(c => c.Round).ThenBy(c => c.Id).ToLookup(c => c.ShareId);
         var now = clock.GetUtcNow();
-        return rows.Select(s => Summarize(s, now)).ToList();
+        return rows.Select(s => Summarize(s, now) with { Comments = comments[s.Id].ToList() }).ToList();
+    }
+
+    /// <summary>One share as the lists see it, or null.</summary>
+    public async Task<ShareSummary?> GetAsync(long shareId, CancellationToken ct = default)
+    {
+        await history.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).Include(s => s.Rounds).AsSplitQuery()
+            .FirstOrDefaultAsync(s => s.Id == shareId, ct);
+        if (share is null) return null;
+        var comments = await db.ShareComments.AsNoTracking().Where(c => c.ShareId == shareId).OrderBy(c => c.Id).ToListAsync(ct);
+        return Summarize(share, clock.GetUtcNow()) with { Comments = comments };
     }
 
     public async Task<IReadOnlyList<ShareAuditRecord>> AuditTrailAsync(long shareId, int limit = 500, CancellationToken ct = default)
@@ -201,11 +235,13 @@ public sealed class ShareLinkService(
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(limit).ToListAsync(ct);
     }
 
+    /// <summary>From the answers to each file's current round: an earlier round's "changes" is answered by the next round.</summary>
     public static ShareState StateOf(ShareRecord s, DateTimeOffset now)
     {
         if (s.RevokedAt is not null) return ShareState.Revoked;
-        if (s.Decisions.Any(d => d.Decision == ShareDecisions.ChangesRequested)) return ShareState.ChangesRequested;
-        if (s.AskApproval && s.Files.Count > 0 && s.Files.All(f => s.Decisions.Any(d => d.Position == f.Position && d.Decision == ShareDecisions.Approved)))
+        var current = s.Files.Select(f => s.Decisions.FirstOrDefault(d => d.Position == f.Position && d.Round == ShareRoundFiles.CurrentRound(s.Rounds, f.Position))).ToList();
+        if (current.Any(d => d?.Decision == ShareDecisions.ChangesRequested)) return ShareState.ChangesRequested;
+        if (s.AskApproval && s.Files.Count > 0 && current.All(d => d?.Decision == ShareDecisions.Approved))
             return ShareState.Approved;
         if (s.ExpiresAt <= now) return ShareState.Expired;
         return s.AskApproval ? ShareState.Awaiting : ShareState.Open;
@@ -214,9 +250,12 @@ public sealed class ShareLinkService(
     private static ShareSummary Summarize(ShareRecord s, DateTimeOffset now) => new(
         s.Id, s.OrderId, s.CreatedBy, s.CreatedAt, s.ExpiresAt, s.RevokedAt, s.RevokedBy, s.AllowDownloads, s.AskApproval, s.Note,
         s.RecipientName, s.RecipientEmail, s.ViewCount, s.LastViewedAt, s.ImageCount,
-        s.Files.OrderBy(f => f.Position).ToList(), s.Decisions.OrderBy(d => d.Position).ToList(), StateOf(s, now));
+        s.Files.OrderBy(f => f.Position).ToList(), s.Decisions.OrderBy(d => d.Position).ThenBy(d => d.Round).ToList(), StateOf(s, now))
+    {
+        Rounds = s.Rounds.OrderBy(r => r.Position).ThenBy(r => r.Round).ToList(),
+    };
 
-    private ShareAuditRecord Audit(long shareId, string action, string actor, string? detail) =>
+    internal ShareAuditRecord Audit(long shareId, string action, string actor, string? detail) =>
         new() { ShareId = shareId, At = clock.GetUtcNow(), Action = action, Actor = actor, Detail = detail };
 }
 

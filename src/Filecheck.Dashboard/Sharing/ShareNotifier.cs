@@ -8,6 +8,23 @@ public sealed class ShareNotifier(ILogger<ShareNotifier> logger)
 {
     private readonly Lock _gate = new();
     private Action<ShareDecisionEvent>[] _listeners = [];
+    private Action<ShareChangeEvent>[] _changeListeners = [];
+
+    /// <summary>Every change to a share (decisions included): pages that list shares reload on it.</summary>
+    public IDisposable SubscribeChanges(Action<ShareChangeEvent> listener)
+    {
+        lock (_gate) _changeListeners = [.. _changeListeners, listener];
+        return new ChangeSubscription(this, listener);
+    }
+
+    public void PublishChange(ShareChangeEvent change)
+    {
+        foreach (var listener in Volatile.Read(ref _changeListeners))
+        {
+            try { listener(change); }
+            catch (Exception e) { logger.LogWarning(e, "A listener failed on a change to share {ShareId}", change.ShareId); }
+        }
+    }
 
     public IDisposable Subscribe(Action<ShareDecisionEvent> listener)
     {
@@ -23,11 +40,22 @@ public sealed class ShareNotifier(ILogger<ShareNotifier> logger)
             try { listener(decision); }
             catch (Exception e) { logger.LogWarning(e, "A listener failed on the decision for share {ShareId}", decision.ShareId); }
         }
+        PublishChange(new ShareChangeEvent(decision.ShareId, decision.AllJobIds.Append(decision.JobId).Distinct().ToList(), ShareActions.Decision));
     }
 
     private void Remove(Action<ShareDecisionEvent> listener)
     {
         lock (_gate) _listeners = _listeners.Where(l => l != listener).ToArray();
+    }
+
+    private void RemoveChange(Action<ShareChangeEvent> listener)
+    {
+        lock (_gate) _changeListeners = _changeListeners.Where(l => l != listener).ToArray();
+    }
+
+    private sealed class ChangeSubscription(ShareNotifier owner, Action<ShareChangeEvent> listener) : IDisposable
+    {
+        public void Dispose() => owner.RemoveChange(listener);
     }
 
     private sealed class Subscription(ShareNotifier owner, Action<ShareDecisionEvent> listener) : IDisposable

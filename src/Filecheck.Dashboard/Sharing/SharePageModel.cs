@@ -1,11 +1,32 @@
 using System.Globalization;
 using Filecheck.Api;
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Sharing;
 
 namespace Filecheck.Dashboard.Sharing;
 
-/// <summary>One shared file as the customer sees it: its name, its result in words, how many proofs, its answer.</summary>
-public sealed record SharedFileView(int Position, string Name, string ResultWord, string ResultKind, int ProofCount, bool CanDownload, ShareDecisionRecord? Decision);
+/// <summary>One comment as the page lists it: its number (the pin's), where it is, what was said, and the answer to it.</summary>
+public sealed record CommentView(int Number, long Id, int Proof, PinPosition? Pin, string Text, DateTimeOffset At, bool Edited,
+    string? Answer, string? AnsweredBy, DateTimeOffset? AnsweredAt);
+
+/// <summary>One round of a shared file: its result, its proofs and the comments pinned on them, its answer.</summary>
+public sealed record RoundView(int Round, string ResultWord, string ResultKind, int ProofCount, IReadOnlyList<CommentView> Comments, ShareDecisionRecord? Decision)
+{
+    public IEnumerable<CommentView> CommentsOn(int proof) => Comments.Where(c => c.Proof == proof);
+}
+
+/// <summary>
+/// One shared file as the customer sees it: its name, its current round (result, proofs, pins, answer) and, once a
+/// corrected file was added, the round before it and what changed between them.
+/// </summary>
+public sealed record SharedFileView(int Position, string Name, string ResultWord, string ResultKind, int ProofCount, bool CanDownload, ShareDecisionRecord? Decision)
+{
+    public RoundView Current { get; init; } = new(1, ResultWord, ResultKind, ProofCount, [], Decision);
+    public RoundView? Previous { get; init; }
+    public RoundChanges? Changes { get; init; }
+    /// <summary>Comments can be written, edited and removed until the current round has an answer.</summary>
+    public bool CommentsOpen => Decision is null;
+}
 
 /// <summary>The public page: only what was shared, fresh from Filecheck, or a plain "try later".</summary>
 public sealed record SharePageModel(
@@ -44,20 +65,17 @@ public sealed record SharedRunLookup(Run? Run, RunsResponse? Copy, FilecheckFail
 /// <summary>Builds the public page and finds a shared file's proof and download URLs, all from the shared copy of its job's runs.</summary>
 public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
 {
-    // The gate loads the page's model to answer 503 before rendering; the page then reads the same one for its request.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ShareAccess, SharePageModel> _loaded = new();
+    public Task<SharePageModel> LoadAsync(ShareAccess share, CancellationToken ct) => LoadAsync(share, [], ct);
 
-    public async Task<SharePageModel> LoadAsync(ShareAccess share, CancellationToken ct)
+    /// <param name="comments">Every comment on the share (the page shows those of the rounds it shows).</param>
+    public async Task<SharePageModel> LoadAsync(ShareAccess share, IReadOnlyList<ShareCommentRecord> comments, CancellationToken ct)
     {
-        if (_loaded.TryGetValue(share, out var known)) return known;
-        var model = await BuildAsync(share, ct);
-        _loaded.AddOrUpdate(share, model);
-        return model;
-    }
-
-    private async Task<SharePageModel> BuildAsync(ShareAccess share, CancellationToken ct)
-    {
-        var jobs = share.Files.Select(f => f.JobId).Distinct().ToList();
+        var shown = share.Files.SelectMany(f =>
+        {
+            var current = share.CurrentRound(f.Position);
+            return new[] { share.FileOf(f.Position, current), current > 1 ? share.FileOf(f.Position, current - 1) : null };
+        }).OfType<RoundFile>().ToList();
+        var jobs = shown.Select(f => f.JobId).Distinct().ToList();
         var copies = new System.Collections.Concurrent.ConcurrentDictionary<string, SharedRunsResult>();
         // A few at a time: a first view of a big share waits less, and Filecheck sees no burst from one page.
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (jobId, token) =>
@@ -67,23 +85,50 @@ public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
         if (copies.Values.Any(c => c.BudgetSpent)) return Empty(share, unavailable: true) with { Busy = true };
         // Never a stored copy for a customer: one job that cannot be fetched and the page says "try later".
         if (copies.Values.Any(c => !c.IsSuccess)) return Empty(share, unavailable: true);
+        var fresh = copies.ToDictionary(c => c.Key, c => c.Value.Runs!);
         var files = new List<SharedFileView>();
-        foreach (var file in share.Files)
+        foreach (var first in share.Files)
         {
-            var run = copies[file.JobId].Runs!.Runs.FirstOrDefault(r => r.Id == file.TaskId);
-            var (word, kind) = SharePageModel.ResultOf(run?.Outcome);
-            files.Add(new SharedFileView(file.Position, run?.DisplayName ?? (file.Name is { } stored ? Filecheck.Api.Models.VisibleText.DirectionControls(stored) : null) ?? $"File {file.Position}", word, kind,
-                run?.Proofs.Count ?? 0, share.AllowDownloads && run is { } r && (r.HasOutput || r.DownloadUrl is not null),
-                share.Decisions.FirstOrDefault(d => d.Position == file.Position)));
+            var number = share.CurrentRound(first.Position);
+            var file = share.FileOf(first.Position, number)!;
+            var run = fresh[file.JobId].Runs.FirstOrDefault(r => r.Id == file.TaskId);
+            var current = Round(share, comments, file, run);
+            var name = run?.DisplayName ?? ((file.Name ?? first.Name) is { } stored ? Filecheck.Api.Models.VisibleText.DirectionControls(stored) : null) ?? $"File {file.Position}";
+            RoundView? previous = null;
+            if (number > 1 && share.FileOf(first.Position, number - 1) is { } before)
+            {
+                previous = Round(share, comments, before, fresh[before.JobId].Runs.FirstOrDefault(r => r.Id == before.TaskId));
+            }
+            files.Add(new SharedFileView(file.Position, name, current.ResultWord, current.ResultKind, current.ProofCount,
+                share.AllowDownloads && run is { } r && (r.HasOutput || r.DownloadUrl is not null), current.Decision)
+            {
+                Current = current,
+                Previous = previous,
+                Changes = RoundChanges.FromJson(share.Rounds.FirstOrDefault(x => x.Position == file.Position && x.Round == number)?.Changes),
+            });
         }
         return new SharePageModel(false, files, share.Note, share.ExpiresAt, SharePageModel.DescribeExpiry(share.ExpiresAt, clock.GetUtcNow()), share.AskApproval);
+    }
+
+    private static RoundView Round(ShareAccess share, IReadOnlyList<ShareCommentRecord> comments, RoundFile file, Run? run)
+    {
+        var (word, kind) = SharePageModel.ResultOf(run?.Outcome);
+        var mine = comments.Where(c => c.Position == file.Position && c.Round == file.Round).OrderBy(c => c.Id)
+            .Select((c, i) => new CommentView(i + 1, c.Id, c.Proof, c.X is { } x && c.Y is { } y ? new PinPosition(x, y) : null, c.Text, c.At,
+                c.EditedAt is not null, c.Answer, c.AnsweredBy, c.AnsweredAt))
+            .ToList();
+        return new RoundView(file.Round, word, kind, run?.Proofs.Count ?? 0, mine, share.DecisionOf(file.Position, file.Round));
     }
 
     private static SharePageModel Empty(ShareAccess share, bool unavailable) =>
         new(unavailable, [], share.Note, share.ExpiresAt, "", share.AskApproval);
 
-    /// <summary>The run of one shared file from the shared copy; with <paramref name="failed"/>, after a URL of that copy failed.</summary>
-    public async Task<SharedRunLookup> RunAsync(SharedFileRecord file, RunsResponse? failed, CancellationToken ct)
+    /// <summary>The run of one shared file (its first round) from the shared copy; with <paramref name="failed"/>, after a URL of that copy failed.</summary>
+    public Task<SharedRunLookup> RunAsync(SharedFileRecord file, RunsResponse? failed, CancellationToken ct) =>
+        RunAsync(new RoundFile(file.Position, 1, file.JobId, file.TaskId, file.Name), failed, ct);
+
+    /// <summary>The run of one round of a shared file from the shared copy; with <paramref name="failed"/>, after a URL of that copy failed.</summary>
+    public async Task<SharedRunLookup> RunAsync(RoundFile file, RunsResponse? failed, CancellationToken ct)
     {
         if (!JobId.TryParse(file.JobId, out var id, out _)) return new(null, null, new FilecheckFailure(FilecheckFailureKind.NotFound, "not a job id"), false);
         var result = failed is null ? await runs.GetAsync(id, ct) : await runs.RefreshAsync(id, failed, ct);

@@ -57,16 +57,19 @@ public static class SharePublicEndpoints
     {
         var group = app.MapGroup(Prefix + "/{token}").AllowAnonymous().RequireRateLimiting(SharingSetup.RateLimitPolicy);
         group.MapGet("/files/{file:int}/proofs/{index:int}", ProofAsync);
+        group.MapGet("/files/{file:int}/rounds/{round:int}/proofs/{index:int}", ProofAsync);
         group.MapGet("/files/{file:int}/download", DownloadAsync);
         group.MapPost("/decide", DecideAsync).DisableAntiforgery();
+        group.MapPost("/comments", CommentAsync).DisableAntiforgery();
     }
 
+    /// <param name="round">The round whose proof it is; the current one when the address names none.</param>
     private static async Task ProofAsync(
         int file, int index, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy,
-        IHttpClientFactory http, IOptions<SharingOptions> options, CappedImageCopy copy)
+        IHttpClientFactory http, IOptions<SharingOptions> options, CappedImageCopy copy, int? round = null)
     {
         var share = Share(context)!;
-        var shared = share.Files.FirstOrDefault(f => f.Position == file);
+        var shared = share.Files.Any(f => f.Position == file) ? share.FileOf(file, round ?? share.CurrentRound(file)) : null;
         var ct = context.RequestAborted;
         if (shared is null)
         {
@@ -118,7 +121,7 @@ public static class SharePublicEndpoints
     private static async Task DownloadAsync(int file, HttpContext context, SharePageService pages, ShareLinkService shares, ArtifactUrlPolicy policy)
     {
         var share = Share(context)!;
-        var shared = share.Files.FirstOrDefault(f => f.Position == file);
+        var shared = share.Files.Any(f => f.Position == file) ? share.FileOf(file, share.CurrentRound(file)) : null;
         if (shared is null || !share.AllowDownloads)
         {
             await SharePublicResponses.WriteNotFoundAsync(context);
@@ -172,7 +175,8 @@ public static class SharePublicEndpoints
             return;
         }
         var position = int.TryParse(form["file"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
-        var result = await shares.DecideAsync(token, position, form["decision"], form["name"], form["note"], context.RequestAborted);
+        var round = form.TryGetValue("round", out var r) ? r.ToString() : null;
+        var result = await shares.DecideAsync(token, position, form["decision"], form["name"], form["note"], context.RequestAborted, round);
         switch (result.Outcome)
         {
             case DecisionOutcome.Recorded:
@@ -193,6 +197,48 @@ public static class SharePublicEndpoints
         }
     }
 
+    /// <summary>A comment added, edited or removed from the public page: a plain form post, with or without the page's script.</summary>
+    private static async Task CommentAsync(HttpContext context, IAntiforgery antiforgery, ShareComments comments)
+    {
+        var token = TokenOf(context);
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your comment was not sent",
+                "The form had expired. Reload the page and write your comment again.", ShareUrls.Page(token));
+            return;
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var position = int.TryParse(form["file"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var action = form["action"].ToString() switch
+        {
+            "edit" => CommentAction.Edit,
+            "remove" => CommentAction.Remove,
+            _ => CommentAction.Add,
+        };
+        string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        var post = new CommentPost(action, position, Field("round"), Field("proof"), Field("x"), Field("y"), Field("text"), Field("comment"));
+        var result = await comments.PostAsync(token, post, context.RequestAborted);
+        var back = ShareUrls.Page(token) + "#file-" + position;
+        switch (result.Outcome)
+        {
+            case CommentOutcome.Recorded:
+                context.Response.Redirect(ShareUrls.Page(token) + "?commented=" + position + (result.Id is { } id && action != CommentAction.Remove ? $"#comment-{id}" : "#file-" + position), permanent: false);
+                context.Response.StatusCode = StatusCodes.Status303SeeOther;
+                return;
+            case CommentOutcome.Invalid:
+                await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Your comment was not sent",
+                    result.Message ?? "The form was incomplete.", back);
+                return;
+            case CommentOutcome.Unavailable:
+                await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Please try again later",
+                    result.Message ?? "Your comment could not be taken right now.", back);
+                return;
+            default:
+                await SharePublicResponses.WriteNotFoundAsync(context);
+                return;
+        }
+    }
+
     private static string TokenOf(HttpContext context) => context.Request.RouteValues["token"] as string ?? "";
 }
 
@@ -203,6 +249,13 @@ public static class ShareUrls
         SharePublicEndpoints.Prefix + "/" + Uri.EscapeDataString(token) + (answered is { } n ? $"?answered={n}#file-{n}" : "");
 
     public static string Proof(string token, int file, int index) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/proofs/{index}";
+
+    public static string Proof(string token, int file, int round, int index) =>
+        $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/rounds/{round}/proofs/{index}";
+
+    public static string Comments(string token) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/comments";
+
+    public static string Decide(string token) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/decide";
 
     public static string Download(string token, int file) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/download";
 }

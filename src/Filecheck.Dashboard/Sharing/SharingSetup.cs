@@ -21,6 +21,8 @@ public static class SharingSetup
         services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
         services.AddSingleton<SharedRuns>();
         services.AddSingleton<SharePageService>();
+        services.AddSingleton<ShareComments>();
+        services.AddScoped<ShareRounds>();
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();

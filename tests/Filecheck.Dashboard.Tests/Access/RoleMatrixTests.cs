@@ -78,6 +78,8 @@ public sealed class RoleMatrixTests(ProductionAppFixture app, ITestOutputHelper 
         ["GET /s/{token}/files/{file:int}/proofs/{index:int}"] = Public,
         ["GET /s/{token}/files/{file:int}/download"] = Public,
         ["POST /s/{token}/decide"] = Public,
+        ["GET /s/{token}/files/{file:int}/rounds/{round:int}/proofs/{index:int}"] = Public,
+        ["POST /s/{token}/comments"] = Public,
         // Blazor's own endpoints: any signed-in user may open a circuit; each page checks its own policy inside it.
         ["ANY /_blazor/negotiate"] = SignedIn,
         ["ANY /_blazor"] = SignedIn,
@@ -91,6 +93,7 @@ public sealed class RoleMatrixTests(ProductionAppFixture app, ITestOutputHelper 
         ["Id"] = WellKnownJobs.Passing,
         ["index"] = "0",
         ["file"] = "1",
+        ["round"] = "1",
     };
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class SessionTests : IAsyncDisposable
     {
         var sessions = NewStore();
         var provider = new SessionRevalidator(NullLoggerFactory.Instance,
-            new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromHours(1) }, sessions);
+            Microsoft.Extensions.Options.Options.Create(new AccessOptions { AuthMode = AuthMode.Demo, RevalidationInterval = TimeSpan.FromHours(1) }), sessions);
         var user = User("s4", _time.GetUtcNow().AddHours(8), Roles.Staff);
         ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
         var signedOut = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -29,9 +29,38 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
         Assert.Equal(
             ["Checks", "DataProtectionKeys", "Jobs", "Lookups", "RollupJobs", "RollupOutcomeMarginals", "RollupOutcomes", "RollupReasonMarginals",
-                "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareDecisions", "SharedFiles", "Shares", "Snapshots", "Steps",
+                "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareComments", "ShareDecisions", "ShareRounds", "SharedFiles", "Shares", "Snapshots", "Steps",
                 "SyncState", "Tasks"],
             db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task EnsureReady_DecisionsMadeBeforeRounds_AnswerRoundOneAfterTheUpgrade()
+    {
+        using var temp = new TempStore();
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
+        var factory = new Factory(temp.File);
+        await using (var db = factory.CreateDbContext())
+        {
+            var all = db.Database.GetMigrations().ToList();
+            var before = all[all.FindIndex(m => m.EndsWith("_ProofingRounds", StringComparison.Ordinal)) - 1];
+            await db.GetService<IMigrator>().MigrateAsync(before);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Shares (Id, TokenHash, CreatedBy, CreatedById, CreatedAt, ExpiresAt, AllowDownloads, AskApproval, ViewCount)
+                VALUES (1, 'hash', 'Casey', 'casey', 1785308102000, 1785908102000, 0, 1, 0);
+                INSERT INTO SharedFiles (ShareId, Position, JobId, TaskId, Name) VALUES (1, 1, 'job_a', 'task_1', 'a.pdf');
+                INSERT INTO ShareDecisions (ShareId, Position, Decision, Name, At) VALUES (1, 1, 'changes', 'Ada', 1785308102000);
+                """);
+        }
+        SqliteConnection.ClearAllPools();
+
+        await new StoreMigrator(factory, NullLogger<StoreMigrator>.Instance).EnsureReadyAsync();
+
+        await using (var db = factory.CreateDbContext())
+        {
+            var decision = await db.Set<Filecheck.Dashboard.Sharing.ShareDecisionRecord>().SingleAsync();
+            Assert.Equal((1, "changes", "Ada"), (decision.Round, decision.Decision, decision.Name));
+        }
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class WebhookReplayTests(SandboxFixture sandbox) : IClassFixture<S
     [Fact]
     public async Task Post_TimestampedWebhookSentTwice_AcceptedOnce_TheReplayRefusedWithoutAnUpstreamCall()
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var body = Webhooks.Completed(WellKnownJobs.Failing);
         var at = DateTimeOffset.UtcNow;
@@ -36,7 +36,7 @@ public sealed class WebhookReplayTests(SandboxFixture sandbox) : IClassFixture<S
     [InlineData(-86_400)]
     public async Task Post_TimestampMoreThanFiveMinutesAway_RefusedAsStale_NothingStored(int seconds)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         sandbox.Server.Requests.Reset();
 
@@ -52,7 +52,7 @@ public sealed class WebhookReplayTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task Post_TimestampNotCoveredByTheSignature_Refused()
     {
         // A body-only signature captured earlier, with a fresh timestamp added by whoever replays it.
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
 
         using var response = await host.Http.SendAsync(Webhooks.Timestamped(Webhooks.Completed(WellKnownJobs.Failing), DateTimeOffset.UtcNow, signTimestamp: false));
@@ -67,7 +67,7 @@ public sealed class WebhookReplayTests(SandboxFixture sandbox) : IClassFixture<S
     [InlineData("")]
     public async Task Post_TimestampThatIsNoNumber_Refused(string timestamp)
     {
-        using var temp = new TempDatabase();
+        using var temp = new TempStore();
         await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
         var request = Webhooks.Request(Webhooks.Completed(WellKnownJobs.Failing));
         request.Headers.Add(WebhookIntake.TimestampHeader, timestamp);

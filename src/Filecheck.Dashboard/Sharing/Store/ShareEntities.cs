@@ -29,6 +29,8 @@ public sealed class ShareRecord
     public int ImageCount { get; set; }
     public List<SharedFileRecord> Files { get; set; } = [];
     public List<ShareDecisionRecord> Decisions { get; set; } = [];
+    /// <summary>Rounds after the first (the first is <see cref="Files"/>): a corrected job per file, on the same link.</summary>
+    public List<ShareRoundRecord> Rounds { get; set; } = [];
 }
 
 /// <summary>One file of a share; the public routes address it by its position, never by a Filecheck ID.</summary>
@@ -42,16 +44,59 @@ public sealed class SharedFileRecord
     public string? Name { get; set; }
 }
 
-/// <summary>The customer's answer for one file of one share: at most one (unique on share and position), final.</summary>
+/// <summary>The customer's answer for one round of one file of one share: at most one (unique on share, position, round), final.</summary>
 public sealed class ShareDecisionRecord
 {
     public long ShareId { get; set; }
     public int Position { get; set; }
+    /// <summary>The round it answers (1 for the file as first shared).</summary>
+    public int Round { get; set; } = 1;
     /// <summary><see cref="ShareDecisions.Approved"/> or <see cref="ShareDecisions.ChangesRequested"/>.</summary>
     public required string Decision { get; set; }
     public required string Name { get; set; }
     public string? Note { get; set; }
     public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// Round 2 and later of one shared file: the corrected job (and its file) customer success added to the same link, with
+/// what changed since the round before in the customer's words (worked out once, when the round was added).
+/// </summary>
+public sealed class ShareRoundRecord
+{
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    public int Round { get; set; }
+    public required string JobId { get; set; }
+    public required string TaskId { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset AddedAt { get; set; }
+    public required string AddedBy { get; set; }
+    /// <summary>The <see cref="Filecheck.Dashboard.Sharing.RoundChanges"/> as JSON.</summary>
+    public string? Changes { get; set; }
+}
+
+/// <summary>
+/// A customer's comment on one proof of one round of one file, pinned at (X, Y) in fractions of the image (0..1, so it
+/// stays in place at any size), or a plain comment on the proof (no pin) from a browser without JavaScript.
+/// </summary>
+public sealed class ShareCommentRecord
+{
+    public long Id { get; set; }
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    public int Round { get; set; }
+    /// <summary>1-based, as the page numbers proofs.</summary>
+    public int Proof { get; set; }
+    public double? X { get; set; }
+    public double? Y { get; set; }
+    public required string Text { get; set; }
+    public DateTimeOffset At { get; set; }
+    public DateTimeOffset? EditedAt { get; set; }
+    /// <summary>Customer success's answer, shown to the customer under the comment.</summary>
+    public string? Answer { get; set; }
+    public string? AnsweredBy { get; set; }
+    public DateTimeOffset? AnsweredAt { get; set; }
 }
 
 /// <summary>
@@ -84,4 +129,9 @@ public static class ShareActions
     public const string Decision = "decision";
     public const string Extend = "extend";
     public const string Revoke = "revoke";
+    public const string Comment = "comment";
+    public const string CommentEdit = "comment-edit";
+    public const string CommentRemove = "comment-remove";
+    public const string Answer = "answer";
+    public const string Round = "round";
 }

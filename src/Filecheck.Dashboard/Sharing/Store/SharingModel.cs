@@ -7,7 +7,8 @@ namespace Filecheck.Dashboard.Sharing;
 /// <summary>The sharing tables in the store (their own migration, "Sharing").</summary>
 internal sealed class SharingModel :
     IEntityTypeConfiguration<ShareRecord>, IEntityTypeConfiguration<SharedFileRecord>,
-    IEntityTypeConfiguration<ShareDecisionRecord>, IEntityTypeConfiguration<ShareAuditRecord>
+    IEntityTypeConfiguration<ShareDecisionRecord>, IEntityTypeConfiguration<ShareAuditRecord>,
+    IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>
 {
     public void Configure(EntityTypeBuilder<ShareRecord> e)
     {
@@ -19,6 +20,7 @@ internal sealed class SharingModel :
         e.Property(s => s.TokenHash).HasMaxLength(64);
         e.HasMany(s => s.Files).WithOne().HasForeignKey(f => f.ShareId).OnDelete(DeleteBehavior.Cascade);
         e.HasMany(s => s.Decisions).WithOne().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(s => s.Rounds).WithOne().HasForeignKey(r => r.ShareId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<SharedFileRecord> e)
@@ -31,8 +33,24 @@ internal sealed class SharingModel :
     public void Configure(EntityTypeBuilder<ShareDecisionRecord> e)
     {
         e.ToTable("ShareDecisions");
-        // The key is what makes a decision final: a second insert for the same file fails.
-        e.HasKey(d => new { d.ShareId, d.Position });
+        // The key is what makes a decision final: a second insert for the same round of a file fails.
+        e.HasKey(d => new { d.ShareId, d.Position, d.Round });
+    }
+
+    public void Configure(EntityTypeBuilder<ShareRoundRecord> e)
+    {
+        e.ToTable("ShareRounds");
+        // Two people adding round 2 at once: the key lets one in.
+        e.HasKey(r => new { r.ShareId, r.Position, r.Round });
+        e.HasIndex(r => r.JobId);
+    }
+
+    public void Configure(EntityTypeBuilder<ShareCommentRecord> e)
+    {
+        e.ToTable("ShareComments");
+        e.HasKey(c => c.Id);
+        e.HasIndex(c => new { c.ShareId, c.Position, c.Round });
+        e.HasOne<ShareRecord>().WithMany().HasForeignKey(c => c.ShareId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<ShareAuditRecord> e)
@@ -54,5 +72,7 @@ public static class SharingTables
         public DbSet<SharedFileRecord> SharedFiles => db.Set<SharedFileRecord>();
         public DbSet<ShareDecisionRecord> ShareDecisions => db.Set<ShareDecisionRecord>();
         public DbSet<ShareAuditRecord> ShareAudit => db.Set<ShareAuditRecord>();
+        public DbSet<ShareRoundRecord> ShareRounds => db.Set<ShareRoundRecord>();
+        public DbSet<ShareCommentRecord> ShareComments => db.Set<ShareCommentRecord>();
     }
 }

@@ -401,12 +401,65 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.ToTable("ShareAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareCommentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Proof")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("X")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Y")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId", "Position", "Round");
+
+                    b.ToTable("ShareComments", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareDecisionRecord", b =>
                 {
                     b.Property<long>("ShareId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("At")
@@ -423,7 +476,7 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.Property<string>("Note")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("ShareId", "Position");
+                    b.HasKey("ShareId", "Position", "Round");
 
                     b.ToTable("ShareDecisions", (string)null);
                 });
@@ -499,6 +552,45 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Shares", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareRoundRecord", b =>
+                {
+                    b.Property<long>("ShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ShareId", "Position", "Round");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("ShareRounds", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
@@ -841,10 +933,28 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareCommentRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareDecisionRecord", b =>
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany("Decisions")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareRoundRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany("Rounds")
                         .HasForeignKey("ShareId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -864,6 +974,8 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.Navigation("Decisions");
 
                     b.Navigation("Files");
+
+                    b.Navigation("Rounds");
                 });
 #pragma warning restore 612, 618
         }

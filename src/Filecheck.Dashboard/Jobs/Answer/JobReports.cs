@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.Shell;
+
+namespace Filecheck.Dashboard.Jobs.Answer;
+
+/// <summary>A job's findings per file through the Shell's port: looked up as the user (audited, within their budget).</summary>
+public sealed class JobReports(JobLookupService lookup) : IJobReports
+{
+    public async Task<JobReportResult> GetAsync(string jobId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var load = await lookup.LoadAsync(jobId, user, ct);
+        if (load.View is not { } view) return new(null, load.Problem is { } p ? $"{p.Title}. {p.Detail}".Trim() : "The job could not be read.");
+        return new(From(view.Job), null);
+    }
+
+    /// <summary>Pure: every file of the job with the answer's findings in the customer's words (none for a clean file).</summary>
+    public static JobReport From(Job job)
+    {
+        var answer = JobAnswer.For(job, maxFiles: int.MaxValue);
+        var files = (job.Tasks ?? []).Select(t =>
+        {
+            var items = answer.Files.FirstOrDefault(f => f.TaskId == t.Id)?.Items ?? [];
+            return new FileReport(t.Id, t.DisplayName, t.Outcome, items.Select(i => new FileFinding(KindOf(i.Kind), i.Text)).ToList());
+        }).ToList();
+        return new JobReport(job.Id, job.OrderId, job.IsTerminal, files);
+    }
+
+    private static FindingKind KindOf(AnswerItemKind kind) => kind switch
+    {
+        AnswerItemKind.Fixed => FindingKind.Fixed,
+        AnswerItemKind.Warning => FindingKind.Warning,
+        _ => FindingKind.Problem,
+    };
+}

@@ -1,0 +1,91 @@
+using Filecheck.Dashboard.Access;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace Filecheck.Dashboard.Sharing;
+
+public partial class SharesPage : IDisposable
+{
+    private IReadOnlyList<ShareSummary>? _shares;
+    private readonly Dictionary<long, IReadOnlyList<ShareAuditRecord>> _audit = [];
+    private readonly HashSet<long> _open = [];
+    private long? _roundFor;
+    private string? _problem, _user, _userId;
+    private IDisposable? _subscription;
+
+    [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
+    [SupplyParameterFromQuery(Name = "scope")] public string? Scope { get; set; }
+
+    private bool AllShares => Scope == "all";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var user = (await Auth).User;
+        _user = UserKey.NameOf(user);
+        // "My shares" by the stable ID: a namesake's links are not mine.
+        _userId = UserKey.Of(user) ?? _user;
+        if (RendererInfo.IsInteractive) _subscription ??= Notifier.SubscribeChanges(c => _ = InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }));
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _shares = await Shares.ListAsync(createdById: AllShares ? null : _userId);
+        foreach (var id in _audit.Keys.ToList()) _audit[id] = await Shares.AuditTrailAsync(id);
+    }
+
+    internal const string NotAllowed = "Nothing was changed: your session has ended or no longer allows sharing proofs. Sign in again.";
+
+    private async Task RevokeAsync(ShareSummary share)
+    {
+        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
+        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
+        {
+            _problem = NotAllowed;
+            return;
+        }
+        _problem = await Shares.RevokeAsync(share.Id, _user!);
+        await LoadAsync();
+    }
+
+    private async Task ExtendAsync(ShareSummary share, int days)
+    {
+        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
+        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
+        {
+            _problem = NotAllowed;
+            return;
+        }
+        _problem = await Shares.ExtendAsync(share.Id, days, _user!);
+        await LoadAsync();
+    }
+
+    private async Task ToggleAuditAsync(long id)
+    {
+        if (!_audit.Remove(id)) _audit[id] = await Shares.AuditTrailAsync(id);
+    }
+
+    private void ToggleComments(long id)
+    {
+        if (!_open.Remove(id)) _open.Add(id);
+    }
+
+    private void ToggleRound(long id) => _roundFor = _roundFor == id ? null : id;
+
+    private async Task RoundAddedAsync()
+    {
+        _roundFor = null;
+        await LoadAsync();
+    }
+
+    private static Color ColorOf(ShareState state) => state switch
+    {
+        ShareState.Approved => Color.Success,
+        ShareState.ChangesRequested => Color.Error,
+        ShareState.Awaiting or ShareState.Open => Color.Info,
+        _ => Color.Default,
+    };
+
+    public void Dispose() => _subscription?.Dispose();
+}

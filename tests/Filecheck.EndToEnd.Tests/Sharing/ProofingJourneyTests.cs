@@ -1,0 +1,226 @@
+using System.Security.Claims;
+using Deque.AxeCore.Playwright;
+using Filecheck.Dashboard.Sharing;
+using Filecheck.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Filecheck.EndToEnd.Tests.Sharing;
+
+/// <summary>
+/// Issue 23 in Chromium: the customer pins two comments (a click, then the keyboard) and asks for changes; customer
+/// success sees the pins live on the job page and answers; a corrected job becomes round 2 from "My shares"; the customer
+/// sees both rounds side by side with what changed and approves round 2; the job page and "My shares" show it live.
+/// The phone: the same rounds behind a switch, a tap places a pin, nothing wider than the screen; axe clean.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifetime
+{
+    private static readonly ViewportSize Desktop = new() { Width = 1400, Height = 1000 };
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    /// <summary>Where the journey leaves its screenshots, for a person to look at (not asserted).</summary>
+    private static readonly string Shots = Path.Combine(Path.GetTempPath(), "filecheck-proofing-shots");
+    private IPlaywright _playwright = default!;
+    private IBrowser _customerBrowser = default!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Shots);
+        _playwright = await Playwright.CreateAsync();
+        _customerBrowser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _customerBrowser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private static ILocator File(IPage page, int position) => page.Locator($"[data-testid=share-file][data-position='{position}']");
+
+    private static async Task AssertAxeCleanAsync(IPage page, string where)
+    {
+        var results = await page.RunAxe();
+        var bad = results.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, where + ": " + string.Join("\n", bad.Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
+    }
+
+    private static async Task WaitForImagesAsync(ILocator images)
+    {
+        foreach (var image in await images.AllAsync())
+        {
+            await image.ScrollIntoViewIfNeededAsync();
+            await Assertions.Expect(image).ToHaveJSPropertyAsync("complete", true);
+        }
+    }
+
+    private static async Task DecideAsync(IPage customer, int file, string button, string? note = null)
+    {
+        var section = File(customer, file);
+        if (note is not null) await section.GetByTestId("share-note").FillAsync(note);
+        await section.GetByTestId("share-name").FillAsync("Lena Jensen");
+        await section.GetByTestId(button).ClickAsync();
+        await Assertions.Expect(File(customer, file).GetByTestId("share-decision")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Proofing_PinsThenRound2SideBySide_ApprovedAndSeenLiveByCustomerSuccess()
+    {
+        var staff = await fixture.Browser.Context.NewPageAsync();
+        await staff.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        IPage? shares = null;
+        await using var customerContext = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
+        try
+        {
+            await staff.SignInAsync(fixture.Host.BaseAddress, "cs", "/jobs/" + WellKnownJobs.Warning);
+            await staff.WaitForCircuitAsync();
+            var url = await ShareJourneyTests.CreateShareAsync(staff);
+
+            // The customer clicks a spot of the first proof and writes there.
+            var customer = await customerContext.NewPageAsync();
+            await customer.GotoAsync(url);
+            var frame = File(customer, 1).GetByTestId("share-proof-frame").First;
+            await WaitForImagesAsync(File(customer, 1).GetByTestId("share-proof"));
+            // The page's script has made the proof a pin target (it runs after the markup is there).
+            await Assertions.Expect(frame).ToHaveAttributeAsync("data-pin-ready", "true");
+            var box = (await frame.Locator("img").BoundingBoxAsync())!;
+            await frame.Locator("img").ClickAsync(new() { Position = new() { X = box.Width * 0.3f, Y = box.Height * 0.4f } });
+            await Assertions.Expect(frame.Locator("[data-pin-draft]")).ToBeVisibleAsync();
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-comment-input")).ToBeFocusedAsync();
+            await File(customer, 1).GetByTestId("share-comment-input").FillAsync("The logo here is cut <b>off</b>.");
+            await File(customer, 1).GetByTestId("share-comment-add").ClickAsync();
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-pin")).ToHaveCountAsync(1);
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-comment")).ToContainTextAsync("pinned 30 % across, 40 % down");
+
+            // The second with the keyboard: focus the proof, arrows move the pin, Enter writes.
+            frame = File(customer, 1).GetByTestId("share-proof-frame").First;
+            await Assertions.Expect(frame).ToHaveAttributeAsync("data-pin-ready", "true");
+            await frame.FocusAsync();
+            await Assertions.Expect(frame).ToBeFocusedAsync();
+            await customer.Keyboard.PressAsync("ArrowRight");
+            foreach (var key in new[] { "ArrowRight", "ArrowRight", "ArrowRight", "ArrowDown", "ArrowDown" }) await customer.Keyboard.PressAsync(key);
+            await customer.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-comment-input")).ToBeFocusedAsync();
+            await customer.Keyboard.TypeAsync("Make this photo brighter.");
+            await File(customer, 1).GetByTestId("share-comment-add").ClickAsync();
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-pin")).ToHaveCountAsync(2);
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-comment").Nth(1)).ToContainTextAsync("pinned 56 % across, 54 % down");
+            await DecideAsync(customer, 1, "share-changes", "Please see my two pins.");
+
+            // Customer success, on the job page all along, sees both pins arrive and answers the first.
+            // Other tests of the collection may comment on the same job: this share's round is the one with these words.
+            var comments = staff.GetByTestId("proof-comments").GetByTestId("staff-comment-round").Filter(new() { HasText = "The logo here is cut" });
+            await Assertions.Expect(comments.GetByTestId("staff-pin")).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+            await Assertions.Expect(comments).ToContainTextAsync("The logo here is cut <b>off</b>.");
+            await Assertions.Expect(comments).ToContainTextAsync("by Lena Jensen");
+            await Assertions.Expect(staff.Locator("[data-testid=proof-approval][data-round='1'][data-decision=changes]").First).ToBeVisibleAsync();
+            await comments.Locator("[data-testid=staff-answer-input] textarea, textarea[data-testid=staff-answer-input]").First.FillAsync("We will move the logo 3 mm in.");
+            await comments.GetByTestId("staff-answer-send").First.ClickAsync();
+            await Assertions.Expect(comments.GetByTestId("staff-answer")).ToHaveCountAsync(1);
+            await comments.ScreenshotAsync(new() { Path = Path.Combine(Shots, "staff-job-page-pins-1400.png") });
+
+            // "My shares": one open comment; the corrected job added as round 2.
+            shares = await fixture.Browser.Context.NewPageAsync();
+            await shares.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+            await shares.GotoAsync(new Uri(fixture.Host.BaseAddress, "/shares").ToString());
+            await shares.WaitForCircuitAsync();
+            var row = shares.GetByTestId("share-row").First;
+            await Assertions.Expect(row.GetByTestId("share-open-comments")).ToHaveAttributeAsync("data-open", "1");
+            await row.GetByTestId("share-round-toggle").ClickAsync();
+            await ShareJourneyTests.Field(shares, "share-round-job").FillAsync(WellKnownJobs.Fixed);
+            await shares.GetByTestId("share-round-submit").ClickAsync();
+            await Assertions.Expect(row.GetByTestId("share-rounds")).ToContainTextAsync("round 2", new() { Timeout = 10_000 });
+            await Assertions.Expect(shares.GetByTestId("share-round-form")).ToHaveCountAsync(0);
+            await row.GetByTestId("share-comments-toggle").ClickAsync();
+            await Assertions.Expect(shares.GetByTestId("share-comments").GetByTestId("staff-pin")).ToHaveCountAsync(2);
+            await AssertAxeCleanAsync(shares, "/shares with comments open");
+            await shares.ScreenshotAsync(new() { Path = Path.Combine(Shots, "my-shares-1400.png"), FullPage = true });
+
+            // The customer: round 2 beside round 1, round 1's pins on its proof, what changed, the answer.
+            await customer.ReloadAsync();
+            var current = File(customer, 1).GetByTestId("share-round-current");
+            var previous = File(customer, 1).GetByTestId("share-round-previous");
+            await Assertions.Expect(current).ToBeVisibleAsync();
+            await Assertions.Expect(previous).ToBeVisibleAsync();
+            await Assertions.Expect(previous.GetByTestId("share-pin")).ToHaveCountAsync(2);
+            await Assertions.Expect(previous).ToContainTextAsync("Answer from Cody Success");
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-switch")).ToBeHiddenAsync();
+            var (a, b) = ((await current.BoundingBoxAsync())!, (await previous.BoundingBoxAsync())!);
+            Assert.True(b.X >= a.X + a.Width - 1 && Math.Abs(b.Y - a.Y) < 5, $"the rounds are not side by side: {a.X},{a.Y} {a.Width} / {b.X},{b.Y}");
+            var changes = File(customer, 1).GetByTestId("share-what-changed");
+            await Assertions.Expect(changes).ToContainTextAsync("What changed since round 1");
+            await Assertions.Expect(changes).ToContainTextAsync("Solved:");
+            await Assertions.Expect(changes).ToContainTextAsync("Corrected automatically:");
+            await WaitForImagesAsync(File(customer, 1).GetByTestId("share-proof"));
+            await AssertAxeCleanAsync(customer, "the share page with two rounds");
+            await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-rounds-1400.png"), FullPage = true });
+
+            await DecideAsync(customer, 1, "share-approve");
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-decision")).ToContainTextAsync("(round 2)");
+
+            // Both staff pages hear of it without a reload.
+            await Assertions.Expect(staff.Locator("[data-testid=proof-approval][data-round='2'][data-decision=approved]").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(row).ToContainTextAsync("(round 2): approved", new() { Timeout = 10_000 });
+        }
+        finally
+        {
+            if (shares is not null) await shares.CloseAsync();
+            await staff.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Proofing_OnAPhone_RoundsBehindASwitch_ATapPlacesAPin_NoWiderThanTheScreen()
+    {
+        var services = fixture.Host.Services;
+        var sandbox = fixture.Host.Sandbox;
+        var job = sandbox.Jobs.Get(WellKnownJobs.Warning)!;
+        var created = await services.GetRequiredService<ShareLinkService>().CreateAsync(new ShareRequest
+        {
+            Files = [new ShareFile(WellKnownJobs.Warning, job.Tasks![0].Id, job.Tasks[0].DisplayName)],
+            RecipientName = "Lena Jensen",
+        }, "Cody Success");
+        var share = created.Share!;
+        var commented = await services.GetRequiredService<ShareComments>().PostAsync(share.Token,
+            new CommentPost(CommentAction.Add, 1, "1", "1", "0.5", "0.25", "Too dark here.", null));
+        Assert.Equal(CommentOutcome.Recorded, commented.Outcome);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var cs = new ClaimsPrincipal(new ClaimsIdentity([new Claim("oid", "cody"), new Claim("name", "Cody Success")], "test", "name", "roles"));
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<ShareRounds>().AddAsync(share.Id, 1, WellKnownJobs.Fixed, cs));
+        }
+        await using var context = await _customerBrowser.NewContextAsync(new() { ViewportSize = Phone, IsMobile = true, HasTouch = true });
+        var customer = await context.NewPageAsync();
+
+        await customer.GotoAsync(new Uri(fixture.Host.BaseAddress, ShareUrls.Page(share.Token)).ToString());
+
+        var current = File(customer, 1).GetByTestId("share-round-current");
+        var previous = File(customer, 1).GetByTestId("share-round-previous");
+        await Assertions.Expect(File(customer, 1).GetByTestId("share-switch")).ToBeVisibleAsync();
+        await Assertions.Expect(current).ToBeVisibleAsync();
+        await Assertions.Expect(previous).ToBeHiddenAsync();
+        await Assertions.Expect(File(customer, 1).GetByTestId("share-what-changed")).ToContainTextAsync("Solved:");
+        Assert.True(await customer.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Phone.Width);
+        await WaitForImagesAsync(current.GetByTestId("share-proof"));
+        await AssertAxeCleanAsync(customer, "the share page with two rounds on a phone");
+        await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-rounds-390.png"), FullPage = true });
+
+        // A tap on round 2's proof places a pin there.
+        var frame = current.GetByTestId("share-proof-frame").First;
+        await Assertions.Expect(frame).ToHaveAttributeAsync("data-pin-ready", "true");
+        await frame.TapAsync(new() { Position = new() { X = 40, Y = 40 } });
+        await Assertions.Expect(frame.Locator("[data-pin-draft]")).ToBeVisibleAsync();
+
+        await File(customer, 1).Locator("label[for$=-previous]").TapAsync();
+        await Assertions.Expect(previous).ToBeVisibleAsync();
+        await Assertions.Expect(current).ToBeHiddenAsync();
+        await Assertions.Expect(previous.GetByTestId("share-pin")).ToHaveCountAsync(1);
+        Assert.True(await customer.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Phone.Width);
+        await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-round1-390.png"), FullPage = true });
+    }
+}
