@@ -414,12 +414,67 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.ToTable("ShareAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareCommentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasColumnType("text");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Proof")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("X")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Y")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId", "Position", "Round");
+
+                    b.ToTable("ShareComments", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareDecisionRecord", b =>
                 {
                     b.Property<long>("ShareId")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
                         .HasColumnType("integer");
 
                     b.Property<long>("At")
@@ -436,7 +491,7 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.Property<string>("Note")
                         .HasColumnType("text");
 
-                    b.HasKey("ShareId", "Position");
+                    b.HasKey("ShareId", "Position", "Round");
 
                     b.ToTable("ShareDecisions", (string)null);
                 });
@@ -514,6 +569,45 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Shares", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareRoundRecord", b =>
+                {
+                    b.Property<long>("ShareId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("ShareId", "Position", "Round");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("ShareRounds", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
@@ -858,10 +952,28 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareCommentRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareDecisionRecord", b =>
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany("Decisions")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareRoundRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany("Rounds")
                         .HasForeignKey("ShareId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -881,6 +993,8 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.Navigation("Decisions");
 
                     b.Navigation("Files");
+
+                    b.Navigation("Rounds");
                 });
 #pragma warning restore 612, 618
         }
