@@ -6,7 +6,7 @@ namespace Filecheck.Dashboard.Tests.Sharing;
 public sealed class CommentBoardTests
 {
     private static ShareSummary Share(IReadOnlyList<ShareRoundRecord> rounds, params ShareCommentRecord[] comments) =>
-        new(7, null, "Casey", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, null, null, false, true, null, "Ada", null, 0, null,
+        new(7, null, "Casey", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, null, null, false, true, null, "Ada", null, 0, null, 0,
             [new SharedFileRecord { ShareId = 7, Position = 1, JobId = "job_a", TaskId = "task_1", Name = "flyer.pdf" }], [], ShareState.Awaiting)
         {
             Rounds = rounds,
