@@ -12,6 +12,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
+# The PostgreSQL tests start their own throwaway cluster from Debian's server binaries (tests/Shared/PostgresCluster.cs).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== Installing Debian's postgresql for the PostgreSQL tests"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
 echo "== Building"
 dotnet build Filecheck.Dashboard.sln -nologo -v quiet -clp:ErrorsOnly
 

@@ -20,7 +20,7 @@ internal static class TrendsBench
     {
         // The dashboard's own connection settings (WAL, synchronous=NORMAL), so a save costs here what it costs there.
         public DashboardDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).AddInterceptors(SqlitePragmas.Instance).Options);
+            new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).AddInterceptors(SqlitePragmas.Instance).Options);
     }
 
     private sealed class NoNames : ITrendNames

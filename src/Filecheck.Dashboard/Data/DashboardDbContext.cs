@@ -5,18 +5,20 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Filecheck.Dashboard.Data;
 
 /// <summary>
-/// The dashboard's one database. It knows no feature: each feature keeps its entities, their model configuration
+/// The dashboard's one model. It knows no feature: each feature keeps its entities, their model configuration
 /// (an <see cref="IEntityTypeConfiguration{TEntity}"/>) and its table accessors (extension properties such as
 /// <c>db.Jobs</c>) in its own folder, and this context applies every configuration in the assembly.
+/// Each engine derives its own context (<see cref="SqliteDashboardDbContext"/>, <see cref="PostgresDashboardDbContext"/>)
+/// only so that EF keeps a migration set per engine; the model is this one.
 /// </summary>
-public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : DbContext(options), IDataProtectionKeyContext
+public abstract class DashboardDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The Data Protection key ring (cookies, antiforgery, share approvals): every instance on this store shares it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
-        // SQLite cannot order or compare DateTimeOffset text; Unix milliseconds (the API's precision) can.
+        // SQLite cannot order or compare DateTimeOffset text; Unix milliseconds (the API's precision) can, on both engines alike.
         builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
     }
 
@@ -31,3 +33,9 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
 public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
     v => v.ToUnixTimeMilliseconds(),
     v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+
+/// <summary>The SQLite store; its migrations are in <c>Data/Migrations/Sqlite</c> (IDs as they always were, so existing files open).</summary>
+public sealed class SqliteDashboardDbContext(DbContextOptions<SqliteDashboardDbContext> options) : DashboardDbContext(options);
+
+/// <summary>The PostgreSQL store; its migrations are in <c>Data/Migrations/Postgres</c>.</summary>
+public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options);

@@ -7,7 +7,10 @@ using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Data;
 
-/// <summary>The store: one SQLite file, its migrations applied at start, one write gate, the Data Protection key ring.</summary>
+/// <summary>
+/// The store: one SQLite file (the default) or a PostgreSQL database (<c>History:Provider=Postgres</c>), its migrations
+/// applied at start, one write gate, the Data Protection key ring.
+/// </summary>
 public static class DataSetup
 {
     public static IHostApplicationBuilder AddStore(this IHostApplicationBuilder builder)
@@ -21,10 +24,20 @@ public static class DataSetup
     public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
         var root = contentRoot ?? Directory.GetCurrentDirectory();
-        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration.GetSection(StoreOptions.Section));
-        services.AddDbContextFactory<DashboardDbContext>((sp, o) => o
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration.GetSection(StoreOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(StoreOptions.ConnectionStringName));
+        // Both engines are registered; the options say which one the store is (read when first asked, after validation).
+        services.AddDbContextFactory<SqliteDashboardDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))
             .AddInterceptors(SqlitePragmas.Instance));
+        services.AddDbContextFactory<PostgresDashboardDbContext>((sp, o) => o
+            .UseNpgsql(sp.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
+        services.AddSingleton<IDbContextFactory<DashboardDbContext>>(sp =>
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value.Engine == StoreEngine.Postgres
+                ? new StoreContextFactory<PostgresDashboardDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresDashboardDbContext>>())
+                : new StoreContextFactory<SqliteDashboardDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDashboardDbContext>>()));
+        // The Data Protection key ring resolves the context itself, in a scope.
+        services.AddScoped<DashboardDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<StoreMigrator>();
         services.AddSingleton<StoreWriter>();
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
@@ -48,6 +61,16 @@ public static class DataSetup
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>The configured engine's contexts, as the model every feature reads and writes.</summary>
+    private sealed class StoreContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<DashboardDbContext>
+        where TContext : DashboardDbContext
+    {
+        public DashboardDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<DashboardDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
 
     /// <summary>Applies the migrations before the dashboard serves a request.</summary>
     private sealed class StoreStartup(StoreMigrator migrator) : IHostedService

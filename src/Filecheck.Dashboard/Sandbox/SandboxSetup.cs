@@ -46,6 +46,7 @@ public static class SandboxSetup
         // Proofs and downloads come from the sandbox itself, and from nowhere else.
         services.AddOptions<ArtifactOptions>().PostConfigure<SandboxLauncher>((o, launcher) => o.OnlyOrigin = launcher.Server.BaseAddress);
         services.AddSingleton<SandboxDatabase>();
+        services.AddSingleton<IValidateOptions<StoreOptions>, SandboxStoreOnSqlite>();
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddOptions<StoreOptions>().PostConfigure<SandboxDatabase>((o, database) =>
             o.DatabasePath = database.File(DataSetup.FullPath(o.DatabasePath, contentRoot)));
@@ -109,4 +110,14 @@ public static class SandboxSetup
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>The sandbox resets its history at every start: it never runs on a PostgreSQL database that may hold a real one.</summary>
+internal sealed class SandboxStoreOnSqlite : IValidateOptions<StoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StoreOptions o) => o.Engine == StoreEngine.Postgres
+        ? ValidateOptionsResult.Fail(
+            $"{StoreOptions.ProviderKey} is Postgres, but the built-in sandbox (no Filecheck:BaseUrl) resets its history at every start, " +
+            $"so it runs on SQLite only: remove {StoreOptions.ProviderKey}, or set Filecheck:BaseUrl for a real account.")
+        : ValidateOptionsResult.Success;
 }

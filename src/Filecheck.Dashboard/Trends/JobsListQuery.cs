@@ -97,9 +97,9 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
         }
         if (state.FileName is { } name)
         {
-            // SQLite's LIKE ignores the case of ASCII letters; the escape keeps % and _ literal.
-            var pattern = "%" + EscapeLike(name) + "%";
-            q = q.Where(j => db.Set<TaskRecord>().Any(t => t.JobId == j.Id && EF.Functions.Like(t.FileName, pattern, "!")));
+            // Case ignored on both engines (PostgreSQL's LIKE heeds it, SQLite's does not): both sides lower-cased. The escape keeps % and _ literal.
+            var pattern = "%" + EscapeLike(name.ToLowerInvariant()) + "%";
+            q = q.Where(j => db.Set<TaskRecord>().Any(t => t.JobId == j.Id && EF.Functions.Like(t.FileName!.ToLower(), pattern, "!")));
         }
         if (state.Reason is { } reason)
         {
@@ -125,14 +125,16 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
         var total = Math.Min(counted, countCap);
         q = (state.Sort, state.Desc) switch
         {
-            (JobsListSort.Outcome, false) => q.OrderBy(j => j.Outcome).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Outcome, true) => q.OrderByDescending(j => j.Outcome).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Channel, false) => q.OrderBy(j => j.Channel).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Channel, true) => q.OrderByDescending(j => j.Channel).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Workflow, false) => q.OrderBy(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Workflow, true) => q.OrderByDescending(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Files, false) => q.OrderBy(j => j.FileCount).ThenByDescending(j => j.CreatedAt),
-            (JobsListSort.Files, true) => q.OrderByDescending(j => j.FileCount).ThenByDescending(j => j.CreatedAt),
+            // NULLs first ascending and last descending, said here rather than left to the engine (SQLite and PostgreSQL differ);
+            // ties newest first, then by ID.
+            (JobsListSort.Outcome, false) => q.OrderBy(j => j.Outcome != null).ThenBy(j => j.Outcome).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Outcome, true) => q.OrderByDescending(j => j.Outcome != null).ThenByDescending(j => j.Outcome).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Channel, false) => q.OrderBy(j => j.Channel != null).ThenBy(j => j.Channel).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Channel, true) => q.OrderByDescending(j => j.Channel != null).ThenByDescending(j => j.Channel).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Workflow, false) => q.OrderBy(j => j.WorkflowId != null).ThenBy(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Workflow, true) => q.OrderByDescending(j => j.WorkflowId != null).ThenByDescending(j => j.WorkflowId).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Files, false) => q.OrderBy(j => j.FileCount).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
+            (JobsListSort.Files, true) => q.OrderByDescending(j => j.FileCount).ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
             (_, false) => q.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id),
             // A search's whole matches come before its prefix matches, newest first within each.
             _ when search is not null => q.OrderByDescending(j => j.OrderId == search || j.CustomerId == search || j.CustomerEmailLower == lowerSearch)

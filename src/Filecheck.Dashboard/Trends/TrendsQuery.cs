@@ -58,7 +58,7 @@ public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, R
         var (prevFrom, prevTo) = view.PreviousRange(today);
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection().SqliteOnly("The trends page");
         var rollups = new RollupReader(connection, Filters(view), view.StepType is { } st ? Db(st) : null, !DailyRowsOnly);
         var files = view.Unit == TrendUnit.Files;
 

@@ -14,7 +14,7 @@ public sealed class MigrationLockTests
     private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
         public DashboardDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
+            new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
     }
 
     /// <summary>What EF Core 9+ writes when it takes the lock, and what a process killed before releasing it leaves.</summary>

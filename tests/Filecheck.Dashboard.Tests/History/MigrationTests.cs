@@ -16,7 +16,7 @@ public sealed class MigrationTests
     private sealed class Factory(string file) : IDbContextFactory<DashboardDbContext>
     {
         public DashboardDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<DashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
+            new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).Options);
     }
 
     [Fact]

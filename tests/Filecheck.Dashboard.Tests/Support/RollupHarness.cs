@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Filecheck.Dashboard.Tests.Support;
 
 /// <summary>
-/// A real history store on a temporary SQLite file, wired by the store's own <c>AddStore</c>, with rollups counted in
+/// A real history store on a temporary SQLite file (or a given PostgreSQL database), wired by the store's own <c>AddStore</c>, with rollups counted in
 /// <paramref name="zone"/> and the history's write path over it, without a host.
 /// </summary>
 public sealed class RollupHarness : IDisposable
@@ -17,12 +17,21 @@ public sealed class RollupHarness : IDisposable
     private readonly TempStore _temp = new();
     private readonly ServiceProvider _store;
 
-    public RollupHarness(TimeZoneInfo? zone = null)
+    public RollupHarness(TimeZoneInfo? zone = null) : this(zone, null)
+    {
+    }
+
+    /// <summary>The same on the PostgreSQL database <paramref name="postgres"/> names (a connection string), or on SQLite when null.</summary>
+    public RollupHarness(TimeZoneInfo? zone, string? postgres)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_temp.File)!);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{StoreOptions.Section}:DatabasePath"] = _temp.File })
-            .Build();
+        var settings = new Dictionary<string, string?> { [$"{StoreOptions.Section}:DatabasePath"] = _temp.File };
+        if (postgres is not null)
+        {
+            settings[StoreOptions.ProviderKey] = nameof(StoreEngine.Postgres);
+            settings[StoreOptions.ConnectionStringKey] = postgres;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _store = new ServiceCollection().AddLogging().AddStore(configuration).BuildServiceProvider();
         Db = _store.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
         Migrator = _store.GetRequiredService<StoreMigrator>();

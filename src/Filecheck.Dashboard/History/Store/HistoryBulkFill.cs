@@ -23,7 +23,7 @@ public sealed class HistoryBulkFill(HistoryWriter writer, IEnumerable<IHistoryWr
             {
                 var now = clock.GetUtcNow();
                 await db.Database.OpenConnectionAsync(ct);
-                var connection = (SqliteConnection)db.Database.GetDbConnection();
+                var connection = db.Database.GetDbConnection().SqliteOnly("The bulk fill");
                 var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
                 using var jobRows = new SqliteInserter<JobRecord>(db, connection, transaction);
                 using var snapshots = new SqliteInserter<JobSnapshot>(db, connection, transaction);

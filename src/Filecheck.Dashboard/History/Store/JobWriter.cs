@@ -29,6 +29,8 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
     {
         var now = clock.GetUtcNow();
         var batch = Newest(jobs);
+        // Several writers (PostgreSQL): an older answer cannot overwrite a newer one saved between this read and this write.
+        await db.LockJobsAsync(batch.Keys, ct);
         var existing = await Existing(db, batch.Keys, ct);
         var total = default(HistoryWrite);
         foreach (var job in batch.Values)
@@ -47,6 +49,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         {
             var now = clock.GetUtcNow();
             var batch = Newest(lean);
+            await db.LockJobsAsync(batch.Keys, ct);
             var existing = await Existing(db, batch.Keys, ct);
             var total = default(HistoryWrite);
             foreach (var job in batch.Values)

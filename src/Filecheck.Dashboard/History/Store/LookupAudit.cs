@@ -27,7 +27,7 @@ public sealed class LookupAudit(IDbContextFactory<DashboardDbContext> factory, S
             var limit = before.ToUnixTimeMilliseconds();
             // By the At index, oldest first, so that a long backlog goes in bounded transactions.
             return await db.Database.ExecuteSqlInterpolatedAsync(
-                $"DELETE FROM Lookups WHERE Id IN (SELECT Id FROM Lookups WHERE At < {limit} ORDER BY At LIMIT {batchSize})", ct);
+                $"DELETE FROM \"Lookups\" WHERE \"Id\" IN (SELECT \"Id\" FROM \"Lookups\" WHERE \"At\" < {limit} ORDER BY \"At\" LIMIT {batchSize})", ct);
         }, ct);
 
     /// <summary>The jobs this user (by stable ID) looked up most recently, newest first, each once.</summary>

@@ -8,7 +8,7 @@ namespace Filecheck.Dashboard.Trends.Rollups;
 /// without ADO.NET's per-execution work: a rollup save runs one upsert per touched row, hundreds per batch, where
 /// <see cref="SqliteCommand"/>'s binding by name costs about as much again as SQLite's own work.
 /// </summary>
-internal sealed class RawStatement : IDisposable
+internal sealed class RawStatement : IRowBinder, IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -51,4 +51,14 @@ internal sealed class RawStatement : IDisposable
     {
         if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW)) SqliteException.ThrowExceptionForRC(rc, _db);
     }
+}
+
+/// <summary>Binds a row's values by position (1-based), whichever engine's statement takes them.</summary>
+internal interface IRowBinder
+{
+    void Bind(int index, long value);
+
+    void Bind(int index, string value);
+
+    void BindBlob(int index, ReadOnlySpan<byte> value);
 }

@@ -213,7 +213,6 @@ public sealed class RollupDelta
     {
         if (_outcomes.Count == 0 && _steps.Count == 0 && _reasons.Count == 0) return;
         await db.Database.OpenConnectionAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
 
         // Marginals: each daily change summed into every combination it belongs to, per day, then each day into its week and month.
         // A step's file type is always known (a file has one), so both the kept-type and the all-types slices come from the same daily step rows.
@@ -259,39 +258,39 @@ public sealed class RollupDelta
         string[] counters = ["JobPass", "JobFixed", "JobWarn", "JobFail", "JobOther", "FilePass", "FileFixed", "FileWarn", "FileFail", "FileOther"];
         string[] dims = ["Day", "Channel", "WorkflowId", "RuleId", "FileType"];
         string[] sliceDims = ["Combo", "Grain", "Start", "Channel", "WorkflowId", "RuleId", "FileType"];
-        var upserts = new RollupUpserts(connection);
+        var upserts = RollupUpserts.For(db);
         if (daily)
         {
-            upserts.Counts("RollupOutcomes", dims, counters, _outcomes, BindDims);
-            upserts.Histograms("RollupSteps", [.. dims, "StepType", "Kind"], Histograms(_steps), (s, k) =>
+            await upserts.CountsAsync("RollupOutcomes", dims, counters, _outcomes, BindDims, ct);
+            await upserts.HistogramsAsync("RollupSteps", [.. dims, "StepType", "Kind"], Histograms(_steps), (s, k) =>
             {
                 BindDims(s, k.Dims);
                 s.Bind(6, _names[k.StepType]);
                 s.Bind(7, _names[k.Kind]);
-            });
-            upserts.Counts("RollupReasons", [.. dims, "StepType", "Severity", "Reason"], ["Count"],
+            }, ct);
+            await upserts.CountsAsync("RollupReasons", [.. dims, "StepType", "Severity", "Reason"], ["Count"],
                 _reasons.Select(p => KeyValuePair.Create(p.Key, new[] { p.Value })), (s, k) =>
                 {
                     BindDims(s, k.Dims);
                     s.Bind(6, _names[k.StepType]);
                     s.Bind(7, _names[k.Severity]);
                     s.Bind(8, _names[k.Reason]);
-                });
+                }, ct);
         }
-        upserts.Counts("RollupOutcomeMarginals", sliceDims, counters, outcomeSlices, BindSlice);
-        upserts.Histograms("RollupStepMarginals", [.. sliceDims, "StepType", "Kind"], StepRows(stepDays), (s, k) =>
+        await upserts.CountsAsync("RollupOutcomeMarginals", sliceDims, counters, outcomeSlices, BindSlice, ct);
+        await upserts.HistogramsAsync("RollupStepMarginals", [.. sliceDims, "StepType", "Kind"], StepRows(stepDays), (s, k) =>
         {
             BindSlice(s, k.Slice);
             s.Bind(8, _names[k.StepType]);
             s.Bind(9, _names[k.Kind]);
-        });
-        upserts.Counts("RollupReasonMarginals", [.. sliceDims, "StepType", "Severity", "Reason"], ["Count"], reasonSlices, (s, k) =>
+        }, ct);
+        await upserts.CountsAsync("RollupReasonMarginals", [.. sliceDims, "StepType", "Severity", "Reason"], ["Count"], reasonSlices, (s, k) =>
         {
             BindSlice(s, k.Slice);
             s.Bind(8, _names[k.StepType]);
             s.Bind(9, _names[k.Severity]);
             s.Bind(10, _names[k.Reason]);
-        });
+        }, ct);
     }
 
     private static void AddCounts(int[] sum, int[] values)
@@ -337,7 +336,7 @@ public sealed class RollupDelta
         }
     }
 
-    private void BindDims(RawStatement s, DimKey k)
+    private void BindDims(IRowBinder s, DimKey k)
     {
         s.Bind(1, DateText(k.Day));
         s.Bind(2, _names[k.Channel]);
@@ -346,7 +345,7 @@ public sealed class RollupDelta
         s.Bind(5, _names[k.FileType]);
     }
 
-    private void BindSlice(RawStatement s, Slice k)
+    private void BindSlice(IRowBinder s, Slice k)
     {
         s.Bind(1, k.Combo);
         s.Bind(2, RollupGrain.All[k.Grain]);

@@ -50,7 +50,7 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
     /// <summary>What each bulk-filled job adds (its <see cref="RollupJob"/> row and the rollups), one delta for the chunk.</summary>
     async Task IHistoryWriteListener.OnBulkFilledAsync(DashboardDbContext db, IReadOnlyList<FilledJob> jobs, CancellationToken ct)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection().SqliteOnly("The bulk fill's rollups");
         var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
         using var counted = new SqliteInserter<RollupJob>(db, connection, transaction);
         var delta = new RollupDelta();
@@ -95,22 +95,15 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
         if (changed.Count == 0) return;
 
         await db.Database.OpenConnectionAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        // What each job added before, read and written on the connection's handle: a few statements, not EF's tracking of every row.
-        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var read = new RawStatement(connection, "SELECT Contribution FROM RollupJobs WHERE JobId = ?1"))
-        {
-            foreach (var (entry, _) in changed)
-            {
-                var id = ((JobRecord)entry.Entity).Id;
-                read.Bind(1, id);
-                while (read.Read()) stored[id] = read.Text(0);
-            }
-        }
+        var ids = changed.Select(c => ((JobRecord)c.Entry.Entity).Id).ToList();
+        // Several writers (PostgreSQL): what a job added is read and replaced by one of them at a time.
+        await db.LockJobsAsync(ids, ct);
+        var contributions = ContributionStore.For(db);
+        // What each job added before: a few statements, not EF's tracking of every row.
+        var stored = await contributions.ReadAsync(ids, ct);
 
         var delta = new RollupDelta();
-        using var write = new RawStatement(connection,
-            "INSERT INTO RollupJobs (JobId, Contribution) VALUES (?1, ?2) ON CONFLICT (JobId) DO UPDATE SET Contribution = excluded.Contribution");
+        var written = new List<(string JobId, string Json)>();
         foreach (var (entry, replaced) in changed)
         {
             var row = (JobRecord)entry.Entity;
@@ -124,10 +117,9 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
             if (before == json) continue;
             delta.Add(old, -1);
             delta.Add(now, +1);
-            write.Bind(1, row.Id);
-            write.Bind(2, json);
-            write.Execute();
+            written.Add((row.Id, json));
         }
+        await contributions.WriteAsync(written, ct);
         await delta.ApplyAsync(db, ct);
     }
 
@@ -144,5 +136,76 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
     {
         if (!byJob.TryGetValue(jobId, out var rows)) byJob[jobId] = rows = [];
         return rows;
+    }
+}
+
+/// <summary>The <see cref="RollupJob"/> rows (what each job adds to the rollups), read and written on the connection itself.</summary>
+internal abstract class ContributionStore
+{
+    public static ContributionStore For(DashboardDbContext db) => db.IsPostgres()
+        ? new Postgres((Npgsql.NpgsqlConnection)db.Database.GetDbConnection())
+        : new Sqlite((SqliteConnection)db.Database.GetDbConnection());
+
+    public abstract Task<Dictionary<string, string>> ReadAsync(IReadOnlyList<string> jobIds, CancellationToken ct);
+
+    public abstract Task WriteAsync(IReadOnlyList<(string JobId, string Json)> rows, CancellationToken ct);
+
+    /// <summary>SQLite: prepared statements on the connection's handle.</summary>
+    private sealed class Sqlite(SqliteConnection connection) : ContributionStore
+    {
+        public override Task<Dictionary<string, string>> ReadAsync(IReadOnlyList<string> jobIds, CancellationToken ct)
+        {
+            var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var read = new RawStatement(connection, "SELECT Contribution FROM RollupJobs WHERE JobId = ?1");
+            foreach (var id in jobIds)
+            {
+                read.Bind(1, id);
+                while (read.Read()) stored[id] = read.Text(0);
+            }
+            return Task.FromResult(stored);
+        }
+
+        public override Task WriteAsync(IReadOnlyList<(string JobId, string Json)> rows, CancellationToken ct)
+        {
+            if (rows.Count == 0) return Task.CompletedTask;
+            using var write = new RawStatement(connection,
+                "INSERT INTO RollupJobs (JobId, Contribution) VALUES (?1, ?2) ON CONFLICT (JobId) DO UPDATE SET Contribution = excluded.Contribution");
+            foreach (var (id, json) in rows)
+            {
+                write.Bind(1, id);
+                write.Bind(2, json);
+                write.Execute();
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>PostgreSQL: one read for all the jobs, one batch of upserts (under the jobs' locks, taken before the read).</summary>
+    private sealed class Postgres(Npgsql.NpgsqlConnection connection) : ContributionStore
+    {
+        public override async Task<Dictionary<string, string>> ReadAsync(IReadOnlyList<string> jobIds, CancellationToken ct)
+        {
+            var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+            await using var read = new Npgsql.NpgsqlCommand("SELECT \"JobId\", \"Contribution\" FROM \"RollupJobs\" WHERE \"JobId\" = ANY($1)", connection);
+            read.Parameters.Add(new Npgsql.NpgsqlParameter { Value = jobIds.ToArray() });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) stored[reader.GetString(0)] = reader.GetString(1);
+            return stored;
+        }
+
+        public override async Task WriteAsync(IReadOnlyList<(string JobId, string Json)> rows, CancellationToken ct)
+        {
+            if (rows.Count == 0) return;
+            await using var batch = new Npgsql.NpgsqlBatch(connection);
+            foreach (var (id, json) in rows.OrderBy(r => r.JobId, StringComparer.Ordinal))
+            {
+                batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(
+                    "INSERT INTO \"RollupJobs\" (\"JobId\", \"Contribution\") VALUES ($1, $2) ON CONFLICT (\"JobId\") DO UPDATE SET \"Contribution\" = excluded.\"Contribution\"")
+                {
+                    Parameters = { new() { Value = id }, new() { Value = json } },
+                });
+            }
+            await batch.ExecuteNonQueryAsync(ct);
+        }
     }
 }

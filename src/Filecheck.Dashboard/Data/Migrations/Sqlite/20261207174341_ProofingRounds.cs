@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Filecheck.Dashboard.Data.Migrations
+namespace Filecheck.Dashboard.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ProofingRounds : Migration

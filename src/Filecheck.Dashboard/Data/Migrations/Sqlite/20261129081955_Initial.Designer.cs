@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Filecheck.Dashboard.Data.Migrations
+namespace Filecheck.Dashboard.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(DashboardDbContext))]
-    [Migration("20261129082024_SearchByEmailAndRetention")]
-    partial class SearchByEmailAndRetention
+    [DbContext(typeof(SqliteDashboardDbContext))]
+    [Migration("20261129081955_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -35,9 +35,6 @@ namespace Filecheck.Dashboard.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CustomerEmail")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CustomerEmailLower")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CustomerId")
@@ -76,17 +73,12 @@ namespace Filecheck.Dashboard.Data.Migrations
                     b.Property<string>("Status")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("StepsPrunedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("WorkflowId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
-
-                    b.HasIndex("CustomerEmailLower");
 
                     b.HasIndex("CustomerId");
 
