@@ -40,6 +40,8 @@ public static class DataSetup
         services.AddScoped<DashboardDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<StoreMigrator>();
         services.AddSingleton<StoreWriter>();
+        // Per-person budgets counted in the store: every instance on one database counts the same.
+        services.AddSingleton<IUserWindows, UserWindowStore>();
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
         services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>

@@ -41,7 +41,7 @@ public sealed class JobLookupService(
     TimeProvider clock,
     ILogger<JobLookupService> logger,
     IJobHistory history,
-    LookupLimiter limiter,
+    UserBudget budget,
     AuthenticationStateProvider? authentication = null)
 {
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, user: null, ct);
@@ -66,7 +66,7 @@ public sealed class JobLookupService(
         }
 
         user ??= await CurrentUserAsync();
-        if (action == AuditActions.Lookup && !retry && UserKey.Of(user) is { } key && limiter.TryTake(key) is { } wait)
+        if (action == AuditActions.Lookup && !retry && UserKey.Of(user) is { } key && await budget.TryTakeAsync(UserLimitKind.Lookups, "user:" + key, ct) is { } wait)
         {
             // Nothing asked, nothing audited: the person is told when to try again.
             return JobLoad.Failed(JobProblem.TooManyLookups(wait));
