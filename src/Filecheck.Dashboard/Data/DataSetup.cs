@@ -48,6 +48,8 @@ public static class DataSetup
             o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
+        // /readyz: the store answers, its migrations applied (probed at most once every second or two).
+        services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
         return services;
     }
 

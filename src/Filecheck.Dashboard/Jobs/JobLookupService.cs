@@ -3,6 +3,7 @@ using Filecheck.Api;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Jobs.Limits;
+using Filecheck.Dashboard.Shell;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Filecheck.Dashboard.Jobs;
@@ -42,6 +43,7 @@ public sealed class JobLookupService(
     ILogger<JobLookupService> logger,
     IJobHistory history,
     UserBudget budget,
+    DashboardMetrics metrics,
     AuthenticationStateProvider? authentication = null)
 {
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, user: null, ct);
@@ -72,7 +74,11 @@ public sealed class JobLookupService(
             return JobLoad.Failed(JobProblem.TooManyLookups(wait));
         }
         var who = user;
-        Task Audit(string result) => retry && result != "fresh" ? Task.CompletedTask : AuditAsync(id, who, action, result, ct);
+        Task Audit(string result)
+        {
+            metrics.Lookup(action, result);
+            return retry && result != "fresh" ? Task.CompletedTask : AuditAsync(id, who, action, result, ct);
+        }
 
         var stored = await Safe(() => history.GetAsync(id.Value, ct), null);
         var cacheAge = history.CacheAge;

@@ -57,6 +57,8 @@ public static class JobsSetup
         // The store's counts (AddStore) whichever part is added first; a host without the store counts in its process.
         services.TryAddSingleton<Data.IUserWindows, Data.ProcessUserWindows>();
         services.AddSingleton<UserBudget>();
+        // Lookups and cache hits are counted here (exported when telemetry is on, see TelemetrySetup).
+        services.TryAddSingleton<DashboardMetrics>();
 
         // New checks: the page, the upload route, the per-user quota, the audit kept in the store.
         services.AddValidatedOptions<CheckOptions, CheckOptionsValidator>(configuration?.GetSection(CheckOptions.Section));
