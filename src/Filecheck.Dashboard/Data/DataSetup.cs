@@ -40,12 +40,16 @@ public static class DataSetup
         services.AddScoped<DashboardDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<StoreMigrator>();
         services.AddSingleton<StoreWriter>();
+        // Per-person budgets counted in the store: every instance on one database counts the same.
+        services.AddSingleton<IUserWindows, UserWindowStore>();
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
         services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
             o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
+        // /readyz: the store answers, its migrations applied (probed at most once every second or two).
+        services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
         return services;
     }
 
