@@ -46,6 +46,10 @@ public static class DataSetup
             o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
+        // The read audit's queue on disk, folded into the store in batches; it stops after the web server, so it folds last.
+        services.AddSingleton(sp => ReadAuditFolder.For(sp.GetRequiredService<IOptions<StoreOptions>>().Value, root));
+        services.AddSingleton<ReadAuditJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadAuditJournal>());
         return services;
     }
 
