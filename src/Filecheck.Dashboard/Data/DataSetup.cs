@@ -50,6 +50,10 @@ public static class DataSetup
         services.AddHostedService<StoreStartup>();
         // /readyz: the store answers, its migrations applied (probed at most once every second or two).
         services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
+        // The read audit's queue on disk, folded into the store in batches; it stops after the web server, so it folds last.
+        services.AddSingleton(sp => ReadAuditFolder.For(sp.GetRequiredService<IOptions<StoreOptions>>().Value, root));
+        services.AddSingleton<ReadAuditJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadAuditJournal>());
         return services;
     }
 
