@@ -209,6 +209,74 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
         }
     }
 
+    /// <summary>Where a pin's tip is, in fractions of the image it sits on (the tip is the bottom centre of the pin).</summary>
+    private static async Task<(double X, double Y)> PinSpotAsync(ILocator pin, ILocator image)
+    {
+        var (p, i) = ((await pin.BoundingBoxAsync())!, (await image.BoundingBoxAsync())!);
+        return ((p.X + p.Width / 2 - i.X) / i.Width, (p.Y + p.Height - i.Y) / i.Height);
+    }
+
+    private static void AssertSpot((double X, double Y) expected, (double X, double Y) actual, string when) =>
+        Assert.True(Math.Abs(expected.X - actual.X) < 0.01 && Math.Abs(expected.Y - actual.Y) < 0.01, $"{when}: the pin is at {actual}, not {expected}");
+
+    [Fact]
+    public async Task Proofing_ZoomedProof_KeepsItsPinOnTheSpot_PagesAndClosesWithTheKeyboard()
+    {
+        var services = fixture.Host.Services;
+        var job = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Failing)!;
+        var created = await services.GetRequiredService<ShareLinkService>().CreateAsync(new ShareRequest
+        {
+            Files = [new ShareFile(WellKnownJobs.Failing, job.Tasks![0].Id, job.Tasks[0].DisplayName)],
+            RecipientName = "Lena Jensen",
+        }, "Cody Success");
+        var share = created.Share!;
+        Assert.Equal(CommentOutcome.Recorded, (await services.GetRequiredService<ShareComments>().PostAsync(share.Token,
+            new CommentPost(CommentAction.Add, 1, "1", "1", "0.6", "0.3", "Bleed is missing here.", null))).Outcome);
+        await using var context = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
+        var customer = await context.NewPageAsync();
+        await customer.GotoAsync(new Uri(fixture.Host.BaseAddress, ShareUrls.Page(share.Token)).ToString());
+        await WaitForImagesAsync(File(customer, 1).GetByTestId("share-proof"));
+
+        var open = File(customer, 1).GetByTestId("share-zoom-open").First;
+        await open.ClickAsync();
+        var zoom = customer.GetByTestId("share-zoom");
+        await Assertions.Expect(zoom).ToBeVisibleAsync();
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-page")).ToHaveTextAsync("1 / 2");
+        var image = zoom.Locator("img");
+        var pin = zoom.GetByTestId("share-pin");
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("complete", true);
+        await Assertions.Expect(pin).ToHaveCountAsync(1);
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "fitted");
+        var fitted = (await image.BoundingBoxAsync())!.Width;
+        await AssertAxeCleanAsync(customer, "the proof zoomed");
+
+        // The keys zoom (the pin stays on its spot, the same size), the arrows move the proof, the wheel zooms where it points.
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-stage")).ToBeFocusedAsync();
+        await customer.Keyboard.PressAsync("+");
+        await customer.Keyboard.PressAsync("+");
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-level")).ToHaveTextAsync("225 %");
+        Assert.InRange((await image.BoundingBoxAsync())!.Width / fitted, 2.24, 2.26);
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "zoomed with +");
+        var before = (await image.BoundingBoxAsync())!.X;
+        await customer.Keyboard.PressAsync("ArrowRight");
+        Assert.True((await image.BoundingBoxAsync())!.X < before, "the arrow did not move the zoomed proof");
+        var stage = (await zoom.GetByTestId("share-zoom-stage").BoundingBoxAsync())!;
+        await customer.Mouse.MoveAsync(stage.X + stage.Width / 2, stage.Y + stage.Height / 2);
+        await customer.Mouse.WheelAsync(0, -300);
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-level")).Not.ToHaveTextAsync("225 %");
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "zoomed with the wheel");
+        await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-zoom-1400.png") });
+
+        // Page Down: the round's second proof, without the first proof's pin; Esc closes and gives the focus back.
+        await customer.Keyboard.PressAsync("PageDown");
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-page")).ToHaveTextAsync("2 / 2");
+        await Assertions.Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/proofs/2$"));
+        await Assertions.Expect(pin).ToHaveCountAsync(0);
+        await customer.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(zoom).ToBeHiddenAsync();
+        await Assertions.Expect(open).ToBeFocusedAsync();
+    }
+
     [Fact]
     public async Task Proofing_OnAPhone_RoundsBehindASwitch_ATapPlacesAPin_NoWiderThanTheScreen()
     {
