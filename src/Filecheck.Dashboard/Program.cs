@@ -5,6 +5,9 @@ using Filecheck.Dashboard.Sandbox;
 // sentence naming the keys, not a stack trace. Test hosts catch the same exception themselves and never get here.
 StartRefusal.Watch();
 
+// `migrate` and `move-history` act on the store and exit, instead of starting the dashboard.
+if (StoreCommands.IsCommand(args)) return await StoreCommands.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
 // With no Filecheck:BaseUrl in Development: the built-in sandbox, started before the host is built and handed to it as
@@ -18,5 +21,6 @@ var app = builder.Build();
 StartRefusal.CheckSettings(app);
 app.MapDashboard();
 app.Run();
+return 0;
 
 public partial class Program;
