@@ -45,7 +45,7 @@ public static class StoreCommands
             builder.Logging.ClearProviders();
             builder.AddStore();
             // The built-in sandbox resets its history at every start: as at the dashboard's start, it never runs on PostgreSQL.
-            if (BackendInfo.From(builder.Configuration, builder.Environment).IsSandbox)
+            if (SandboxRun.IsWanted(builder.Configuration, builder.Environment.EnvironmentName))
                 builder.Services.AddSingleton<IValidateOptions<StoreOptions>, SandboxStoreOnSqlite>();
             await using var app = builder.Build();
             var store = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
