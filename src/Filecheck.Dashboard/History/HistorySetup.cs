@@ -24,6 +24,7 @@ public static class HistorySetup
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<JobWriter>();
         services.AddSingleton<LookupAudit>();
+        services.AddSingleton<Data.IReadAuditFold, LookupReadFold>();
         services.AddSingleton<WriteThrough>();
         services.AddSingleton<SyncStateStore>();
         services.AddSingleton<HistoryReads>();
