@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Data.Move;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Sharing;
+using Filecheck.Dashboard.Trends;
 using Filecheck.Dashboard.Tests.Sharing;
 using Filecheck.Sandbox;
 using Filecheck.Testing;
@@ -27,8 +29,11 @@ namespace Filecheck.Dashboard.Tests.Data;
 [Collection(PostgresCollection.Name)]
 public sealed class HistoryMoveTests(ITestOutputHelper output)
 {
-    /// <summary>Jobs the sandbox syncs into the source: 600 in the suite; <c>FILECHECK_MOVE_JOBS=5000</c> for the issue's full run.</summary>
-    private static int JobCount => int.TryParse(Environment.GetEnvironmentVariable("FILECHECK_MOVE_JOBS"), out var jobs) && jobs > 0 ? jobs : 600;
+    /// <summary>Jobs the sandbox syncs into the source: 300 in the suite; <c>FILECHECK_MOVE_JOBS=5000</c> for the issue's full run.</summary>
+    private static int JobCount => int.TryParse(Environment.GetEnvironmentVariable("FILECHECK_MOVE_JOBS"), out var jobs) && jobs > 0 ? jobs : 300;
+
+    /// <summary>The trends views compared, with explicit days so that both engines are asked the same whenever the test runs.</summary>
+    private static readonly string[] TrendsViews = Views(DateOnly.FromDateTime(DateTime.UtcNow));
 
     private const int BatchSize = 100;
 
@@ -40,7 +45,7 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
         try
         {
             var clock = Stopwatch.StartNew();
-            var (sqliteAnswers, sqliteJobsPage, shareToken) = await BuildSourceAsync(source.File);
+            var (sqliteAnswers, sqliteJobsPage, sqliteTrends, shareToken) = await BuildSourceAsync(source.File);
             output.WriteLine($"source: {JobCount} jobs synced, shares decided, in {clock.Elapsed.TotalSeconds:0.0} s");
             var sourceRows = await CountsAsync(new SqliteConnection(DataSetup.ConnectionString(source.File)));
             SqliteConnection.ClearAllPools();
@@ -79,6 +84,7 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
             // The dashboard on PostgreSQL: the same jobs list, the same /jobs page, the moved share opens, and new rows get new IDs.
             await using var moved = new SharingApp(PostgresSettings(target), JobCount);
             Assert.Equal(sqliteAnswers, await JobsListAnswersAsync(moved.Services));
+            Assert.Equal(sqliteTrends, await TrendsAnswersAsync(moved.Services));
             var staff = await moved.SignedInClientAsync("staff");
             Assert.Equal(sqliteJobsPage, JobLinks(await staff.GetStringAsync("/jobs")));
             var page = await moved.Anonymous().GetAsync(ShareUrls.Page(shareToken));
@@ -94,7 +100,7 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
     }
 
     /// <summary>The sandbox's sync into <paramref name="file"/>, two shares answered, a comment; what the jobs list and /jobs answer on SQLite.</summary>
-    private static async Task<(List<string> Answers, List<string> JobsPage, string ShareToken)> BuildSourceAsync(string file)
+    private static async Task<(List<string> Answers, List<string> JobsPage, List<string> Trends, string ShareToken)> BuildSourceAsync(string file)
     {
         await using var app = new SharingApp(new Dictionary<string, string?>
         {
@@ -125,7 +131,9 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
         var staff = await app.SignedInClientAsync("staff");
         var jobsPage = JobLinks(await staff.GetStringAsync("/jobs"));
         Assert.NotEmpty(jobsPage);
-        return (await JobsListAnswersAsync(app.Services), jobsPage, share.Token);
+        var trends = await TrendsAnswersAsync(app.Services);
+        Assert.Contains(trends, t => t.Contains("\"HasHistory\": true", StringComparison.Ordinal));
+        return (await JobsListAnswersAsync(app.Services), jobsPage, trends, share.Token);
     }
 
     private static Dictionary<string, string?> PostgresSettings(string connectionString) => new()
@@ -236,6 +244,26 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
             var result = await list.LoadAsync(view);
             Assert.Null(result.Problem);
             answers.Add($"{result.TotalText}: {string.Join(",", result.Rows.Select(r => $"{r.Id}/{r.Outcome}/{r.FileCount}"))}");
+        }
+        return answers;
+    }
+
+    private static string[] Views(DateOnly today) =>
+    [
+        $"from={today.AddDays(-89):yyyy-MM-dd}&to={today:yyyy-MM-dd}&group=week",
+        $"from={today.AddDays(-29):yyyy-MM-dd}&to={today:yyyy-MM-dd}&group=day",
+        $"from={today.AddDays(-179):yyyy-MM-dd}&to={today:yyyy-MM-dd}&group=month&unit=files",
+    ];
+
+    /// <summary>The trends report of each view, as JSON: every figure the page draws.</summary>
+    private static async Task<List<string>> TrendsAnswersAsync(IServiceProvider services)
+    {
+        var query = services.GetRequiredService<TrendsQuery>();
+        var answers = new List<string>();
+        foreach (var view in TrendsViews)
+        {
+            var report = await query.LoadAsync(TrendsViewState.FromQuery("?" + view));
+            answers.Add(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         }
         return answers;
     }

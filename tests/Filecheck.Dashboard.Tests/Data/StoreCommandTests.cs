@@ -213,14 +213,14 @@ public sealed class StoreCommandTests
     private static PostgresDashboardDbContext Postgres(string connectionString) =>
         new(new DbContextOptionsBuilder<PostgresDashboardDbContext>().UseNpgsql(connectionString).Options);
 
-    /// <summary>A SQLite history with every migration applied (through the DLL's migrate) and nothing else.</summary>
+    /// <summary>A SQLite history with every migration applied and nothing else (the DLL's own migrate on SQLite is tested above).</summary>
     private static async Task<TempStore> MigratedSqliteAsync()
     {
         var temp = new TempStore();
-        var settings = DashboardDll.ProductionSettings();
-        settings["History__DatabasePath"] = temp.File;
-        var (exitCode, stdout, stderr) = await DashboardDll.RunAsync(["migrate"], settings);
-        Assert.True(exitCode == 0, stdout + stderr);
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.File)!);
+        await using (var db = new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(temp.File)).Options))
+            await db.Database.MigrateAsync();
+        SqliteConnection.ClearAllPools();
         return temp;
     }
 }
