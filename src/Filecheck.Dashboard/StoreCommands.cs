@@ -4,6 +4,7 @@ using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Data.Move;
 using Filecheck.Dashboard.Sandbox;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 
@@ -46,6 +47,9 @@ public static class StoreCommands
         {
             var builder = WebApplication.CreateBuilder(DashboardPaths.Options([.. settings]));
             builder.Logging.ClearProviders();
+            // Only the store is built, not the features around it: the services it does not use are never checked.
+            builder.Host.UseDefaultServiceProvider(o => o.ValidateOnBuild = false);
+            builder.Services.TryAddSingleton(TimeProvider.System);
             builder.AddStore();
             // The built-in sandbox resets its history at every start: as at the dashboard's start, it never runs on PostgreSQL.
             if (BackendInfo.From(builder.Configuration, builder.Environment).IsSandbox)
