@@ -11,6 +11,8 @@ public static class Measurements
         yield return new PageMeasurement();
         yield return new MemoryMeasurement(MiddleJob(context));
         yield return new LookupMeasurement();
+        if (Environment.GetEnvironmentVariable("BENCH_HOLD")?.Split(',') is [var job, var pages, var seconds])
+            yield return new HoldPages(job, int.Parse(pages, System.Globalization.CultureInfo.InvariantCulture), int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The finished generated job with the files nearest 50, for the memory figure between 1 and 200 files.</summary>
