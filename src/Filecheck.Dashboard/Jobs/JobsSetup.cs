@@ -31,6 +31,7 @@ public static class JobsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LibraryNames>();
         services.AddScoped<JobLookupService>();
+        services.AddSingleton<SharedJobs>();
         services.AddScoped<Shell.IJobReports, Answer.JobReports>();
         // Without the History feature, lookups keep nothing; History replaces this whichever is added first.
         services.TryAddSingleton<IJobHistory, NoJobHistory>();
