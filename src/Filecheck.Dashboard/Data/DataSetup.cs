@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
@@ -83,6 +84,21 @@ public static class DataSetup
             ? sp.GetRequiredService<PostgresStoreBus>()
             : sp.GetRequiredService<InMemoryStoreBus>());
         services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: ["ready"]);
+    }
+
+    /// <summary>
+    /// For a host without the store (a bUnit context): one instance's leases (always held) and an in-memory bus. The
+    /// store's own registrations replace these whichever is added first.
+    /// </summary>
+    public static IServiceCollection AddSingleInstanceDefaults(this IServiceCollection services)
+    {
+        services.AddOptions<LeaseOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILeaseStore, SingleInstanceLeaseStore>();
+        services.TryAddSingleton<LeaseKeeper>();
+        services.TryAddSingleton<InMemoryStoreBus>();
+        services.TryAddSingleton<IStoreBus>(sp => sp.GetRequiredService<InMemoryStoreBus>());
+        return services;
     }
 
     private static bool IsPostgres(IServiceProvider sp) => sp.GetRequiredService<IOptions<StoreOptions>>().Value.Engine == StoreEngine.Postgres;
