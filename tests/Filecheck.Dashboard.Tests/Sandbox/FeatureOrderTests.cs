@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.Sandbox;
 
@@ -19,7 +20,7 @@ namespace Filecheck.Dashboard.Tests.Sandbox;
 public sealed class FeatureOrderTests
 {
     private static readonly Action<IHostApplicationBuilder>[] ProgramOrder =
-        [b => b.AddStore(), b => b.AddShell(), b => b.AddAccess(), b => b.AddSandbox(), b => b.AddJobs(), b => b.AddHistory()];
+        [b => b.AddStore(), b => b.AddShell(), b => b.AddAccess(), b => b.AddSandbox(), b => b.AddJobs(), b => b.AddHistory(), b => b.AddTrends()];
 
     // History and Jobs before the sandbox: the order that once wrote generated jobs into the real history file.
     private static readonly Action<IHostApplicationBuilder>[] ReverseOrder = [.. ProgramOrder.Reverse()];
