@@ -41,6 +41,8 @@ public static class DataSetup
         services.AddScoped<DashboardDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<StoreMigrator>();
         services.AddSingleton<StoreWriter>();
+        // Per-person budgets counted in the store: every instance on one database counts the same.
+        services.AddSingleton<IUserWindows, UserWindowStore>();
         services.AddInstances(configuration);
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
         services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
@@ -48,6 +50,12 @@ public static class DataSetup
             o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
+        // /readyz: the store answers, its migrations applied (probed at most once every second or two).
+        services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
+        // The read audit's queue on disk, folded into the store in batches; it stops after the web server, so it folds last.
+        services.AddSingleton(sp => ReadAuditFolder.For(sp.GetRequiredService<IOptions<StoreOptions>>().Value, root));
+        services.AddSingleton<ReadAuditJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadAuditJournal>());
         return services;
     }
 
@@ -71,7 +79,7 @@ public static class DataSetup
         services.AddSingleton<IStoreBus>(sp => IsPostgres(sp)
             ? sp.GetRequiredService<PostgresStoreBus>()
             : sp.GetRequiredService<InMemoryStoreBus>());
-        services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: [HealthTags.Ready]);
     }
 
     /// <summary>

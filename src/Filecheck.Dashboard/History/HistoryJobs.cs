@@ -1,11 +1,14 @@
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.History;
 
 /// <summary>The history as the Jobs feature sees it: its port, implemented by the store.</summary>
-public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudit audit, WriteThrough writeThrough, IOptions<HistoryOptions> options) : IJobHistory
+public sealed class HistoryJobs(
+    HistoryReads reads, JobWriter writer, LookupAudit audit, WriteThrough writeThrough, IOptions<HistoryOptions> options, ReadAuditJournal readAudit,
+    TimeProvider clock) : IJobHistory
 {
     public TimeSpan CacheAge => options.Value.CacheAge;
 
@@ -21,6 +24,9 @@ public sealed class HistoryJobs(HistoryReads reads, JobWriter writer, LookupAudi
         var who = await user();
         await writeThrough.RunAsync("the " + action + " audit", jobId, token => audit.RecordAsync(jobId, who, action, result, token), ct);
     }
+
+    public void QueueReadAudit(string jobId, AuditUser user, string action, string result) =>
+        readAudit.Append(LookupReadFold.KindName, new LookupReadLine(jobId, user.Id, user.Name, action, result, clock.GetUtcNow()));
 
     public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct) =>
         audit.RecentLookupsAsync(userId, count, ct);

@@ -46,6 +46,12 @@ public interface IJobHistory
     /// <param name="user">Asked only when the audit is kept: outside a circuit there may be no user to ask.</param>
     Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct);
 
+    /// <summary>
+    /// The audit of a read (a proof view, a download), queued durably and folded into the audit in batches: kept through a
+    /// failing store and a graceful stop. Throws when it cannot be queued.
+    /// </summary>
+    void QueueReadAudit(string jobId, AuditUser user, string action, string result);
+
     /// <summary>The jobs this user (by stable ID) looked up most recently, newest first, each once.</summary>
     Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct);
 }
@@ -60,6 +66,10 @@ public sealed class NoJobHistory : IJobHistory
     public Task SaveAsync(Job job, string source, CancellationToken ct) => Task.CompletedTask;
 
     public Task RecordAccessAsync(string jobId, Func<Task<AuditUser>> user, string action, string result, CancellationToken ct) => Task.CompletedTask;
+
+    public void QueueReadAudit(string jobId, AuditUser user, string action, string result)
+    {
+    }
 
     public Task<IReadOnlyList<RecentLookup>> RecentLookupsAsync(string userId, int count, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<RecentLookup>>([]);

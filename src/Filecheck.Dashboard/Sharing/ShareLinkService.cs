@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Sharing;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace Filecheck.Dashboard.Sharing;
 /// </summary>
 public sealed class ShareLinkService(
     IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, IOptions<SharingOptions> options,
-    ShareNotifier notifier)
+    ShareNotifier notifier, ReadAuditJournal readAudit)
 {
     public const string Recipient = "recipient";
 
@@ -92,12 +93,15 @@ public sealed class ShareLinkService(
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Counts a proof image served on the link: a counter, never a row per image.</summary>
-    public async Task RecordImageAsync(long shareId, CancellationToken ct = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await db.Shares.Where(s => s.Id == shareId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ImageCount, s => s.ImageCount + 1), ct);
-    }
+    /// <summary>
+    /// Counts a proof image served on the link: a counter, never a row per image, queued in the read audit and added to
+    /// the link's count in batches. Throws when it cannot be queued.
+    /// </summary>
+    public void QueueImage(long shareId) => readAudit.Append(ShareImageFold.KindName, new ShareImageLine(shareId));
+
+    /// <summary>A download from the link, queued in the read audit: an audit row once folded. Throws when it cannot be queued.</summary>
+    public void QueueDownload(long shareId, int file) =>
+        readAudit.Append(ShareReadFold.KindName, new ShareReadLine(shareId, ShareActions.Download, Recipient, $"file {file}", clock.GetUtcNow()));
 
     /// <summary>Removes share audit rows older than <paramref name="before"/> (History:Retention:AuditAge), a batch at a time.</summary>
     public async Task<int> PruneAuditAsync(DateTimeOffset before, int batchSize, CancellationToken ct)
@@ -263,4 +267,44 @@ public sealed class ShareLinkService(
 internal sealed class ShareAuditTable(ShareLinkService shares) : Data.IAuditTable
 {
     public Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken ct) => shares.PruneAuditAsync(before, batchSize, ct);
+}
+
+/// <summary>A proof image served on a link, as it waits in the read audit.</summary>
+public sealed record ShareImageLine(long ShareId);
+
+/// <summary>A read on a link that keeps its audit row (a download), as it waits in the read audit.</summary>
+public sealed record ShareReadLine(long ShareId, string Action, string Actor, string? Detail, DateTimeOffset At);
+
+/// <summary>Images served on links: one counter update a link a batch.</summary>
+internal sealed class ShareImageFold : IReadAuditFold
+{
+    public const string KindName = "share-image";
+
+    public string Kind => KindName;
+
+    public async Task FoldAsync(DashboardDbContext db, IReadOnlyList<JsonElement> lines, CancellationToken ct)
+    {
+        foreach (var link in lines.Select(l => l.Deserialize<ShareImageLine>()!).GroupBy(l => l.ShareId))
+        {
+            var count = link.Count();
+            await db.Shares.Where(s => s.Id == link.Key).ExecuteUpdateAsync(u => u.SetProperty(s => s.ImageCount, s => s.ImageCount + count), ct);
+        }
+    }
+}
+
+/// <summary>Downloads from links: audit rows.</summary>
+internal sealed class ShareReadFold : IReadAuditFold
+{
+    public const string KindName = "share-read";
+
+    public string Kind => KindName;
+
+    public Task FoldAsync(DashboardDbContext db, IReadOnlyList<JsonElement> lines, CancellationToken ct)
+    {
+        foreach (var read in lines.Select(l => l.Deserialize<ShareReadLine>()!))
+        {
+            db.ShareAudit.Add(new ShareAuditRecord { ShareId = read.ShareId, At = read.At, Action = read.Action, Actor = read.Actor, Detail = read.Detail });
+        }
+        return Task.CompletedTask;
+    }
 }

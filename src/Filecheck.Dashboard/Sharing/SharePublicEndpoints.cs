@@ -106,7 +106,7 @@ public static class SharePublicEndpoints
                 r => r.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'", ct, max);
             if (outcome == CappedImageOutcome.Ok)
             {
-                await shares.RecordImageAsync(share.Id, CancellationToken.None);
+                QueueImage(shares, share.Id, context);
                 return;
             }
             if (!context.Response.HasStarted)
@@ -146,8 +146,31 @@ public static class SharePublicEndpoints
             await SharePublicResponses.WriteNotFoundAsync(context);
             return;
         }
-        await shares.AuditAsync(share.Id, ShareActions.Download, ShareLinkService.Recipient, $"file {file}", context.RequestAborted);
+        // Queued before the address goes out: a download nobody could tell was made is not sent.
+        try
+        {
+            shares.QueueDownload(share.Id, file);
+        }
+        catch (Exception e)
+        {
+            context.RequestServices.GetRequiredService<ILogger<ShareLinkService>>().LogError(e, "A download of file {File} on share {ShareId} could not be queued for the audit", file, share.Id);
+            await SharePublicResponses.WriteBusyAsync(context);
+            return;
+        }
         context.Response.Redirect(url.AbsoluteUri);
+    }
+
+    private static void QueueImage(ShareLinkService shares, long shareId, HttpContext context)
+    {
+        try
+        {
+            shares.QueueImage(shareId);
+        }
+        catch (Exception e)
+        {
+            // The image is already sent: the count is one short, and the log says so.
+            context.RequestServices.GetRequiredService<ILogger<ShareLinkService>>().LogError(e, "An image served on share {ShareId} could not be queued for its count", shareId);
+        }
     }
 
     private static async Task DecideAsync(HttpContext context, IAntiforgery antiforgery, ShareLinkService shares)

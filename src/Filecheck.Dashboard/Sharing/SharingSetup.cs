@@ -19,6 +19,8 @@ public static class SharingSetup
         services.AddSingleton<ShareNotifier>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
+        services.AddSingleton<Data.IReadAuditFold, ShareImageFold>();
+        services.AddSingleton<Data.IReadAuditFold, ShareReadFold>();
         services.AddSingleton<SharedRuns>();
         services.AddSingleton<SharePageService>();
         services.AddSingleton<ShareComments>();

@@ -102,7 +102,7 @@ public sealed class UserLimitTests
     }
 
     /// <summary>A well-known job's file that has both a proof and an output to download.</summary>
-    private static async Task<(string Job, string Task)> FileWithOutputAsync(DashboardApp app)
+    internal static async Task<(string Job, string Task)> FileWithOutputAsync(DashboardApp app)
     {
         var client = app.Services.GetRequiredService<Filecheck.Api.IFilecheckClient>();
         foreach (var id in new[] { WellKnownJobs.Passing, WellKnownJobs.Fixed, WellKnownJobs.Warning, WellKnownJobs.Failing })
@@ -124,6 +124,8 @@ public sealed class UserLimitTests
 
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/jobs/{jobId}/files/{task}/proofs/1")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync($"/jobs/{jobId}/files/{task}/download")).StatusCode);
+        // Proof views and downloads wait in the read audit until its next fold.
+        await app.Services.GetRequiredService<ReadAuditJournal>().FoldNowAsync();
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/jobs/{jobId}/raw.json")).StatusCode);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();

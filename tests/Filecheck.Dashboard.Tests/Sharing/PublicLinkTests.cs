@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Data;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Filecheck.Dashboard.Sharing;
@@ -91,6 +92,7 @@ public sealed class PublicLinkTests(SharingAppFixture app) : IClassFixture<Shari
         Assert.StartsWith(app.Sandbox.BaseAddress.ToString(), response.Headers.Location!.ToString());
         using var direct = new HttpClient();
         Assert.True((await direct.GetAsync(response.Headers.Location)).IsSuccessStatusCode);
+        await app.Services.GetRequiredService<ReadAuditJournal>().FoldNowAsync();
         var audit = await app.Shares.AuditTrailAsync(share.Id);
         Assert.Contains(audit, a => a.Action == ShareActions.Download && a.Actor == ShareLinkService.Recipient);
     }
@@ -182,6 +184,7 @@ public sealed class PublicLinkTests(SharingAppFixture app) : IClassFixture<Shari
         var client = app.Anonymous();
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ShareUrls.Page(share.Token))).StatusCode);
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ShareUrls.Proof(share.Token, 1, 1))).StatusCode);
+        await app.Services.GetRequiredService<ReadAuditJournal>().FoldNowAsync();
 
         var summary = (await app.Shares.ListAsync()).Single(s => s.Id == share.Id);
         Assert.Equal(3, summary.ViewCount);

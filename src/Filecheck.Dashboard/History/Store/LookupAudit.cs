@@ -1,5 +1,6 @@
 using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace Filecheck.Dashboard.History;
@@ -49,5 +50,29 @@ public sealed class LookupAudit(IDbContextFactory<DashboardDbContext> factory, S
                 ? new RecentLookup(l.JobId, l.At, j.Status, j.Outcome, j.OrderId, j.CustomerEmail)
                 : new RecentLookup(l.JobId, l.At, null, null, null, null))
             .ToList();
+    }
+}
+
+/// <summary>A staff proof view or download as it waits in the read audit.</summary>
+public sealed record LookupReadLine(string JobId, string UserId, string UserName, string Action, string Result, DateTimeOffset At);
+
+/// <summary>Staff proof views and downloads, queued in the read audit, become audit rows like any lookup.</summary>
+public sealed class LookupReadFold : IReadAuditFold
+{
+    public const string KindName = "staff-read";
+
+    public string Kind => KindName;
+
+    public Task FoldAsync(DashboardDbContext db, IReadOnlyList<JsonElement> lines, CancellationToken ct)
+    {
+        foreach (var line in lines)
+        {
+            var read = line.Deserialize<LookupReadLine>()!;
+            db.Lookups.Add(new LookupRecord
+            {
+                JobId = read.JobId, UserId = read.UserId, UserName = read.UserName, Action = read.Action, Result = read.Result, At = read.At,
+            });
+        }
+        return Task.CompletedTask;
     }
 }

@@ -24,7 +24,7 @@ public static class RunsEndpoints
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var result = await runs.GetAsync(jobId, fresh: attempt > 0, ct);
-            if (!result.IsSuccess) return await audit.FailedAsync(context, jobId, AuditActions.Proof, what, result.Failure, Upstream(result.Failure));
+            if (!result.IsSuccess) return audit.Failed(context, jobId, AuditActions.Proof, what, result.Failure, Upstream(result.Failure));
             var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
             if (run is null || index < 1 || index > run.Proofs.Count) return Results.NotFound("This file has no such proof.");
             if (!IsHttpUrl(run.Proofs[index - 1].Url, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This proof has no usable address.");
@@ -33,7 +33,7 @@ public static class RunsEndpoints
             if (response.IsSuccessStatusCode)
             {
                 var outcome = await copy.CopyAsync(response, context, StaffImageHeaders, ct);
-                await audit.WriteAsync(context, jobId, AuditActions.Proof, (outcome == CappedImageOutcome.Ok ? "shown " : "refused ") + what);
+                audit.Write(context, jobId, AuditActions.Proof, (outcome == CappedImageOutcome.Ok ? "shown " : "refused ") + what);
                 if (outcome == CappedImageOutcome.Ok || context.Response.HasStarted) return Results.Empty;
                 SafeHeaders(context.Response);
                 return Results.StatusCode(outcome == CappedImageOutcome.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway);
@@ -41,7 +41,7 @@ public static class RunsEndpoints
             // An expired or revoked signature: mint fresh URLs once, then give up.
             runs.Forget(jobId);
         }
-        await audit.WriteAsync(context, jobId, AuditActions.Proof, "failed " + what);
+        audit.Write(context, jobId, AuditActions.Proof, "failed " + what);
         return Results.StatusCode(StatusCodes.Status502BadGateway);
     }
 
@@ -50,11 +50,16 @@ public static class RunsEndpoints
         if (!JobId.TryParse(id, out var jobId, out var error)) return Results.BadRequest(error);
         // Always fresh: the browser follows this URL straight away.
         var result = await runs.GetAsync(jobId, fresh: true, context.RequestAborted);
-        if (!result.IsSuccess) return await audit.FailedAsync(context, jobId, AuditActions.Download, taskId, result.Failure, Upstream(result.Failure));
+        if (!result.IsSuccess) return audit.Failed(context, jobId, AuditActions.Download, taskId, result.Failure, Upstream(result.Failure));
         var run = result.Value.Runs.FirstOrDefault(r => r.Id == taskId);
         if (run is null) return Results.NotFound("This job has no such file.");
         if (!IsHttpUrl(run.DownloadUrl, out var url) || !policy.IsAllowed(url)) return Results.NotFound("This file has no output to download.");
-        await audit.WriteAsync(context, jobId, AuditActions.Download, "sent " + taskId);
+        // Queued before the address goes out: a download nobody could tell was made is not sent.
+        if (!audit.Write(context, jobId, AuditActions.Download, "sent " + taskId))
+        {
+            return Results.Problem("This download cannot be recorded right now, so it is not sent. Please try again in a minute.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         // Not Results.Redirect: it logs its destination (at Information), and a signed URL belongs in no log line.
         context.Response.Redirect(url.AbsoluteUri);
         return Results.Empty;
@@ -104,25 +109,31 @@ public static class RunsEndpoints
     }
 }
 
-/// <summary>Proof views and downloads in the audit, by the user's stable ID; a failing store never fails the request.</summary>
+/// <summary>
+/// Proof views and downloads in the audit, by the user's stable ID: queued durably (the read audit), folded into the
+/// store in batches, kept through a failing store and a graceful stop.
+/// </summary>
 public sealed class RunsAudit(IJobHistory history, ILogger<RunsAudit> logger)
 {
-    public async Task WriteAsync(HttpContext context, JobId job, string action, string result)
+    /// <summary>Queues the audit line; false (logged with its fields) when it cannot be queued.</summary>
+    public bool Write(HttpContext context, JobId job, string action, string result)
     {
+        var user = JobLookupService.AuditUserOf(context.User);
         try
         {
-            await history.RecordAccessAsync(job.Value, () => Task.FromResult(JobLookupService.AuditUserOf(context.User)), action, result,
-                context.RequestAborted);
+            history.QueueReadAudit(job.Value, user, action, result);
+            return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            logger.LogError(e, "History store failed while auditing a {Action}", action);
+            logger.LogError(e, "The {Action} of job {JobId} by user {UserId} ({Result}) could not be queued for the audit", action, job.Value, user.Id, result);
+            return false;
         }
     }
 
-    public async Task<IResult> FailedAsync(HttpContext context, JobId job, string action, string what, FilecheckFailure failure, IResult answer)
+    public IResult Failed(HttpContext context, JobId job, string action, string what, FilecheckFailure failure, IResult answer)
     {
-        await WriteAsync(context, job, action, $"failed:{failure.Kind} {what}");
+        Write(context, job, action, $"failed:{failure.Kind} {what}");
         return answer;
     }
 }
