@@ -82,7 +82,7 @@ public static class DataSetup
         services.AddSingleton<IStoreBus>(sp => IsPostgres(sp)
             ? sp.GetRequiredService<PostgresStoreBus>()
             : sp.GetRequiredService<InMemoryStoreBus>());
-        services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: [HealthTags.Ready]);
     }
 
     /// <summary>

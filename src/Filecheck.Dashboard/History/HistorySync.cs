@@ -117,19 +117,21 @@ public sealed class HistorySync(
                 logger.LogError(e, "History sync failed; trying again later");
                 wait = o.MaxBackoff;
             }
-            status.NextRunAt = clock.GetUtcNow() + wait;
-            if (!await WaitAsync(wait, stoppingToken, held.Lost)) return false;
+            if (!await WaitAsync(wait, stoppingToken, held.Lost, () => status.NextRunAt = clock.GetUtcNow() + wait)) return false;
         }
         return true;
     }
 
     /// <summary>Waits <paramref name="wait"/>, or less when woken or the lease is lost; false when the host is stopping.</summary>
-    private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken stoppingToken, CancellationToken lost)
+    /// <param name="started">Called once the timer runs: whoever reads the next run's time can move the clock past it.</param>
+    private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken stoppingToken, CancellationToken lost, Action? started = null)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost, Volatile.Read(ref _wake).Token);
         try
         {
-            await Task.Delay(wait, clock, waiting.Token);
+            var delay = Task.Delay(wait, clock, waiting.Token);
+            started?.Invoke();
+            await delay;
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {

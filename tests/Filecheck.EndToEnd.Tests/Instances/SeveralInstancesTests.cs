@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,7 +11,7 @@ namespace Filecheck.EndToEnd.Tests.Instances;
 /// within one lease period without losing a job, and a sign-out on one instance closes pages open on another at once.
 /// Each test holds with any two of the three instances alive (one test kills one), so their order does not matter.
 /// </summary>
-public sealed class SeveralInstancesTests(ThreeInstances instances) : IClassFixture<ThreeInstances>
+public sealed class SeveralInstancesTests(ThreeInstances instances, ITestOutputHelper output) : IClassFixture<ThreeInstances>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -25,6 +26,7 @@ public sealed class SeveralInstancesTests(ThreeInstances instances) : IClassFixt
         var window = TimeSpan.FromSeconds(8);
         await Task.Delay(window);
         var lists = await instances.RequestsAsync("/jobs");
+        output.WriteLine($"GET /jobs in {window.TotalSeconds:0} s with three instances: {lists}");
 
         Assert.Equal(before, await instances.LeaseAsync("sync"));
         // One page per head pass (nothing new arrives), at most one pass per interval, on one instance.
@@ -44,6 +46,7 @@ public sealed class SeveralInstancesTests(ThreeInstances instances) : IClassFixt
         await Until.TrueAsync(async () => (await instances.LeaseAsync("sync"))?.Holder is { } now && now != holder,
             Patience, "another instance to take the sync over");
         var takeOver = watch.Elapsed;
+        output.WriteLine($"sync taken over {takeOver.TotalSeconds:0.0} s after the SIGKILL");
         var killedAt = DateTimeOffset.UtcNow - takeOver;
 
         var (successor, successorToken) = (await instances.LeaseAsync("sync"))!.Value;
@@ -148,6 +151,7 @@ public sealed class SeveralInstancesTests(ThreeInstances instances) : IClassFixt
         var window = TimeSpan.FromSeconds(6);
         await Task.Delay(window);
         var polls = await instances.RequestsAsync("/jobs/" + id);
+        output.WriteLine($"GET /jobs/{{id}} in {window.TotalSeconds:0} s with {pages.Count} viewers on three instances: {polls}");
         // One poller at one pace, plus at most the sync's own re-checks of a running job; three pollers would make three times the first.
         var bound = (int)(window / ThreeInstances.WatchInterval) + (int)(window / ThreeInstances.SyncInterval) + 2;
         Assert.InRange(polls, 1, bound);
