@@ -65,6 +65,19 @@ public sealed record JobsListState
     public string Sort { get; init; } = JobsListSort.Created;
     public bool Desc { get; init; } = true;
     public int Page { get; init; } = 1;
+    /// <summary>Newest first past the count cap: the page after this job's key (<see cref="JobsListKey"/>); the page number is then unknown.</summary>
+    public string? After { get; init; }
+    /// <summary>The page before this job's key, newest first.</summary>
+    public string? Before { get; init; }
+
+    /// <summary>Newest first with no search: the one order a page can be found by a key (creation time, then ID) instead of by skipping rows.</summary>
+    public bool PagesByKey => Sort == JobsListSort.Created && Desc && Search is null;
+
+    /// <summary>True when the page is found by a key in the address rather than by its number.</summary>
+    public bool HasKey => PagesByKey && (After is not null || Before is not null);
+
+    /// <summary>The first page of the same view: what a change of filter or sort opens.</summary>
+    public JobsListState FirstPage() => this with { Page = 1, After = null, Before = null };
 
     /// <summary>True when a filter names a job's order, customer, email or file: then the default range is all time.</summary>
     public bool FindsSomeone => Search is not null || OrderId is not null || CustomerId is not null || Email is not null || FileName is not null;
@@ -109,6 +122,9 @@ public sealed record JobsListState
             Sort = Get("sort") is { } s && JobsListSort.All.Contains(s) ? s : JobsListSort.Created,
             Desc = Get("desc") is not "0",
             Page = int.TryParse(Get("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 100_000 ? p : 1,
+            // A key that does not parse is dropped (the first page), like any other value nobody could have made.
+            After = Get("after") is { } after && JobsListKey.TryParse(after, out _) ? after : null,
+            Before = Get("after") is null && Get("before") is { } before && JobsListKey.TryParse(before, out _) ? before : null,
         };
     }
 
@@ -137,9 +153,29 @@ public sealed record JobsListState
         Add("finished", Finished ? "1" : null);
         Add("sort", Sort == JobsListSort.Created ? null : Sort);
         Add("desc", Desc ? null : "0");
-        Add("page", Page > 1 ? Page.ToString(CultureInfo.InvariantCulture) : null);
+        Add("page", Page > 1 && After is null && Before is null ? Page.ToString(CultureInfo.InvariantCulture) : null);
+        Add("after", After);
+        Add("before", After is null ? Before : null);
         return string.Join("&", parts);
     }
 
     private static DateOnly? Date(string? text) => Shell.QueryText.Date(text);
+}
+
+/// <summary>A job's place in the newest-first list, as the address carries it: its creation time (Unix milliseconds, as stored) and ID.</summary>
+public readonly record struct JobsListKey(DateTimeOffset CreatedAt, string Id)
+{
+    public static string Format(DateTimeOffset createdAt, string id) =>
+        createdAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "." + id;
+
+    public static bool TryParse(string? text, out JobsListKey key)
+    {
+        key = default;
+        var dot = text?.IndexOf('.') ?? -1;
+        if (dot <= 0 || dot == text!.Length - 1) return false;
+        if (!long.TryParse(text.AsSpan(0, dot), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
+            || ms is < -62_135_596_800_000 or > 253_402_300_799_999) return false;
+        key = new JobsListKey(DateTimeOffset.FromUnixTimeMilliseconds(ms), text[(dot + 1)..]);
+        return true;
+    }
 }
