@@ -21,6 +21,16 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
 fi
 
+# The several-instances tests put Debian's nginx in front of three dashboards (docs/nginx/filecheck-dashboard.conf).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "== Installing Debian's nginx for the several-instances tests"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  # RUNLEVEL=1: the package's own service is not started; each test starts nginx itself on a loopback port.
+  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx-light >/dev/null
+fi
+
 echo "== Building"
 dotnet build Filecheck.Dashboard.sln -nologo -v quiet -clp:ErrorsOnly
 

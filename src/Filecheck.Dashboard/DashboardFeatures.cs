@@ -25,6 +25,8 @@ public static class DashboardFeatures
         builder.AddHistory();
         builder.AddTrends();
         builder.AddSharing();
+        // Last: it counts the Filecheck clients' calls, registered above (OpenTelemetry itself only with OTEL_EXPORTER_OTLP_ENDPOINT).
+        builder.AddTelemetry();
         return builder;
     }
 

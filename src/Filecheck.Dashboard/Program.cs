@@ -4,6 +4,9 @@ using Filecheck.Dashboard;
 // sentence naming the keys, not a stack trace. Test hosts catch the same exception themselves and never get here.
 StartRefusal.Watch();
 
+// `migrate` and `move-history` act on the store and exit, instead of starting the dashboard.
+if (StoreCommands.IsCommand(args)) return await StoreCommands.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
 
 // Shell, Access, Sandbox, Jobs, History, Trends, Sharing: the list is in DashboardFeatures, which the test hosts run too.
@@ -13,5 +16,6 @@ var app = builder.Build();
 StartRefusal.CheckSettings(app);
 app.MapDashboard();
 app.Run();
+return 0;
 
 public partial class Program;

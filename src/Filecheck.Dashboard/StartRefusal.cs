@@ -23,6 +23,8 @@ public static class StartRefusal
     public static void CheckSettings(WebApplication app)
     {
         app.Services.GetRequiredService<IStartupValidator>().Validate();
+        // The store before the host: with History:MigrateAtStart=false a store behind this version is refused here, in one line.
+        app.Services.GetRequiredService<Data.StoreMigrator>().EnsureReadyAsync().GetAwaiter().GetResult();
         app.Lifetime.ApplicationStarted.Register(() => AppDomain.CurrentDomain.UnhandledException -= OnUnhandled);
     }
 

@@ -76,5 +76,6 @@ public static class Urls
     public const string RollupAdmin = "/admin/rollups";
 
     /// <summary>"My shares", or every share with <paramref name="all"/>.</summary>
-    public static string Shares(bool all = false) => all ? "/shares?scope=all" : "/shares";
+    public static string Shares(bool all = false) =>
+        Sharing.SharesViewState.Keys.ToQuery(new() { All = all }) is { Length: > 0 } q ? "/shares?" + q : "/shares";
 }

@@ -169,7 +169,7 @@ internal static partial class JobSubmission
         for (var i = 0; i < request.Sources.Count; i++)
         {
             var source = request.Sources[i];
-            var (name, file) = Describe(source, i, rng, uploads);
+            var (name, file, head) = Describe(source, i, rng, uploads);
             var chain = source.Steps.Select(s => s.Type).ToArray();
             var validate = source.Steps.FirstOrDefault(s => s.Type == "validate")?.Params?["profile"] switch
             {
@@ -177,9 +177,13 @@ internal static partial class JobSubmission
                 JsonValue v => v.GetValue<string>(),
                 _ => null,
             };
+            var scripted = FileScript.FindingsOf(head);
             specs.Add(new TaskSpec(name, chain)
             {
                 ErrorAtStep = -1,
+                Findings = scripted?.Select(n => Finding.Create(Catalog.Check(n), rng)).ToArray(),
+                Durations = scripted is null ? null : Enumerable.Repeat(FileScript.StepDuration, chain.Length).ToArray(),
+                Offset = scripted is null ? null : TimeSpan.Zero,
                 Skip = chain.Select(t => !Applies(t, file.FileType)).ToArray(),
                 StepParams = source.Steps.Select(s => s.Params).ToArray(),
                 ValidateProfile = chain.Contains("validate") ? validate ?? "auto" : null,
@@ -191,7 +195,8 @@ internal static partial class JobSubmission
         {
             OrderId = request.OrderId, CustomerId = request.CustomerId, MetaData = request.MetaData, OnFail = request.OnFail,
         };
-        return JobGenerator.Build(id, now, rng, meta, specs);
+        // A scripted file's job starts at once, so its whole run is a few seconds every time.
+        return JobGenerator.Build(id, now, rng, meta, specs, jobWait: specs.Any(s => s.Durations is not null) ? TimeSpan.FromSeconds(1) : null);
     }
 
     /// <summary>Which step types a file of this type can run; the rest are recorded as skipped, as the API does.</summary>
@@ -207,25 +212,26 @@ internal static partial class JobSubmission
         _ => false,
     };
 
-    private static (string Name, SubmittedFile File) Describe(Source source, int index, Random rng, SandboxUploads uploads)
+    /// <returns>The file's name, what it is, and its first bytes (none for a URL, which the sandbox never fetches).</returns>
+    private static (string Name, SubmittedFile File, byte[] Head) Describe(Source source, int index, Random rng, SandboxUploads uploads)
     {
         if (source.FileRef is { } fileRef && uploads.TryGet(fileRef, out var upload))
         {
             var name = source.Name ?? upload.FileName ?? $"upload-{index + 1}.pdf";
             var (type, mime) = SandboxUploads.Sniff(upload.Head) ?? Catalog.TypeOf(name);
-            return (name, new SubmittedFile(fileRef, null, upload.ReceivedBytes ?? 0, type, mime));
+            return (name, new SubmittedFile(fileRef, null, upload.ReceivedBytes ?? 0, type, mime), upload.Head);
         }
         if (source.Inline is { } bytes)
         {
             var name = source.Name ?? $"file-{index + 1}.pdf";
             var (type, mime) = SandboxUploads.Sniff(bytes.AsSpan(0, Math.Min(16, bytes.Length))) ?? Catalog.TypeOf(name);
-            return (name, new SubmittedFile(null, null, bytes.Length, type, mime));
+            return (name, new SubmittedFile(null, null, bytes.Length, type, mime), bytes[..Math.Min(FileScript.HeadBytes, bytes.Length)]);
         }
         var url = source.Url!;
         var fromUrl = Uri.TryCreate(url, UriKind.Absolute, out var u) ? Path.GetFileName(u.AbsolutePath) : "";
         var named = source.Name ?? (fromUrl.Length > 0 ? Uri.UnescapeDataString(fromUrl) : $"file-{index + 1}.pdf");
         var (t, m) = Catalog.TypeOf(named);
-        return (named, new SubmittedFile(null, url, (long)Math.Clamp(Ids.LogNormal(rng, 900_000, 0.9), 20_000, 400_000_000), t, m));
+        return (named, new SubmittedFile(null, url, (long)Math.Clamp(Ids.LogNormal(rng, 900_000, 0.9), 20_000, 400_000_000), t, m), []);
     }
 
     private static string? OptionalString(JsonObject o, string key, string at, bool nullable = false)

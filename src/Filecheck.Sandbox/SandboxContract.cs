@@ -31,6 +31,8 @@ public sealed class SandboxOptions
     public long UploadMaxBytes { get; set; } = 500L * 1024 * 1024;
     /// <summary>How long presigned upload credentials hold (the API's 300 s).</summary>
     public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromSeconds(300);
+    /// <summary>Adds <see cref="WellKnownJobs.Huge"/> (2,000 files); off by default, so every test's history sync stays small.</summary>
+    public bool HugeJob { get; set; }
 }
 
 /// <summary>The job IDs a newcomer and the tests can paste.</summary>
@@ -44,6 +46,8 @@ public static class WellKnownJobs
     public const string Running = "job_demo_running";
     /// <summary>200 files.</summary>
     public const string Large = "job_demo_large";
+    /// <summary>2,000 files; only when <see cref="SandboxOptions.HugeJob"/> is on (the bench turns it on).</summary>
+    public const string Huge = "job_demo_huge";
 
     public static IReadOnlyList<(string Id, string Description)> All { get; } =
     [

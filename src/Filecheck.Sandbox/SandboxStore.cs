@@ -43,6 +43,7 @@ public sealed class SandboxStore
         Story = new SandboxStory(start);
         _ms = CreationTimes(options, start, _history);
         foreach (var plan in WellKnownPlans.All(start)) AddExplicit(plan);
+        if (options.HugeJob) AddExplicit(WellKnownPlans.Huge(start));
     }
 
     internal DateTimeOffset Start { get; }

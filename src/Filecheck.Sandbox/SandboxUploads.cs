@@ -19,7 +19,8 @@ internal sealed class SandboxUploads(TimeProvider clock, long maxBytes, TimeSpan
 {
     public const string Bucket = "fc-uploads";
     public const string TargetPath = "/s3/" + Bucket;
-    private const int HeadBytes = 16;
+    /// <summary>Enough of the file's start to sniff its type and read a scripted file's findings line.</summary>
+    private const int HeadBytes = FileScript.HeadBytes;
 
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, Upload> _uploads = new(StringComparer.Ordinal);

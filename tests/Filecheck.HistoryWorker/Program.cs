@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // Usage: dotnet Filecheck.HistoryWorker.dll --db <file> --base-url <url> --api-key <key> [--page-size 100] [--rpm 100000] [--max-details 0]
+//        [--postgres <connection string>] [--rollups utc]
+// --postgres: the store is that PostgreSQL database instead of the file; --rollups: the trend rollups kept with every write (UTC days).
 // Prints "page <n>" after each stored page of the job list, then "done <listed> <added>" (exit 0) or "failed <kind>" (exit 2).
 var settings = new Dictionary<string, string?>
 {
@@ -27,16 +29,25 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--page-size" => "History:Sync:PageSize",
         "--rpm" => "History:Sync:RequestsPerMinute",
         "--max-details" => "History:Sync:MaxDetailsPerRun",
+        "--postgres" => "ConnectionStrings:History",
+        "--rollups" => "Worker:Rollups",
         _ => throw new ArgumentException("Unknown argument " + args[i]),
     };
     settings[key] = args[i + 1];
 }
+if (settings.ContainsKey("ConnectionStrings:History")) settings["History:Provider"] = "Postgres";
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 var services = new ServiceCollection();
 services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 services.AddFilecheckClient(configuration);
 services.AddStore(configuration);
 services.AddHistory(configuration);
+if (configuration["Worker:Rollups"] is not null)
+{
+    services.AddSingleton(Filecheck.Dashboard.Trends.Rollups.RollupZone.Utc);
+    services.AddSingleton<Filecheck.Dashboard.Trends.Rollups.RollupWriter>();
+    services.AddSingleton<IHistoryWriteListener>(sp => sp.GetRequiredService<Filecheck.Dashboard.Trends.Rollups.RollupWriter>());
+}
 await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
 var status = provider.GetRequiredService<HistorySyncStatus>();

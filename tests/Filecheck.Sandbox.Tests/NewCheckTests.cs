@@ -198,6 +198,30 @@ public sealed class NewCheckTests
         Spec.AssertValid("RunsResponse", runsBody, "runs");
     }
 
+    [Theory]
+    [InlineData("none", "pass", null)]
+    [InlineData("Bleed Lines; no such check", "warn", "bleed")]
+    public async Task PostJobs_FileThatNamesItsFindings_GetsExactlyThoseWithinSeconds(string findings, string outcome, string? reasonWord)
+    {
+        await using var sb = await Sandbox.StartAsync();
+        var fileRef = await UploadedFileRef(sb, Encoding.ASCII.GetBytes($"%PDF-1.7\n%sandbox-findings: {findings}\n1 0 obj<<>>endobj\n%%EOF\n"), "brochure-8pp.pdf");
+        var request = $$"""
+        { "sources": [{ "fileRef": "{{fileRef}}", "steps": [ { "type": "preflight" }, { "type": "previews" } ] }] }
+        """;
+        var (status, body) = await PostJson(sb, "/jobs", request);
+        Assert.True(status == 201, $"POST /jobs -> {status}: {body}");
+        var id = (string)JsonNode.Parse(body)!["job"]!["id"]!;
+
+        // Scripted: one second before the first step, 1.5 s a step, so done after 4 s on every run.
+        sb.Clock.Advance(TimeSpan.FromSeconds(4.5));
+        var done = (await sb.GetJsonAsync("/jobs/" + id))["job"]!;
+        Assert.Equal("done", (string)done["status"]!);
+        Assert.Equal(outcome, (string)done["outcome"]!);
+        var preflight = done["tasks"]![0]!["steps"]![0]!;
+        if (reasonWord is null) Assert.Null((string?)preflight["reason"]);
+        else Assert.Contains(reasonWord, (string)preflight["reason"]!, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task PostJobs_StepsThatDoNotFitTheFile_AreRecordedAsSkipped()
     {

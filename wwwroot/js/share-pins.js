@@ -45,6 +45,7 @@
                 formOf(frame.dataset.pinFile)?.querySelector('textarea')?.focus({ preventScroll: true });
             });
             frame.addEventListener('keydown', e => {
+                if (e.target !== frame) return; // keys on the proof's Zoom button are the button's
                 const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
                 const has = frame.dataset.x !== undefined && !frame.querySelector('[data-pin-draft]').hidden;
                 const x = has ? parseFloat(frame.dataset.x) : 0.5;

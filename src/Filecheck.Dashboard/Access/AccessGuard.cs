@@ -24,6 +24,12 @@ public sealed class AccessGuard(AuthenticationStateProvider authenticationState,
         return (await authorization.AuthorizeAsync(user, policy)).Succeeded && await sessions.IsValidAsync(user);
     }
 
+    /// <summary>
+    /// Asked again at the click (the page may have been opened before the session was ended or the role taken): null when
+    /// the user may act now, else <paramref name="refusal"/>, for the page to show having changed nothing.
+    /// </summary>
+    public async Task<string?> RefusalAsync(string policy, string refusal) => await IsAllowedAsync(policy) ? null : refusal;
+
     /// <exception cref="AccessDeniedException">The signed-in user (or nobody) does not satisfy <paramref name="policy"/>.</exception>
     public async Task EnsureAllowedAsync(string policy)
     {

@@ -52,15 +52,34 @@ public sealed record SessionEnded(string? SessionId, string? UserId);
 /// The sessions in the store, so that a sign-out holds across a restart and on every instance on the same store: a
 /// copied cookie of an ended session is refused until it would have expired anyway, when its row is pruned.
 /// </summary>
-public sealed class SessionStore(
-    IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, StoreWriter writer, TimeProvider time, ILogger<SessionStore> logger)
+public sealed class SessionStore
 {
+    private readonly IDbContextFactory<DashboardDbContext> factory;
+    private readonly StoreMigrator migrator;
+    private readonly StoreWriter writer;
+    private readonly TimeProvider time;
+    private readonly ILogger<SessionStore> logger;
+    private readonly IStoreBus bus;
+
+    public SessionStore(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, StoreWriter writer, TimeProvider time,
+        ILogger<SessionStore> logger, IStoreBus bus)
+    {
+        this.factory = factory;
+        this.migrator = migrator;
+        this.writer = writer;
+        this.time = time;
+        this.logger = logger;
+        this.bus = bus;
+        // A sign-out on any instance on this store (this one included) reaches this instance's open circuits at once.
+        bus.Subscribe(BusTopics.SessionEnded, OnEndedMessage);
+    }
+
     /// <summary>How often "last seen" is written per session: often enough to read, rarely enough to cost nothing.</summary>
     public static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new();
 
-    /// <summary>Raised after a session (or every session of a user) is ended here.</summary>
+    /// <summary>Raised after a session (or every session of a user) is ended, on any instance on this store (heard on the bus).</summary>
     public event Action<SessionEnded>? Ended;
 
     /// <summary>A new sign-in: its row, with the roles it carries.</summary>
@@ -107,9 +126,9 @@ public sealed class SessionStore(
             if (row is null) return false;
             row.EndedAt = now;
             row.EndedBy = endedBy;
+            await bus.PublishAsync(db, BusTopics.SessionEnded, SessionPrefix + sessionId, ct);
             return true;
         }, ct);
-        if (ended) Ended?.Invoke(new SessionEnded(sessionId, null));
         return ended;
     }
 
@@ -125,9 +144,9 @@ public sealed class SessionStore(
                 row.EndedAt = now;
                 row.EndedBy = endedBy;
             }
+            await bus.PublishAsync(db, BusTopics.SessionEnded, UserPrefix + userId, ct);
             return rows.Count;
         }, ct);
-        Ended?.Invoke(new SessionEnded(null, userId));
         return count;
     }
 
@@ -161,9 +180,18 @@ public sealed class SessionStore(
             if (row is null) db.Add(row = record);
             row.EndedAt ??= now;
             row.EndedBy ??= endedBy;
+            await bus.PublishAsync(db, BusTopics.SessionEnded, SessionPrefix + record.Id, ct);
             return 0;
         }, ct);
-        Ended?.Invoke(new SessionEnded(record.Id, null));
+    }
+
+    private const string SessionPrefix = "s:";
+    private const string UserPrefix = "u:";
+
+    private void OnEndedMessage(string id)
+    {
+        if (id.StartsWith(SessionPrefix, StringComparison.Ordinal)) Ended?.Invoke(new SessionEnded(id[SessionPrefix.Length..], null));
+        else if (id.StartsWith(UserPrefix, StringComparison.Ordinal)) Ended?.Invoke(new SessionEnded(null, id[UserPrefix.Length..]));
     }
 
     /// <summary>Writes "last seen" at most every <see cref="TouchEvery"/>, off the request's path; adds the row of a session signed in before rows were kept.</summary>

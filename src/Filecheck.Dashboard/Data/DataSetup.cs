@@ -29,7 +29,7 @@ public static class DataSetup
         // Both engines are registered; the options say which one the store is (read when first asked, after validation).
         services.AddDbContextFactory<SqliteDashboardDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))
-            .AddInterceptors(SqlitePragmas.Instance));
+            .AddInterceptors(SqlitePragmas.Instance, sp.GetRequiredService<InMemoryStoreBus>()));
         services.AddDbContextFactory<PostgresDashboardDbContext>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
         services.AddSingleton<IDbContextFactory<DashboardDbContext>>(sp =>
@@ -40,18 +40,48 @@ public static class DataSetup
         services.AddScoped<DashboardDbContext>(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<StoreMigrator>();
         services.AddSingleton<StoreWriter>();
+        // Per-person budgets counted in the store: every instance on one database counts the same.
+        services.AddSingleton<IUserWindows, UserWindowStore>();
+        services.AddInstances(configuration);
         // One key ring for every instance on this store: cookies and share approvals survive restarts and load balancing.
         services.AddDataProtection().SetApplicationName("Filecheck.Dashboard").ProtectWithConfiguredCertificate(configuration, root);
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
             o.XmlRepository = ActivatorUtilities.CreateInstance<StoreKeyRepository>(sp, sp));
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
+        // /readyz: the store answers, its migrations applied (probed at most once every second or two).
+        services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
         // The read audit's queue on disk, folded into the store in batches; it stops after the web server, so it folds last.
         services.AddSingleton(sp => ReadAuditFolder.For(sp.GetRequiredService<IOptions<StoreOptions>>().Value, root));
         services.AddSingleton<ReadAuditJournal>();
         services.AddHostedService(sp => sp.GetRequiredService<ReadAuditJournal>());
         return services;
     }
+
+    /// <summary>
+    /// What lets several instances act as one on PostgreSQL (leases, the LISTEN/NOTIFY bus); on SQLite their one-instance
+    /// forms (always held, in memory), chosen like the context by the configured engine.
+    /// </summary>
+    private static void AddInstances(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<LeaseOptions, LeaseOptionsValidator>(configuration.GetSection(LeaseOptions.Section));
+        services.AddSingleton<SingleInstanceLeaseStore>();
+        services.AddSingleton<PostgresLeaseStore>();
+        services.AddSingleton<ILeaseStore>(sp => IsPostgres(sp)
+            ? sp.GetRequiredService<PostgresLeaseStore>()
+            : sp.GetRequiredService<SingleInstanceLeaseStore>());
+        services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<InMemoryStoreBus>();
+        services.AddSingleton<PostgresStoreBus>();
+        // It listens only on PostgreSQL; with SQLite it starts nothing.
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresStoreBus>());
+        services.AddSingleton<IStoreBus>(sp => IsPostgres(sp)
+            ? sp.GetRequiredService<PostgresStoreBus>()
+            : sp.GetRequiredService<InMemoryStoreBus>());
+        services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: ["ready"]);
+    }
+
+    private static bool IsPostgres(IServiceProvider sp) => sp.GetRequiredService<IOptions<StoreOptions>>().Value.Engine == StoreEngine.Postgres;
 
     /// <summary>The database file: <paramref name="path"/>, relative to the content root unless rooted.</summary>
     public static string FullPath(string path, string contentRoot) =>

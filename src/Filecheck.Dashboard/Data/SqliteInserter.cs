@@ -14,7 +14,7 @@ public sealed class SqliteInserter<T> : IDisposable
     {
         var entity = db.Model.FindEntityType(typeof(T))!;
         // A key the store numbers itself (snapshots) is left to SQLite, as EF leaves it.
-        var properties = entity.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd)).ToList();
+        var properties = StoreInserter.Columns<T>(db);
         _command = connection.CreateCommand();
         _command.Transaction = transaction;
         _command.CommandText = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
@@ -28,12 +28,7 @@ public sealed class SqliteInserter<T> : IDisposable
 
     public Task InsertAsync(T entity, CancellationToken ct)
     {
-        foreach (var (property, parameter) in _columns)
-        {
-            var value = property.PropertyInfo!.GetValue(entity);
-            if (value is not null && property.GetTypeMapping().Converter is { } converter) value = converter.ConvertToProvider(value);
-            parameter.Value = value ?? DBNull.Value;
-        }
+        foreach (var (property, parameter) in _columns) parameter.Value = StoreInserter.ProviderValue(property, entity!) ?? DBNull.Value;
         return _command.ExecuteNonQueryAsync(ct);
     }
 

@@ -19,6 +19,7 @@ public sealed class StoreOptions
     public const string ProviderKey = Section + ":Provider";
     public const string ConnectionStringName = "History";
     public const string ConnectionStringKey = "ConnectionStrings:" + ConnectionStringName;
+    public const string MigrateAtStartKey = Section + ":MigrateAtStart";
 
     /// <summary><c>Sqlite</c> (the default) or <c>Postgres</c>; bound as text so that a typo is named, not thrown by the binder.</summary>
     public string Provider { get; set; } = nameof(StoreEngine.Sqlite);
@@ -28,6 +29,12 @@ public sealed class StoreOptions
 
     /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:History</c>); unused on SQLite.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// True (the default): a start applies the pending migrations (on PostgreSQL under an advisory lock: one instance
+    /// applies, the others wait). False: a store behind this version refuses the start, naming the <c>migrate</c> command.
+    /// </summary>
+    public bool MigrateAtStart { get; set; } = true;
 
     /// <summary>The engine <see cref="Provider"/> names; SQLite for a value the validator refuses.</summary>
     public StoreEngine Engine => TryParseEngine(Provider, out var engine) ? engine : StoreEngine.Sqlite;

@@ -28,6 +28,8 @@ public sealed class StoreWriter(IDbContextFactory<DashboardDbContext> factory, S
                 {
                     await using var db = await factory.CreateDbContextAsync(ct);
                     await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    // Work under a lease (the sync, a job's watcher) writes only while its token holds (one instance on SQLite: always).
+                    if (LeaseFence.Current is { } lease && db.IsPostgres()) await PostgresLeaseStore.CheckAsync(db, lease, ct);
                     var result = await work(db);
                     // Once the work is done, finish it: a cancellation here would only waste it.
                     await db.SaveChangesAsync(CancellationToken.None);

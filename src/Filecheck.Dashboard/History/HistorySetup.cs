@@ -32,6 +32,8 @@ public static class HistorySetup
         services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());
         services.AddSingleton<HistorySyncStatus>();
         services.AddSingleton<HistorySyncRunner>();
+        // The sync's lag is measured here (exported when telemetry is on).
+        services.TryAddSingleton<DashboardMetrics>();
         // Per request: it uses a typed Filecheck client, which should not live as long as the process.
         services.AddScoped<WebhookIntake>();
         services.AddHostedService<HistoryStartup>();

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Filecheck.Api;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Shell;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.History;
@@ -37,10 +38,12 @@ public sealed class HistorySyncRunner : IDisposable
     private readonly LookupAudit _audit;
     private readonly RateLimiter _budget;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
+    private readonly DashboardMetrics _metrics;
 
     public HistorySyncRunner(IServiceScopeFactory scopes, JobWriter jobs, HistoryReads reads, SyncStateStore state, IOptions<HistoryOptions> options, TimeProvider clock,
-        HistorySyncStatus status, ILogger<HistorySyncRunner> logger, LookupAudit audit, IEnumerable<IAuditTable> otherAudits)
+        HistorySyncStatus status, ILogger<HistorySyncRunner> logger, LookupAudit audit, IEnumerable<IAuditTable> otherAudits, DashboardMetrics metrics)
     {
+        _metrics = metrics;
         _audit = audit;
         _otherAudits = [.. otherAudits];
         _scopes = scopes;
@@ -121,6 +124,7 @@ public sealed class HistorySyncRunner : IDisposable
                 if (failure is null)
                 {
                     s.LastSuccessAt = ended;
+                    _metrics.SyncSucceeded(ended);
                     s.ConsecutiveFailures = 0;
                 }
                 else

@@ -1,4 +1,6 @@
 using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.History;
 
@@ -6,6 +8,7 @@ public partial class SyncAdminPage
 {
     private HistoryCounts? _counts;
     private SyncState? _state;
+    private Lease? _holder;
     private ITimer? _timer;
 
     protected override async Task OnInitializedAsync()
@@ -21,7 +24,8 @@ public partial class SyncAdminPage
     {
         // The page is admin-only; the action checks again, since a circuit can outlive a role.
         await Guard.EnsureAllowedAsync(Policies.Administer);
-        Sync.RunNow();
+        // Over the bus: the instance holding the sync lease runs it, whichever one this page is on.
+        await Sync.RequestRunAsync();
     }
 
     private int _refreshing;
@@ -52,7 +56,13 @@ public partial class SyncAdminPage
     {
         _counts = await Reads.CountsAsync();
         _state = await SyncState.GetAsync();
+        _holder = await Sync.HolderAsync();
     }
+
+    /// <summary>Which instance runs the sync and since when (one instance on SQLite: this one).</summary>
+    private string HolderText(Lease? holder) => holder is null
+        ? "no instance yet"
+        : $"{holder.Holder}{(holder.Holder == Sync.Instance ? " (this instance)" : "")} since {Format.Time(holder.AcquiredAt)}";
 
     private static double Percent(HistoryCounts c) => c.Terminal == 0 ? 0 : 100.0 * c.WithDetails / c.Terminal;
 

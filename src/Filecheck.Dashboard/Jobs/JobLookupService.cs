@@ -3,6 +3,7 @@ using Filecheck.Api;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Access;
 using Filecheck.Dashboard.Jobs.Limits;
+using Filecheck.Dashboard.Shell;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Filecheck.Dashboard.Jobs;
@@ -41,7 +42,8 @@ public sealed class JobLookupService(
     TimeProvider clock,
     ILogger<JobLookupService> logger,
     IJobHistory history,
-    LookupLimiter limiter,
+    UserBudget budget,
+    DashboardMetrics metrics,
     AuthenticationStateProvider? authentication = null)
 {
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, user: null, ct);
@@ -66,13 +68,17 @@ public sealed class JobLookupService(
         }
 
         user ??= await CurrentUserAsync();
-        if (action == AuditActions.Lookup && !retry && UserKey.Of(user) is { } key && limiter.TryTake(key) is { } wait)
+        if (action == AuditActions.Lookup && !retry && UserKey.Of(user) is { } key && await budget.TryTakeAsync(UserLimitKind.Lookups, "user:" + key, ct) is { } wait)
         {
             // Nothing asked, nothing audited: the person is told when to try again.
             return JobLoad.Failed(JobProblem.TooManyLookups(wait));
         }
         var who = user;
-        Task Audit(string result) => retry && result != "fresh" ? Task.CompletedTask : AuditAsync(id, who, action, result, ct);
+        Task Audit(string result)
+        {
+            metrics.Lookup(action, result);
+            return retry && result != "fresh" ? Task.CompletedTask : AuditAsync(id, who, action, result, ct);
+        }
 
         var stored = await Safe(() => history.GetAsync(id.Value, ct), null);
         var cacheAge = history.CacheAge;

@@ -9,7 +9,7 @@ using MudBlazor;
 
 namespace Filecheck.Dashboard.Jobs;
 
-public partial class JobPage : IAsyncDisposable
+public partial class JobPage
 {
     private JobLiveView _live = default!;
     private string? _loadedId;
@@ -18,23 +18,10 @@ public partial class JobPage : IAsyncDisposable
     [Inject] private JobLookupService Lookup { get; set; } = default!;
     [Inject] private JobWatcher Watcher { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
     [Parameter] public string Id { get; set; } = "";
-    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
-    [SupplyParameterFromQuery(Name = "file")] public string? File { get; set; }
-    [SupplyParameterFromQuery(Name = "step")] public string? Step { get; set; }
-    [SupplyParameterFromQuery(Name = "zoom")] public string? Zoom { get; set; }
-    // Strings, parsed here: a typed parameter would end the circuit on "?from=abc".
-    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? Filter { get; set; }
-    [SupplyParameterFromQuery(Name = "outcome")] public string? OutcomeFilter { get; set; }
-    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
-    [SupplyParameterFromQuery(Name = "desc")] public string? Desc { get; set; }
 
-    private JobViewState State { get; set; } = new();
     private DateTimeOffset Now => Clock.GetUtcNow();
 
     protected override void OnInitialized() =>
@@ -56,11 +43,8 @@ public partial class JobPage : IAsyncDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        State = JobViewState.FromQuery(new Dictionary<string, string?>
-        {
-            ["tab"] = Tab, ["file"] = File, ["step"] = Step, ["zoom"] = Zoom, ["from"] = From, ["to"] = To,
-            ["q"] = Filter, ["outcome"] = OutcomeFilter, ["sort"] = Sort, ["desc"] = Desc,
-        });
+        // Another job's address (a new route parameter) is read here; a new query string by AddressPage.
+        ReadAddress();
         // Loaded once the circuit is interactive: a prerender would ask Filecheck (and audit) a second time.
         if (!RendererInfo.IsInteractive || _loadedId == Id) return;
         _loadedId = Id;
@@ -151,7 +135,7 @@ public partial class JobPage : IAsyncDisposable
         _ => Severity.Error,
     };
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeViewAsync()
     {
         _live.Dispose();
         if (_self is not null)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Filecheck.Dashboard.Jobs.Files;
+using Filecheck.Dashboard.Shell;
+using K = Filecheck.Dashboard.Shell.QueryKeys<Filecheck.Dashboard.Jobs.JobViewState>;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -16,7 +18,7 @@ public static class JobTabs
 }
 
 /// <summary>Everything a view of the job page can be: it lives in the query string, so any view can be shared.</summary>
-public sealed record JobViewState
+public sealed record JobViewState : IAddressView<JobViewState>
 {
     public string? Tab { get; init; }
     /// <summary>The selected file (task id).</summary>
@@ -35,57 +37,37 @@ public sealed record JobViewState
     public bool Desc { get; init; }
 
     /// <summary>
-    /// The view a query string asks for (keys as <see cref="ToQuery"/> writes them). Whatever cannot be used (an unknown
-    /// tab or sort, a range that is no number) is dropped, never an error: a pasted link always opens the job.
+    /// The page's keys. Whatever cannot be used (an unknown tab or sort, a range that is no number) is dropped, never an
+    /// error: a pasted link always opens the job.
     /// </summary>
-    public static JobViewState FromQuery(IReadOnlyDictionary<string, string?> query)
+    public static QueryKeys<JobViewState> Keys { get; } = new(
+        K.Choice("tab", JobTabs.All, s => s.Tab, (s, v) => s with { Tab = v }, fallback: JobTabs.Timeline),
+        K.Text("file", s => s.File, (s, v) => s with { File = v }),
+        K.Text("step", s => s.Step, (s, v) => s with { Step = v }),
+        K.Text("zoom", s => s.ZoomFile, (s, v) => s with { ZoomFile = v }),
+        new("from", (s, v) => Seconds(v) is { } from ? s with { From = from } : s, s => Written(s.From)),
+        new("to", (s, v) => Seconds(v) is > 0 and var to ? s with { To = to } : s, s => Written(s.To)),
+        K.Text("q", s => s.Filter, (s, v) => s with { Filter = v }),
+        K.Text("outcome", s => s.Outcome, (s, v) => s with { Outcome = v }),
+        K.Choice("sort", FileRows.SortColumns, s => s.Sort, (s, v) => s with { Sort = v }),
+        K.Flag("desc", s => s.Desc, (s, v) => s with { Desc = v }))
     {
-        string? Get(string key) => query.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? Shell.QueryText.Scrub(value) : null;
-        var sort = Get("sort");
-        return new JobViewState
-        {
-            Tab = JobTabs.Normalize(Get("tab")),
-            File = Get("file"),
-            Step = Get("step"),
-            ZoomFile = Get("zoom"),
-            From = Seconds(Get("from")),
-            To = Seconds(Get("to")) is > 0 and var to ? to : null,
-            Filter = Get("q"),
-            Outcome = Get("outcome"),
-            Sort = FileRows.SortColumns.Contains(sort) ? sort : null,
-            Desc = Get("desc") == "1",
-        };
-    }
+        // The tab is always one of the page's: the timeline unless the address names another.
+        Settle = s => s with { Tab = JobTabs.Normalize(s.Tab) },
+    };
 
     /// <summary>The view a raw query string (with or without its <c>?</c>) asks for.</summary>
-    public static JobViewState FromQuery(string? query) =>
-        FromQuery(Shell.QueryText.Parse(query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString()));
+    public static JobViewState FromQuery(string? query) => Keys.FromQuery(query);
+
+    public string ToQuery() => Keys.ToQuery(this);
 
     /// <summary>
     /// Seconds from the job's start, within a sane range, to the millisecond the link writes (so a view read back from its
     /// own link is the same view); anything else is ignored.
     /// </summary>
-    private static double? Seconds(string? text) =>
+    private static double? Seconds(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
         && double.IsFinite(s) && s >= 0 && s <= 366 * 24 * 3600 ? Math.Round(s, 3) + 0.0 : null;
 
-    public string ToQuery()
-    {
-        var parts = new List<string>();
-        void Add(string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value)) parts.Add(key + "=" + Uri.EscapeDataString(value));
-        }
-        Add("tab", Tab is null or JobTabs.Timeline ? null : Tab);
-        Add("file", File);
-        Add("step", Step);
-        Add("zoom", ZoomFile);
-        Add("from", From?.ToString("0.###", CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("0.###", CultureInfo.InvariantCulture));
-        Add("q", Filter);
-        Add("outcome", Outcome);
-        Add("sort", Sort);
-        Add("desc", Desc ? "1" : null);
-        return string.Join("&", parts);
-    }
+    private static string? Written(double? seconds) => seconds?.ToString("0.###", CultureInfo.InvariantCulture);
 }

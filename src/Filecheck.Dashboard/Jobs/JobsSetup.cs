@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 using Filecheck.Dashboard.Shell;
 using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Filecheck.Dashboard.Jobs;
 
@@ -53,16 +52,13 @@ public static class JobsSetup
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 
-        // Per-person limits (Limits:*): the lookup limiter and the rate limiter policies of the endpoints above.
+        // Per-person limits (Limits:*), counted in the store: the lookups' budget and the filter on the endpoints below.
         services.AddValidatedOptions<UserLimitsOptions, UserLimitsOptionsValidator>(configuration?.GetSection(UserLimitsOptions.Section));
-        services.TryAddSingleton<LookupLimiter>();
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<UserLimitsOptions>>((o, limits) =>
-        {
-            o.AddPolicy(UserLimits.ProofsPolicy, new UserLimits.UserPolicy(UserLimitKind.Proofs, limits.Value.ProofsPerMinute));
-            o.AddPolicy(UserLimits.DownloadsPolicy, new UserLimits.UserPolicy(UserLimitKind.Downloads, limits.Value.DownloadsPerMinute));
-            o.AddPolicy(UserLimits.RawJsonPolicy, new UserLimits.UserPolicy(UserLimitKind.RawJson, limits.Value.RawJsonPerMinute));
-        });
+        // The store's counts (AddStore) whichever part is added first; a host without the store counts in its process.
+        services.TryAddSingleton<Data.IUserWindows, Data.ProcessUserWindows>();
+        services.AddSingleton<UserBudget>();
+        // Lookups and cache hits are counted here (exported when telemetry is on, see TelemetrySetup).
+        services.TryAddSingleton<DashboardMetrics>();
 
         // New checks: the page, the upload route, the per-user quota, the audit kept in the store.
         services.AddValidatedOptions<CheckOptions, CheckOptionsValidator>(configuration?.GetSection(CheckOptions.Section));
@@ -79,9 +75,9 @@ public static class JobsSetup
     public static WebApplication MapJobs(this WebApplication app)
     {
         var files = app.MapGroup("/jobs/{id}").RequireAuthorization(Policies.LookUpJobs);
-        files.MapGet("/files/{taskId}/proofs/{index:int}", RunsEndpoints.ProofAsync).RequireRateLimiting(UserLimits.ProofsPolicy);
-        files.MapGet("/files/{taskId}/download", RunsEndpoints.DownloadAsync).RequireRateLimiting(UserLimits.DownloadsPolicy);
-        files.MapGet("/raw.json", RunsEndpoints.RawJsonAsync).RequireRateLimiting(UserLimits.RawJsonPolicy);
+        files.MapGet("/files/{taskId}/proofs/{index:int}", RunsEndpoints.ProofAsync).CountedIn(UserLimitKind.Proofs);
+        files.MapGet("/files/{taskId}/download", RunsEndpoints.DownloadAsync).CountedIn(UserLimitKind.Downloads);
+        files.MapGet("/raw.json", RunsEndpoints.RawJsonAsync).CountedIn(UserLimitKind.RawJson);
         app.MapPost(CheckUploadEndpoint.Path, CheckUploadEndpoint.HandleAsync)
             .RequireAuthorization(Policies.RunChecks)
             // The page sends the antiforgery token in a header; checked in the handler, since the body is not a form.

@@ -29,12 +29,7 @@ public partial class ShareCommentsView
 
     private async Task AnswerAsync(long commentId)
     {
-        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
-        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
-        {
-            _problem = SharesPage.NotAllowed;
-            return;
-        }
+        if ((_problem = await Guard.ShareRefusalAsync()) is not null) return;
         var user = Auth is null ? "staff" : UserKey.NameOf((await Auth).User);
         _problem = await Comments.AnswerAsync(commentId, _drafts.GetValueOrDefault(commentId), user);
         if (_problem is null)

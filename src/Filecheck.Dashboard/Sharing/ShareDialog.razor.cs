@@ -46,12 +46,10 @@ public partial class ShareDialog
     {
         if (_draft is null) return;
         _busy = true;
-        _problem = null;
-        // Asked again at the click: the dialog may have been opened before the session was ended or the role taken.
-        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
+        _problem = await Guard.ShareRefusalAsync();
+        if (_problem is not null)
         {
             _busy = false;
-            _problem = SharesPage.NotAllowed;
             return;
         }
         var user = (await Auth).User;

@@ -5,7 +5,7 @@ using MudBlazor;
 
 namespace Filecheck.Dashboard.Sharing;
 
-public partial class SharesPage : IDisposable
+public partial class SharesPage
 {
     private IReadOnlyList<ShareSummary>? _shares;
     private readonly Dictionary<long, IReadOnlyList<ShareAuditRecord>> _audit = [];
@@ -15,23 +15,28 @@ public partial class SharesPage : IDisposable
     private IDisposable? _subscription;
 
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
-    [SupplyParameterFromQuery(Name = "scope")] public string? Scope { get; set; }
 
-    private bool AllShares => Scope == "all";
+    private bool AllShares => State.All;
 
-    protected override async Task OnParametersSetAsync()
+    protected override async Task OnInitializedAsync()
     {
         var user = (await Auth).User;
         _user = UserKey.NameOf(user);
         // "My shares" by the stable ID: a namesake's links are not mine.
         _userId = UserKey.Of(user) ?? _user;
         if (RendererInfo.IsInteractive) _subscription ??= Notifier.SubscribeChanges(c => _ = InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }));
-        await LoadAsync();
+        // The scope lives in the address (AddressPage): listed at first, and again when it changes.
+        await base.OnInitializedAsync();
     }
 
-    private async Task LoadAsync()
+    protected override Task LoadViewAsync(CancellationToken ct) => LoadAsync(ct);
+
+    private async Task LoadAsync(CancellationToken ct = default)
     {
-        _shares = await Shares.ListAsync(createdById: AllShares ? null : _userId);
+        var shares = await Shares.ListAsync(createdById: AllShares ? null : _userId);
+        // Another scope was asked for meanwhile: its own listing shows.
+        if (ct.IsCancellationRequested) return;
+        _shares = shares;
         foreach (var id in _audit.Keys.ToList()) _audit[id] = await Shares.AuditTrailAsync(id);
     }
 
@@ -39,24 +44,14 @@ public partial class SharesPage : IDisposable
 
     private async Task RevokeAsync(ShareSummary share)
     {
-        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
-        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
-        {
-            _problem = NotAllowed;
-            return;
-        }
+        if ((_problem = await Guard.ShareRefusalAsync()) is not null) return;
         _problem = await Shares.RevokeAsync(share.Id, _user!);
         await LoadAsync();
     }
 
     private async Task ExtendAsync(ShareSummary share, int days)
     {
-        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
-        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
-        {
-            _problem = NotAllowed;
-            return;
-        }
+        if ((_problem = await Guard.ShareRefusalAsync()) is not null) return;
         _problem = await Shares.ExtendAsync(share.Id, days, _user!);
         await LoadAsync();
     }
@@ -87,5 +82,15 @@ public partial class SharesPage : IDisposable
         _ => Color.Default,
     };
 
-    public void Dispose() => _subscription?.Dispose();
+    protected override ValueTask DisposeViewAsync()
+    {
+        _subscription?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The one refusal of Sharing's actions, asked again at each click.</summary>
+internal static class ShareRefusal
+{
+    public static Task<string?> ShareRefusalAsync(this AccessGuard guard) => guard.RefusalAsync(Policies.ShareProofs, SharesPage.NotAllowed);
 }

@@ -12,7 +12,12 @@ public sealed record FileFinding(FindingKind Kind, string Text);
 public sealed record FileReport(string TaskId, string FileName, string? Outcome, IReadOnlyList<FileFinding> Findings);
 
 /// <summary>A job's files with their findings, as another feature needs them (sharing compares two rounds with it).</summary>
-public sealed record JobReport(string JobId, string? OrderId, bool IsFinished, IReadOnlyList<FileReport> Files);
+public sealed record JobReport(string JobId, string? OrderId, bool IsFinished, IReadOnlyList<FileReport> Files)
+{
+    /// <summary>The job this one checked again from the dashboard ("Check again"), and that job's file, when it says so.</summary>
+    public string? RecheckOf { get; init; }
+    public string? RecheckFile { get; init; }
+}
 
 /// <summary>The report, or a reason a person can read.</summary>
 public sealed record JobReportResult(JobReport? Report, string? Problem);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -53,7 +54,11 @@ public static class ShellSetup
     public static WebApplication MapShell(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        // Probes for a load balancer or Kubernetes: anonymous, never rate limited, the status word only (200 or 503).
+        // Live: the process answers; no check runs.
+        app.MapHealthChecks(HealthTags.LivePath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        // Ready: every check tagged "ready" (the store; the bus where there is one).
+        app.MapHealthChecks(HealthTags.ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) }).AllowAnonymous().DisableRateLimiting();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,7 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Trends.Rollups;
-using Microsoft.Data.Sqlite;
 
 namespace Filecheck.Dashboard.Trends;
 
@@ -16,12 +17,13 @@ public readonly record struct StepSlice(DateOnly Start, string Group, string Ste
 /// few enough to be pre-summed (at most <see cref="RollupCombo.MaxDimensions"/>), else from the daily rows: outcomes and
 /// step histograms read once per table for the widest range asked and grouped in memory, reasons summed in SQL.
 /// Slots (<see cref="RollupGrain.Decompose"/>) say which marginal rows cover a range; the daily rows are read by day.
+/// The same statements on both engines (<see cref="StoreDialect"/>): quoted names, bound days, sums cast to BIGINT.
 /// </summary>
-public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionary<int, string> filters, string? stepType, bool preSummed = true)
+public sealed class RollupReader(DbConnection connection, StoreDialect dialect, IReadOnlyDictionary<int, string> filters, string? stepType, bool preSummed = true)
 {
     private static readonly Dictionary<int, string> Columns = new()
     {
-        [RollupCombo.Channel] = "Channel", [RollupCombo.Workflow] = "WorkflowId", [RollupCombo.Rule] = "RuleId", [RollupCombo.FileType] = "FileType",
+        [RollupCombo.Channel] = "\"Channel\"", [RollupCombo.Workflow] = "\"WorkflowId\"", [RollupCombo.Rule] = "\"RuleId\"", [RollupCombo.FileType] = "\"FileType\"",
     };
 
     private int FilterBits => filters.Keys.Aggregate(0, (a, b) => a | b);
@@ -32,18 +34,20 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         if (slots.Count == 0) return [];
         if (!UsesMarginals(combo, RollupCombo.MaxDimensions)) return await DailyOutcomesAsync(combo, group, slots, files, ct);
         var prefix = files ? "File" : "Job";
-        var sums = string.Join(", ", new[] { "Pass", "Fixed", "Warn", "Fail", "Other" }.Select(c => $"SUM({prefix}{c})"));
+        var sums = string.Join(", ", new[] { "Pass", "Fixed", "Warn", "Fail", "Other" }.Select(c => $"CAST(SUM(\"{prefix}{c}\") AS BIGINT)"));
         var groupColumn = group == 0 ? "''" : Columns[group];
+        // PostgreSQL refuses a constant in GROUP BY: without a dimension the rows group by their day alone.
+        var groupBy = group == 0 ? "" : ", " + groupColumn;
         var list = new List<OutcomeSlice>();
-        foreach (var (sql, grain) in Statements(combo, RollupCombo.MaxDimensions, slots,
-                     marginal: $"SELECT Start, {groupColumn}, {sums} FROM RollupOutcomeMarginals WHERE Combo = {combo} AND {{slots}}{{filters}} GROUP BY Start, {groupColumn}",
-                     daily: $"SELECT Day, {groupColumn}, {sums} FROM RollupOutcomes WHERE {{days}}{{filters}} AND FileType {((combo & RollupCombo.FileType) != 0 ? "<>" : "=")} '*' GROUP BY Day, {groupColumn}"))
+        foreach (var (sql, grain, bind) in Statements(combo, RollupCombo.MaxDimensions, slots,
+                     marginal: $"SELECT \"Start\", {groupColumn}, {sums} FROM \"RollupOutcomeMarginals\" WHERE \"Combo\" = {combo} AND {{slots}}{{filters}} GROUP BY \"Start\"{groupBy}",
+                     daily: $"SELECT \"Day\", {groupColumn}, {sums} FROM \"RollupOutcomes\" WHERE {{days}}{{filters}} AND \"FileType\" {((combo & RollupCombo.FileType) != 0 ? "<>" : "=")} '*' GROUP BY \"Day\"{groupBy}"))
         {
-            await using var command = Command(sql);
+            await using var command = Command(sql, bind);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var start = DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var start = StoreDialect.ReadDay(reader, 0);
                 if (grain is null && !Covers(slots, start)) continue;
                 list.Add(new OutcomeSlice(start, reader.GetString(1),
                     new OutcomeCounts(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6))));
@@ -58,22 +62,22 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
         var typed = perType || stepType is not null;
         var combo = FilterBits | group | (typed ? RollupCombo.StepType : 0);
         var groupColumn = group == 0 ? "''" : Columns[group];
-        var extra = (stepType is null ? "" : " AND StepType = $step") + (kind is null ? "" : " AND Kind = $kind");
+        var extra = (stepType is null ? "" : " AND \"StepType\" = @step") + (kind is null ? "" : " AND \"Kind\" = @kind");
         var list = new List<StepSlice>();
         var maxDimensions = RollupCombo.MaxStepDimensions(typed, kind, combo);
         if (slots.Count == 0) return list;
         if (!UsesMarginals(combo, maxDimensions)) return await DailyStepsAsync(group, typed, kind, slots, ct);
-        foreach (var (sql, grain) in Statements(combo, maxDimensions, slots,
-                     marginal: $"SELECT Start, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupStepMarginals WHERE Combo = {combo} AND {{slots}}{{filters}}{extra}",
-                     daily: $"SELECT Day, {groupColumn}, StepType, Kind, Count, Buckets FROM RollupSteps WHERE {{days}}{{filters}}{extra}"))
+        foreach (var (sql, grain, bind) in Statements(combo, maxDimensions, slots,
+                     marginal: $"SELECT \"Start\", {groupColumn}, \"StepType\", \"Kind\", \"Count\", \"Buckets\" FROM \"RollupStepMarginals\" WHERE \"Combo\" = {combo} AND {{slots}}{{filters}}{extra}",
+                     daily: $"SELECT \"Day\", {groupColumn}, \"StepType\", \"Kind\", \"Count\", \"Buckets\" FROM \"RollupSteps\" WHERE {{days}}{{filters}}{extra}"))
         {
-            await using var command = Command(sql);
-            if (stepType is not null) command.Parameters.AddWithValue("$step", stepType);
-            if (kind is not null) command.Parameters.AddWithValue("$kind", kind);
+            await using var command = Command(sql, bind);
+            if (stepType is not null) StoreDialect.Add(command, "step", stepType);
+            if (kind is not null) StoreDialect.Add(command, "kind", kind);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var start = DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var start = StoreDialect.ReadDay(reader, 0);
                 if (grain is null && !Covers(slots, start)) continue;
                 list.Add(new StepSlice(start, reader.GetString(1), typed ? reader.GetString(2) : RollupCombo.All, reader.GetString(3), reader.GetInt64(4),
                     reader.IsDBNull(5) ? [] : (byte[])reader.GetValue(5)));
@@ -86,14 +90,14 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
     public async Task<List<(string Reason, string Severity, long Count)>> ReasonsAsync(IReadOnlyList<(string Grain, DateOnly Start)> slots, CancellationToken ct)
     {
         var combo = FilterBits | RollupCombo.StepType;
-        var extra = stepType is null ? "" : " AND StepType = $step";
+        var extra = stepType is null ? "" : " AND \"StepType\" = @step";
         var sums = new Dictionary<(string, string), long>();
-        foreach (var (sql, _) in Statements(combo, RollupCombo.MaxTypedDimensions, slots,
-                     marginal: $"SELECT Reason, Severity, SUM(Count) FROM RollupReasonMarginals WHERE Combo = {combo} AND {{slots}}{{filters}}{extra} GROUP BY Reason, Severity",
-                     daily: $"SELECT Reason, Severity, SUM(Count) FROM RollupReasons WHERE {{days}}{{filters}}{extra} GROUP BY Reason, Severity"))
+        foreach (var (sql, _, bind) in Statements(combo, RollupCombo.MaxTypedDimensions, slots,
+                     marginal: $"SELECT \"Reason\", \"Severity\", CAST(SUM(\"Count\") AS BIGINT) FROM \"RollupReasonMarginals\" WHERE \"Combo\" = {combo} AND {{slots}}{{filters}}{extra} GROUP BY \"Reason\", \"Severity\"",
+                     daily: $"SELECT \"Reason\", \"Severity\", CAST(SUM(\"Count\") AS BIGINT) FROM \"RollupReasons\" WHERE {{days}}{{filters}}{extra} GROUP BY \"Reason\", \"Severity\""))
         {
-            await using var command = Command(sql);
-            if (stepType is not null) command.Parameters.AddWithValue("$step", stepType);
+            await using var command = Command(sql, bind);
+            if (stepType is not null) StoreDialect.Add(command, "step", stepType);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -106,25 +110,34 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
 
     /// <summary>
     /// One statement per grain over the marginal rows; or, when the combination is not pre-summed, one over the daily
-    /// rows of the days the slots cover (a contiguous range: the caller keeps only the covered days).
+    /// rows of the days the slots cover (a contiguous range: the caller keeps only the covered days). Each comes with the
+    /// days it binds (<c>@d0</c>, <c>@d1</c>, …), as the engine stores a day.
     /// </summary>
-    private IEnumerable<(string Sql, string? Grain)> Statements(int combo, int maxDimensions, IReadOnlyList<(string Grain, DateOnly Start)> slots, string marginal, string daily)
+    private IEnumerable<(string Sql, string? Grain, (string Name, DateOnly Day)[] Days)> Statements(int combo, int maxDimensions,
+        IReadOnlyList<(string Grain, DateOnly Start)> slots, string marginal, string daily)
     {
         if (slots.Count == 0) yield break;
-        var filterSql = new StringBuilder();
-        foreach (var (bit, _) in filters) filterSql.Append($" AND {Columns[bit]} = $f{bit}");
+        var filterSql = FilterSql();
         if (UsesMarginals(combo, maxDimensions))
         {
             foreach (var grain in slots.Select(s => s.Grain).Distinct())
             {
-                var starts = string.Join(", ", slots.Where(s => s.Grain == grain).Select(s => $"'{RollupDelta.Date(s.Start)}'"));
-                yield return (marginal.Replace("{slots}", $"Grain = '{grain}' AND Start IN ({starts})").Replace("{filters}", filterSql.ToString()), grain);
+                var days = slots.Where(s => s.Grain == grain).Select(s => s.Start).Distinct().Select((d, i) => ("d" + i, d)).ToArray();
+                var starts = string.Join(", ", days.Select(d => "@" + d.Item1));
+                yield return (marginal.Replace("{slots}", $"\"Grain\" = '{grain}' AND \"Start\" IN ({starts})").Replace("{filters}", filterSql), grain, days);
             }
             yield break;
         }
         var first = slots.Min(s => s.Start);
         var last = slots.Max(s => RollupGrain.End(s.Grain, s.Start));
-        yield return (daily.Replace("{days}", $"Day >= '{RollupDelta.Date(first)}' AND Day <= '{RollupDelta.Date(last)}'").Replace("{filters}", filterSql.ToString()), null);
+        yield return (daily.Replace("{days}", "\"Day\" >= @d0 AND \"Day\" <= @d1").Replace("{filters}", filterSql), null, [("d0", first), ("d1", last)]);
+    }
+
+    private string FilterSql()
+    {
+        var filterSql = new StringBuilder();
+        foreach (var (bit, _) in filters) filterSql.Append(CultureInfo.InvariantCulture, $" AND {Columns[bit]} = @f{bit}");
+        return filterSql.ToString();
     }
 
     private bool UsesMarginals(int combo, int maxDimensions) => preSummed && RollupCombo.Dimensions(combo) <= maxDimensions;
@@ -154,7 +167,7 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
 
     /// <summary>The cached rows when they cover the days; else the rows of the days and of the cached ones together.</summary>
     private async Task<List<T>> DailyRowsAsync<T>(DailyCache<T> cache, IReadOnlyList<(string Grain, DateOnly Start)> slots, string select,
-        Func<SqliteDataReader, DateOnly, T> read, CancellationToken ct)
+        Func<DbDataReader, DateOnly, T> read, CancellationToken ct)
     {
         var (first, last) = DaysOf(slots);
         if (cache.Rows is { } held && first >= cache.First && last <= cache.Last) return held;
@@ -163,16 +176,15 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
             first = first < cache.First ? first : cache.First;
             last = last > cache.Last ? last : cache.Last;
         }
-        var filterSql = new StringBuilder();
-        foreach (var (bit, _) in filters) filterSql.Append(CultureInfo.InvariantCulture, $" AND {Columns[bit]} = $f{bit}");
+        var filterSql = FilterSql();
         var byStepType = stepType is not null && select.Contains("StepType", StringComparison.Ordinal);
-        if (byStepType) filterSql.Append(" AND StepType = $step");
-        await using var command = Command($"{select} WHERE Day >= '{RollupDelta.Date(first)}' AND Day <= '{RollupDelta.Date(last)}'{filterSql}");
-        if (byStepType) command.Parameters.AddWithValue("$step", stepType);
+        if (byStepType) filterSql += " AND \"StepType\" = @step";
+        await using var command = Command($"{select} WHERE \"Day\" >= @d0 AND \"Day\" <= @d1{filterSql}", [("d0", first), ("d1", last)]);
+        if (byStepType) StoreDialect.Add(command, "step", stepType);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(ct))
-            rows.Add(read(reader, DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            rows.Add(read(reader, StoreDialect.ReadDay(reader, 0)));
         (cache.First, cache.Last, cache.Rows) = (first, last, rows);
         return rows;
     }
@@ -189,7 +201,8 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
     private async Task<List<OutcomeSlice>> DailyOutcomesAsync(int combo, int group, IReadOnlyList<(string Grain, DateOnly Start)> slots, bool files, CancellationToken ct)
     {
         var rows = await DailyRowsAsync(_outcomes, slots,
-            "SELECT Day, Channel, WorkflowId, RuleId, FileType, JobPass, JobFixed, JobWarn, JobFail, JobOther, FilePass, FileFixed, FileWarn, FileFail, FileOther FROM RollupOutcomes",
+            "SELECT \"Day\", \"Channel\", \"WorkflowId\", \"RuleId\", \"FileType\", \"JobPass\", \"JobFixed\", \"JobWarn\", \"JobFail\", \"JobOther\", " +
+            "\"FilePass\", \"FileFixed\", \"FileWarn\", \"FileFail\", \"FileOther\" FROM \"RollupOutcomes\"",
             (r, day) => new DailyOutcome(day, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
                 new OutcomeCounts(r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
                 new OutcomeCounts(r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14))), ct);
@@ -208,7 +221,7 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
     private async Task<List<StepSlice>> DailyStepsAsync(int group, bool typed, string? kind, IReadOnlyList<(string Grain, DateOnly Start)> slots, CancellationToken ct)
     {
         var rows = await DailyRowsAsync(_steps, slots,
-            "SELECT Day, Channel, WorkflowId, RuleId, FileType, StepType, Kind, Count, Buckets FROM RollupSteps",
+            "SELECT \"Day\", \"Channel\", \"WorkflowId\", \"RuleId\", \"FileType\", \"StepType\", \"Kind\", \"Count\", \"Buckets\" FROM \"RollupSteps\"",
             (r, day) => new DailyStep(day, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt64(7),
                 r.IsDBNull(8) ? [] : (byte[])r.GetValue(8)), ct);
         var list = new List<StepSlice>();
@@ -223,11 +236,11 @@ public sealed class RollupReader(SqliteConnection connection, IReadOnlyDictionar
     private static bool Covers(IReadOnlyList<(string Grain, DateOnly Start)> slots, DateOnly day) =>
         slots.Any(s => day >= s.Start && day <= RollupGrain.End(s.Grain, s.Start));
 
-    private SqliteCommand Command(string sql)
+    private DbCommand Command(string sql, (string Name, DateOnly Day)[] days)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (bit, value) in filters) command.Parameters.AddWithValue("$f" + bit, value);
+        var command = StoreDialect.Command(connection, sql);
+        foreach (var (bit, value) in filters) StoreDialect.Add(command, "f" + bit.ToString(CultureInfo.InvariantCulture), value);
+        foreach (var (name, day) in days) StoreDialect.Add(command, name, dialect.Day(day));
         return command;
     }
 }

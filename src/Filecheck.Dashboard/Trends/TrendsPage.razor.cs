@@ -8,18 +8,15 @@ using MudBlazor;
 
 namespace Filecheck.Dashboard.Trends;
 
-public sealed partial class TrendsPage : IDisposable
+public sealed partial class TrendsPage
 {
     [Inject] private TrendsQuery Query { get; set; } = default!;
     [Inject] private RollupRebuild Rebuild { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<TrendsPage> Logger { get; set; } = default!;
     [Inject] private HistorySyncStatus SyncStatus { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
-    private AddressState? _address;
-
-    private TrendsViewState View { get; set; } = new();
+    private TrendsViewState View => State;
     private TrendsReport? _report;
     private TrendsCharts? _charts;
     private string? _problem;
@@ -45,25 +42,13 @@ public sealed partial class TrendsPage : IDisposable
 
     protected override Task OnInitializedAsync()
     {
-        // The whole view lives in the address: loaded from it at first, and again whenever its query string changes.
-        _address = new AddressState(Navigation, _ => InvokeAsync(async () =>
-        {
-            try
-            {
-                await LoadFromAddressAsync();
-                StateHasChanged();
-            }
-            catch (Exception e)
-            {
-                await DispatchExceptionAsync(e);
-            }
-        }));
         // While the sync or a rebuild is still filling the history, the figures follow it (one last time when it ends).
         if (RendererInfo.IsInteractive)
         {
             _timer = Clock.CreateTimer(_ => _ = RefreshWhileFillingAsync(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         }
-        return LoadFromAddressAsync();
+        // The whole view lives in the address (AddressPage): loaded from it at first, and again whenever its query string changes.
+        return base.OnInitializedAsync();
     }
 
     private async Task RefreshWhileFillingAsync()
@@ -90,12 +75,12 @@ public sealed partial class TrendsPage : IDisposable
         }
     }
 
-    private async Task LoadFromAddressAsync()
+    protected override async Task LoadViewAsync(CancellationToken ct)
     {
-        View = TrendsViewState.FromQuery(new Uri(Navigation.Uri).Query);
         _customFrom = View.From is { } f ? TrendsCsv.Date(f) : null;
         _customTo = View.To is { } t ? TrendsCsv.Date(t) : null;
-        await LoadAsync();
+        await LoadAsync(ct);
+        if (ct.IsCancellationRequested) return;
         // The figures are the history's; the names come when Filecheck answers again, without a reload.
         if (_namesFailure is not null && RendererInfo.IsInteractive)
         {
@@ -115,12 +100,16 @@ public sealed partial class TrendsPage : IDisposable
         return Shell.RetryAnswer.Succeeded;
     }
 
-    private async Task LoadAsync()
+    /// <summary>The figures of the view; an answer that comes after <paramref name="ct"/> was cancelled (a newer address) is dropped.</summary>
+    private async Task LoadAsync(CancellationToken ct = default)
     {
         _problem = null;
         try
         {
-            _report = await Query.LoadAsync(View, _gone.Token);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, _gone.Token);
+            var report = await Query.LoadAsync(View, either.Token);
+            if (ct.IsCancellationRequested) return;
+            _report = report;
             _charts = TrendsCharts.From(_report);
             _namesFailure = Query.Names.Failure;
         }
@@ -206,12 +195,12 @@ public sealed partial class TrendsPage : IDisposable
         ? (c >= 0 ? "+" : "−") + Math.Abs(c * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " pts"
         : "—";
 
-    public void Dispose()
+    protected override ValueTask DisposeViewAsync()
     {
-        _address?.Dispose();
         _timer?.Dispose();
         _namesRetry?.Dispose();
         _gone.Cancel();
         _gone.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

@@ -4,7 +4,7 @@ using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Trends.Rollups;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Trends.Statistics;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Filecheck.Dashboard.History;
 
@@ -58,8 +58,9 @@ public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, R
         var (prevFrom, prevTo) = view.PreviousRange(today);
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection().SqliteOnly("The trends page");
-        var rollups = new RollupReader(connection, Filters(view), view.StepType is { } st ? Db(st) : null, !DailyRowsOnly);
+        var connection = db.Database.GetDbConnection();
+        var dialect = StoreDialect.For(db);
+        var rollups = new RollupReader(connection, dialect, Filters(view), view.StepType is { } st ? Db(st) : null, !DailyRowsOnly);
         var files = view.Unit == TrendUnit.Files;
 
         // The range before is compared with only where the history holds at least half of it: rates over a few stray
@@ -100,7 +101,7 @@ public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, R
 
         var inProgress = await InProgressAsync(connection, view, from, to, ct);
         var hasHistory = outcomeRows.Count > 0 || await db.Set<OutcomeRollup>().AnyAsync(ct) || await db.Jobs.AnyAsync(ct);
-        var options = await OptionsAsync(connection, from, to, ct);
+        var options = await OptionsAsync(connection, dialect, from, to, ct);
 
         var breakdowns = new List<BreakdownRow>();
         var changes = new List<(ChangeItem Item, double Score)>();
@@ -171,11 +172,11 @@ public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, R
     }
 
     /// <summary>The first day the rollups count a job on (they outlive the steps' retention): where the history begins.</summary>
-    private static async Task<DateOnly?> HistoryStartAsync(SqliteConnection connection, CancellationToken ct)
+    private static async Task<DateOnly?> HistoryStartAsync(DbConnection connection, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MIN(Day) FROM RollupOutcomes";
-        return await command.ExecuteScalarAsync(ct) is string day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        await using var command = StoreDialect.Command(connection, "SELECT MIN(\"Day\") FROM \"RollupOutcomes\"");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? StoreDialect.ReadDay(reader, 0) : null;
     }
 
     /// <summary>The same view over the longest preset shorter than its range, ending on the same day, whose previous range the history covers.</summary>
@@ -260,31 +261,34 @@ public sealed class TrendsQuery(IDbContextFactory<DashboardDbContext> factory, R
 
     /// <summary>
     /// Jobs created in the range and not finished yet: read from the job rows through the unfinished ones (there are few;
-    /// the unary <c>+</c> keeps SQLite off the creation-time index, which would visit every job of the range).
+    /// the unary <c>+</c> keeps SQLite off the creation-time index, which would visit every job of the range; PostgreSQL
+    /// reads it as the same number). A flag is compared with a bound false, and a value that may be NULL with
+    /// <c>IS NOT DISTINCT FROM</c>, so both engines read the statement alike.
     /// </summary>
-    private async Task<long> InProgressAsync(SqliteConnection connection, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
+    private async Task<long> InProgressAsync(DbConnection connection, TrendsViewState v, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var (start, end) = JobsListQuery.UtcBounds(from, to, zone.Zone);
-        await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM Jobs WHERE IsTerminal = 0 AND +CreatedAt >= $start AND +CreatedAt < $end");
-        command.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        await using var command = StoreDialect.Command(connection, "");
+        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM \"Jobs\" WHERE \"IsTerminal\" = @no AND +\"CreatedAt\" >= @start AND +\"CreatedAt\" < @end");
+        StoreDialect.Add(command, "no", false);
+        StoreDialect.Add(command, "start", start.ToUnixTimeMilliseconds());
+        StoreDialect.Add(command, "end", end.ToUnixTimeMilliseconds());
         foreach (var (column, value) in new[] { ("Channel", v.Channel), ("WorkflowId", v.Workflow), ("RuleId", v.Rule) })
         {
             if (value is null) continue;
-            sql.Append($" AND {column} IS ${column}");
-            command.Parameters.AddWithValue("$" + column, (object?)NullIfNone(value) ?? DBNull.Value);
+            sql.Append(CultureInfo.InvariantCulture, $" AND \"{column}\" IS NOT DISTINCT FROM @{column}");
+            StoreDialect.Add(command, column, NullIfNone(value));
         }
         command.CommandText = sql.ToString();
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     private static string? NullIfNone(string value) => value == Dimension.None ? null : value;
 
     /// <summary>Every value seen in the range, whatever the filters: from the one-dimension marginals, a few rows per slot.</summary>
-    private async Task<TrendsFilterOptions> OptionsAsync(SqliteConnection connection, DateOnly from, DateOnly to, CancellationToken ct)
+    private async Task<TrendsFilterOptions> OptionsAsync(DbConnection connection, StoreDialect dialect, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var all = new RollupReader(connection, new Dictionary<int, string>(), null, !DailyRowsOnly);
+        var all = new RollupReader(connection, dialect, new Dictionary<int, string>(), null, !DailyRowsOnly);
         var slots = RollupGrain.Decompose(from, to);
         async Task<IEnumerable<string>> Values(int bit) => (await all.OutcomesAsync(bit, slots, files: false, ct)).Select(r => r.Group);
         var stepTypes = (await all.StepsAsync(0, perType: true, StepRollup.Duration, slots, ct)).Select(r => r.StepType);

@@ -1,4 +1,5 @@
-using System.Globalization;
+using Filecheck.Dashboard.Shell;
+using K = Filecheck.Dashboard.Shell.QueryKeys<Filecheck.Dashboard.Trends.TrendsViewState>;
 
 namespace Filecheck.Dashboard.Trends;
 
@@ -35,7 +36,7 @@ public static class TrendUnit
 /// Everything a view of <c>/trends</c> can be: range, grouping, unit and filters. It lives in the query string, so any
 /// view pasted into a chat opens the same; unknown or bad values fall back to the defaults.
 /// </summary>
-public sealed record TrendsViewState
+public sealed record TrendsViewState : IAddressView<TrendsViewState>
 {
     public static IReadOnlyList<int> Presets { get; } = [7, 30, 90, 180, 365];
     public const int DefaultDays = 180;
@@ -66,47 +67,30 @@ public sealed record TrendsViewState
         return (from.AddDays(-length), from.AddDays(-1));
     }
 
-    public static TrendsViewState FromQuery(string? query)
+    /// <summary>The page's keys (its five CSV files read the same); unknown or bad values fall back to the defaults.</summary>
+    public static QueryKeys<TrendsViewState> Keys { get; } = new(
+        K.Date("from", s => s.From, (s, v) => s with { From = v }, write: s => s.IsCustom),
+        K.Date("to", s => s.To, (s, v) => s with { To = v }, write: s => s.IsCustom),
+        K.Number("days", s => s.Days, (s, v) => s with { Days = v }, accept: Presets.Contains, fallback: DefaultDays, write: s => !s.IsCustom),
+        K.Choice("group", TrendGrouping.All, s => s.Group, (s, v) => s with { Group = v }, fallback: TrendGrouping.Week),
+        K.Choice("unit", [TrendUnit.Jobs, TrendUnit.Files], s => s.Unit, (s, v) => s with { Unit = v }, fallback: TrendUnit.Jobs),
+        K.Text("channel", s => s.Channel, (s, v) => s with { Channel = v }),
+        K.Text("workflow", s => s.Workflow, (s, v) => s with { Workflow = v }),
+        K.Text("rule", s => s.Rule, (s, v) => s with { Rule = v }),
+        K.Text("filetype", s => s.FileType, (s, v) => s with { FileType = v }),
+        K.Text("step", s => s.StepType, (s, v) => s with { StepType = v }))
     {
-        var q = Shell.QueryText.Parse(query);
-        string? Get(string key) => q.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-        var state = new TrendsViewState();
-        if (int.TryParse(Get("days"), NumberStyles.None, CultureInfo.InvariantCulture, out var days) && Presets.Contains(days)) state = state with { Days = days };
-        var from = ParseDate(Get("from"));
-        var to = ParseDate(Get("to"));
-        // A custom range needs both ends, in order, and at most ten years.
-        // A custom range replaces the preset, which its link does not write: the same view, read back, is the same state.
-        if (from is { } f && to is { } t && f <= t && t.DayNumber - f.DayNumber <= 3660) state = state with { From = f, To = t, Days = DefaultDays };
-        if (Get("group") is { } g && TrendGrouping.All.Contains(g)) state = state with { Group = g };
-        if (Get("unit") is TrendUnit.Files) state = state with { Unit = TrendUnit.Files };
-        return state with
-        {
-            Channel = Get("channel"), Workflow = Get("workflow"), Rule = Get("rule"), FileType = Get("filetype"), StepType = Get("step"),
-        };
-    }
+        Clean = v => string.IsNullOrWhiteSpace(v) ? null : v.Trim(),
+        // A custom range needs both ends, in order, and at most ten years. It replaces the preset, which its link does
+        // not write: the same view, read back, is the same state.
+        Settle = s => s.From is { } f && s.To is { } t && f <= t && t.DayNumber - f.DayNumber <= 3660
+            ? s with { Days = DefaultDays }
+            : s with { From = null, To = null },
+    };
 
-    public string ToQuery()
-    {
-        var parts = new List<string>();
-        void Add(string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value)) parts.Add(key + "=" + Uri.EscapeDataString(value));
-        }
-        if (IsCustom)
-        {
-            Add("from", From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            Add("to", To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        }
-        else if (Days != DefaultDays) Add("days", Days.ToString(CultureInfo.InvariantCulture));
-        Add("group", Group == TrendGrouping.Week ? null : Group);
-        Add("unit", Unit == TrendUnit.Jobs ? null : Unit);
-        Add("channel", Channel);
-        Add("workflow", Workflow);
-        Add("rule", Rule);
-        Add("filetype", FileType);
-        Add("step", StepType);
-        return string.Join("&", parts);
-    }
+    public static TrendsViewState FromQuery(string? query) => Keys.FromQuery(query);
+
+    public string ToQuery() => Keys.ToQuery(this);
 
     /// <summary>A day as the range's ends are written; outside 1900 to 2999 it is no day the trends can count.</summary>
     public static DateOnly? ParseDate(string? text) => Shell.QueryText.Date(text);

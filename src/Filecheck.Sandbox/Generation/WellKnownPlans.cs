@@ -110,11 +110,16 @@ internal static class WellKnownPlans
             jobWait: TimeSpan.FromSeconds(3));
     }
 
-    private static JobPlan Large(DateTimeOffset at)
+    private static JobPlan Large(DateTimeOffset at) => ManyFiles(WellKnownJobs.Large, 200, at);
+
+    /// <summary>2,000 files like the 200 of the large job: what a heavy page costs (see bench/README.md).</summary>
+    public static JobPlan Huge(DateTimeOffset start) => ManyFiles(WellKnownJobs.Huge, 2000, start - TimeSpan.FromDays(4));
+
+    private static JobPlan ManyFiles(string id, int files, DateTimeOffset at)
     {
-        var rng = Rng(WellKnownJobs.Large);
+        var rng = Rng(id);
         var specs = new List<TaskSpec>();
-        for (var i = 1; i <= 200; i++)
+        for (var i = 1; i <= files; i++)
         {
             Finding[] findings = (i % 29) switch
             {
@@ -122,9 +127,9 @@ internal static class WellKnownPlans
                 17 when i > 100 => [Finding.Create(Catalog.Check("Fonts Embedded"), rng)],
                 _ => [],
             };
-            specs.Add(new TaskSpec($"page-{i:000}.pdf", ["preflight", "previews"]) { Findings = findings, ErrorAtStep = -1, Pages = 1 });
+            specs.Add(new TaskSpec(files > 999 ? $"page-{i:0000}.pdf" : $"page-{i:000}.pdf", ["preflight", "previews"]) { Findings = findings, ErrorAtStep = -1, Pages = 1 });
         }
-        return JobGenerator.Build(WellKnownJobs.Large, at, rng,
+        return JobGenerator.Build(id, at, rng,
             new JobMeta("admin", "wf_books", "rule_books_softcover", "preflight_standard_books", null) { OnFail = "manual_review" }, specs);
     }
 

@@ -44,6 +44,7 @@ public sealed class RoleMatrixTests(ProductionAppFixture app, ITestOutputHelper 
         ["GET /not-found"] = Public,
         ["POST /not-found"] = Public,
         ["ANY /healthz"] = Public,
+        ["ANY /readyz"] = Public,
         ["GET /search"] = LookUpJobs,
         ["GET /checks/new"] = RunChecks,
         ["POST /checks/new"] = RunChecks,

@@ -112,25 +112,13 @@ public sealed class HistorySyncTests(LargeSandboxFixture sandbox) : IClassFixtur
         };
         foreach (var arg in new[]
                  {
-                     WorkerDll(), "--db", databaseFile, "--base-url", sandbox.Server.BaseAddress.ToString(),
+                     HistoryWorker.Dll(), "--db", databaseFile, "--base-url", sandbox.Server.BaseAddress.ToString(),
                      "--api-key", sandbox.Server.ApiKey, "--page-size", "100", "--max-details", "0",
                  })
         {
             info.ArgumentList.Add(arg);
         }
         return Process.Start(info)!;
-    }
-
-    /// <summary>tests/Filecheck.HistoryWorker's output beside this project's (same configuration and framework).</summary>
-    private static string WorkerDll()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = here.Name;
-        var configuration = here.Parent!.Name;
-        var tests = here.Parent.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(tests, "Filecheck.HistoryWorker", "bin", configuration, framework, "Filecheck.HistoryWorker.dll");
-        Assert.True(File.Exists(dll), "Build tests/Filecheck.HistoryWorker first: " + dll);
-        return dll;
     }
 
     private static async Task<string> ScalarAsync(SqliteConnection connection, string sql)

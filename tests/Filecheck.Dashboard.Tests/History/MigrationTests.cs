@@ -30,7 +30,7 @@ public sealed class MigrationTests
         Assert.Equal(
             ["Checks", "DataProtectionKeys", "Jobs", "Lookups", "RollupJobs", "RollupOutcomeMarginals", "RollupOutcomes", "RollupReasonMarginals",
                 "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareComments", "ShareDecisions", "ShareRounds", "SharedFiles", "Shares", "Snapshots", "Steps",
-                "SyncState", "Tasks"],
+                "SyncState", "Tasks", "UserWindows"],
             db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Order(StringComparer.Ordinal));
     }
 

@@ -78,7 +78,7 @@ public sealed class SyncSettingsTests(SandboxFixture sandbox) : IClassFixture<Sa
     private static HistorySync Loop(HistoryHost host, FakeTimeProvider clock, TimeSpan interval) => new(
         host.Get<HistorySyncRunner>(), host.Get<StoreMigrator>(), host.SyncState, host.Get<HistorySyncStatus>(),
         Options.Create(new HistoryOptions { Sync = new HistorySyncOptions { Enabled = true, Interval = interval, MaxBackoff = TimeSpan.FromMinutes(10) } }),
-        clock, NullLogger<HistorySync>.Instance);
+        clock, NullLogger<HistorySync>.Instance, host.Get<LeaseKeeper>(), host.Get<IStoreBus>());
 
     private static async Task UntilAsync(Func<bool> condition, string what)
     {

@@ -60,7 +60,9 @@ public sealed class HistoryHost : IAsyncDisposable
     public const string WebhookSecret = "test-webhook-secret-0123456789";
     public const string SigningSecret = "test-signing-secret-abcdef";
 
-    public static async Task<HistoryHost> StartAsync(SandboxServer sandbox, string databaseFile, Action<Dictionary<string, string?>>? change = null)
+    /// <param name="configure">More wiring after the features' (a test's telemetry exporters).</param>
+    public static async Task<HistoryHost> StartAsync(SandboxServer sandbox, string databaseFile, Action<Dictionary<string, string?>>? change = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var settings = Settings(sandbox, databaseFile);
         change?.Invoke(settings);
@@ -76,6 +78,7 @@ public sealed class HistoryHost : IAsyncDisposable
         builder.AddJobs();
         builder.AddHistory();
         builder.AddTrends();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapSandbox();
         app.MapHistory();

@@ -12,17 +12,23 @@ namespace Filecheck.Dashboard.Tests.Support;
 /// </summary>
 public class SandboxFixture : IAsyncLifetime
 {
-    private readonly int _jobCount;
+    private readonly SandboxOptions _options;
 
     public SandboxFixture() : this(300) { }
 
-    protected SandboxFixture(int jobCount) => _jobCount = jobCount;
+    protected SandboxFixture(int jobCount) : this(new SandboxOptions { JobCount = jobCount, Seed = 5, NewJobEvery = null }) { }
+
+    /// <summary>A sandbox with these options, on this fixture's standing clock.</summary>
+    protected SandboxFixture(SandboxOptions options) => _options = options;
 
     public SandboxServer Server { get; private set; } = default!;
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    public async Task InitializeAsync() =>
-        Server = await SandboxServer.StartAsync(new SandboxOptions { JobCount = _jobCount, Seed = 5, Clock = Clock, NewJobEvery = null });
+    public async Task InitializeAsync()
+    {
+        _options.Clock = Clock;
+        Server = await SandboxServer.StartAsync(_options);
+    }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 

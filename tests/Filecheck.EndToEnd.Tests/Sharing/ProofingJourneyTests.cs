@@ -8,9 +8,11 @@ using Microsoft.Playwright;
 namespace Filecheck.EndToEnd.Tests.Sharing;
 
 /// <summary>
-/// Issue 23 in Chromium: the customer pins two comments (a click, then the keyboard) and asks for changes; customer
-/// success sees the pins live on the job page and answers; a corrected job becomes round 2 from "My shares"; the customer
-/// sees both rounds side by side with what changed and approves round 2; the job page and "My shares" show it live.
+/// Issue 23 in Chromium: customer success shares a failing job; the customer pins two comments (a click, then the
+/// keyboard) and asks for changes; customer success sees the pins live on the job page and answers; staff run "Check
+/// again" with a corrected file (the sandbox reads its findings line: none); customer success adds the new job as round 2
+/// from its job page; the customer sees both rounds side by side with what changed and approves round 2; the job pages
+/// and "My shares" show it live.
 /// The phone: the same rounds behind a switch, a tap places a pin, nothing wider than the screen; axe clean.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -69,17 +71,18 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
     }
 
     [Fact]
-    public async Task Proofing_PinsThenRound2SideBySide_ApprovedAndSeenLiveByCustomerSuccess()
+    public async Task Proofing_PinsThenCheckAgainAsRound2SideBySide_ApprovedAndSeenLiveByCustomerSuccess()
     {
         var staff = await fixture.Browser.Context.NewPageAsync();
         await staff.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
-        IPage? shares = null;
+        IPage? shares = null, corrected = null;
         await using var customerContext = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
+        await using var prepressContext = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
         try
         {
-            await staff.SignInAsync(fixture.Host.BaseAddress, "cs", "/jobs/" + WellKnownJobs.Warning);
+            await staff.SignInAsync(fixture.Host.BaseAddress, "cs", "/jobs/" + WellKnownJobs.Failing);
             await staff.WaitForCircuitAsync();
-            var url = await ShareJourneyTests.CreateShareAsync(staff);
+            var url = await ShareJourneyTests.CreateShareAsync(staff, files: 1);
 
             // The customer clicks a spot of the first proof and writes there.
             var customer = await customerContext.NewPageAsync();
@@ -124,18 +127,49 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
             await Assertions.Expect(comments.GetByTestId("staff-answer")).ToHaveCountAsync(1);
             await comments.ScreenshotAsync(new() { Path = Path.Combine(Shots, "staff-job-page-pins-1400.png") });
 
-            // "My shares": one open comment; the corrected job added as round 2.
+            // "My shares": one open comment.
             shares = await fixture.Browser.Context.NewPageAsync();
             await shares.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
             await shares.GotoAsync(new Uri(fixture.Host.BaseAddress, "/shares").ToString());
             await shares.WaitForCircuitAsync();
             var row = shares.GetByTestId("share-row").First;
             await Assertions.Expect(row.GetByTestId("share-open-comments")).ToHaveAttributeAsync("data-open", "1");
-            await row.GetByTestId("share-round-toggle").ClickAsync();
-            await ShareJourneyTests.Field(shares, "share-round-job").FillAsync(WellKnownJobs.Fixed);
-            await shares.GetByTestId("share-round-submit").ClickAsync();
+
+            // Prepress staff check the customer's corrected file again; the sandbox reads its findings line (none).
+            var file = Path.Combine(Directory.CreateTempSubdirectory("fc-corrected-").FullName, "brochure-8pp.pdf");
+            await System.IO.File.WriteAllTextAsync(file, "%PDF-1.4\n%sandbox-findings: none\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+            var prepress = await prepressContext.NewPageAsync();
+            var failingFile = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Failing)!.Tasks![0].Id;
+            await prepress.SignInAsync(fixture.Host.BaseAddress, "staff", $"/jobs/{WellKnownJobs.Failing}?file={failingFile}");
+            await prepress.WaitForCircuitAsync();
+            await prepress.GetByTestId("check-again").ClickAsync();
+            await Assertions.Expect(prepress).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/checks/new\\?job="));
+            await prepress.WaitForCircuitAsync();
+            await prepress.GetByText("Upload a file").ClickAsync();
+            await prepress.SetInputFilesAsync("#check-file", file);
+            await prepress.FillAsync("#check-note", "the customer's corrected brochure");
+            await prepress.GetByText("I understand this runs").ClickAsync();
+            await prepress.GetByTestId("check-submit").ClickAsync();
+            await Assertions.Expect(prepress).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/jobs/job_[0-9a-z]+$"));
+            var newJob = prepress.Url[(prepress.Url.LastIndexOf('/') + 1)..];
+            await Assertions.Expect(prepress.Locator("[data-testid=job-header] [data-kind=status]")).ToHaveAttributeAsync("data-value", "done", new() { Timeout = 30_000 });
+
+            // Customer success opens the new job: it offers the link of the job it was checked again from, as round 2.
+            corrected = await fixture.Browser.Context.NewPageAsync();
+            await corrected.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+            await corrected.GotoAsync(new Uri(fixture.Host.BaseAddress, "/jobs/" + newJob).ToString());
+            await corrected.WaitForCircuitAsync();
+            var offer = corrected.GetByTestId("round-offer");
+            await Assertions.Expect(offer).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+            await Assertions.Expect(offer).ToContainTextAsync("checked again from round 1");
+            await AssertAxeCleanAsync(corrected, "the corrected job's page with its round offer");
+            await corrected.ScreenshotAsync(new() { Path = Path.Combine(Shots, "round-offer-1400.png") });
+            await offer.GetByTestId("round-offer-add").ClickAsync();
+            await Assertions.Expect(corrected.GetByTestId("round-offer-added")).ToContainTextAsync("Added as round 2");
+            await Assertions.Expect(corrected.GetByTestId("round-offer")).ToHaveCountAsync(0);
+            // The new job's page now lists the link: round 1's answer, from the job it corrects.
+            await Assertions.Expect(corrected.Locator("[data-testid=proof-approval][data-round='1'][data-decision=changes]").First).ToBeVisibleAsync();
             await Assertions.Expect(row.GetByTestId("share-rounds")).ToContainTextAsync("round 2", new() { Timeout = 10_000 });
-            await Assertions.Expect(shares.GetByTestId("share-round-form")).ToHaveCountAsync(0);
             await row.GetByTestId("share-comments-toggle").ClickAsync();
             await Assertions.Expect(shares.GetByTestId("share-comments").GetByTestId("staff-pin")).ToHaveCountAsync(2);
             await AssertAxeCleanAsync(shares, "/shares with comments open");
@@ -155,7 +189,6 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
             var changes = File(customer, 1).GetByTestId("share-what-changed");
             await Assertions.Expect(changes).ToContainTextAsync("What changed since round 1");
             await Assertions.Expect(changes).ToContainTextAsync("Solved:");
-            await Assertions.Expect(changes).ToContainTextAsync("Corrected automatically:");
             await WaitForImagesAsync(File(customer, 1).GetByTestId("share-proof"));
             await AssertAxeCleanAsync(customer, "the share page with two rounds");
             await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-rounds-1400.png"), FullPage = true });
@@ -163,15 +196,85 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
             await DecideAsync(customer, 1, "share-approve");
             await Assertions.Expect(File(customer, 1).GetByTestId("share-decision")).ToContainTextAsync("(round 2)");
 
-            // Both staff pages hear of it without a reload.
+            // The job pages and "My shares" hear of it without a reload.
             await Assertions.Expect(staff.Locator("[data-testid=proof-approval][data-round='2'][data-decision=approved]").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(corrected.Locator("[data-testid=proof-approval][data-round='2'][data-decision=approved]").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await Assertions.Expect(row).ToContainTextAsync("(round 2): approved", new() { Timeout = 10_000 });
         }
         finally
         {
             if (shares is not null) await shares.CloseAsync();
+            if (corrected is not null) await corrected.CloseAsync();
             await staff.CloseAsync();
         }
+    }
+
+    /// <summary>Where a pin's tip is, in fractions of the image it sits on (the tip is the bottom centre of the pin).</summary>
+    private static async Task<(double X, double Y)> PinSpotAsync(ILocator pin, ILocator image)
+    {
+        var (p, i) = ((await pin.BoundingBoxAsync())!, (await image.BoundingBoxAsync())!);
+        return ((p.X + p.Width / 2 - i.X) / i.Width, (p.Y + p.Height - i.Y) / i.Height);
+    }
+
+    private static void AssertSpot((double X, double Y) expected, (double X, double Y) actual, string when) =>
+        Assert.True(Math.Abs(expected.X - actual.X) < 0.01 && Math.Abs(expected.Y - actual.Y) < 0.01, $"{when}: the pin is at {actual}, not {expected}");
+
+    [Fact]
+    public async Task Proofing_ZoomedProof_KeepsItsPinOnTheSpot_PagesAndClosesWithTheKeyboard()
+    {
+        var services = fixture.Host.Services;
+        var job = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Failing)!;
+        var created = await services.GetRequiredService<ShareLinkService>().CreateAsync(new ShareRequest
+        {
+            Files = [new ShareFile(WellKnownJobs.Failing, job.Tasks![0].Id, job.Tasks[0].DisplayName)],
+            RecipientName = "Lena Jensen",
+        }, "Cody Success");
+        var share = created.Share!;
+        Assert.Equal(CommentOutcome.Recorded, (await services.GetRequiredService<ShareComments>().PostAsync(share.Token,
+            new CommentPost(CommentAction.Add, 1, "1", "1", "0.6", "0.3", "Bleed is missing here.", null))).Outcome);
+        await using var context = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
+        var customer = await context.NewPageAsync();
+        await customer.GotoAsync(new Uri(fixture.Host.BaseAddress, ShareUrls.Page(share.Token)).ToString());
+        await WaitForImagesAsync(File(customer, 1).GetByTestId("share-proof"));
+
+        var open = File(customer, 1).GetByTestId("share-zoom-open").First;
+        await open.ClickAsync();
+        var zoom = customer.GetByTestId("share-zoom");
+        await Assertions.Expect(zoom).ToBeVisibleAsync();
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-page")).ToHaveTextAsync("1 / 2");
+        var image = zoom.Locator("img");
+        var pin = zoom.GetByTestId("share-pin");
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("complete", true);
+        await Assertions.Expect(pin).ToHaveCountAsync(1);
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "fitted");
+        var fitted = (await image.BoundingBoxAsync())!.Width;
+        await AssertAxeCleanAsync(customer, "the proof zoomed");
+
+        // The keys zoom (the pin stays on its spot, the same size), the arrows move the proof, the wheel zooms where it points.
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-stage")).ToBeFocusedAsync();
+        await customer.Keyboard.PressAsync("+");
+        await customer.Keyboard.PressAsync("+");
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-level")).ToHaveTextAsync("225 %");
+        Assert.InRange((await image.BoundingBoxAsync())!.Width / fitted, 2.24, 2.26);
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "zoomed with +");
+        var before = (await image.BoundingBoxAsync())!.X;
+        await customer.Keyboard.PressAsync("ArrowRight");
+        Assert.True((await image.BoundingBoxAsync())!.X < before, "the arrow did not move the zoomed proof");
+        var stage = (await zoom.GetByTestId("share-zoom-stage").BoundingBoxAsync())!;
+        await customer.Mouse.MoveAsync(stage.X + stage.Width / 2, stage.Y + stage.Height / 2);
+        await customer.Mouse.WheelAsync(0, -300);
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-level")).Not.ToHaveTextAsync("225 %");
+        AssertSpot((0.6, 0.3), await PinSpotAsync(pin, image), "zoomed with the wheel");
+        await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-zoom-1400.png") });
+
+        // Page Down: the round's second proof, without the first proof's pin; Esc closes and gives the focus back.
+        await customer.Keyboard.PressAsync("PageDown");
+        await Assertions.Expect(zoom.GetByTestId("share-zoom-page")).ToHaveTextAsync("2 / 2");
+        await Assertions.Expect(image).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/proofs/2$"));
+        await Assertions.Expect(pin).ToHaveCountAsync(0);
+        await customer.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(zoom).ToBeHiddenAsync();
+        await Assertions.Expect(open).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -38,11 +38,11 @@ public sealed class ShareJourneyTests(DashboardFixture fixture) : IAsyncLifetime
     internal static ILocator Field(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
-    internal static async Task<string> CreateShareAsync(IPage staff)
+    internal static async Task<string> CreateShareAsync(IPage staff, int files = 2)
     {
         await staff.GetByTestId("share-open").ClickAsync();
         var dialog = staff.GetByTestId("share-dialog");
-        await Assertions.Expect(staff.GetByTestId("share-candidate")).ToHaveCountAsync(2);
+        await Assertions.Expect(staff.GetByTestId("share-candidate")).ToHaveCountAsync(files);
         await Field(staff, "share-recipient-name").FillAsync("Lena Jensen");
         await Field(staff, "share-recipient-email").FillAsync("lena.jensen@example.com");
         await Field(staff, "share-note-input").FillAsync("Here are your flyers <b>for print</b>.");

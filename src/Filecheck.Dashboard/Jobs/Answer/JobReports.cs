@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.Shell;
 
@@ -23,8 +24,16 @@ public sealed class JobReports(JobLookupService lookup) : IJobReports
             var items = answer.Files.FirstOrDefault(f => f.TaskId == t.Id)?.Items ?? [];
             return new FileReport(t.Id, t.DisplayName, t.Outcome, items.Select(i => new FileFinding(KindOf(i.Kind), i.Text)).ToList());
         }).ToList();
-        return new JobReport(job.Id, job.OrderId, job.IsTerminal, files);
+        return new JobReport(job.Id, job.OrderId, job.IsTerminal, files)
+        {
+            RecheckOf = DashboardMeta(job, "recheckOf"), RecheckFile = DashboardMeta(job, "recheckFile"),
+        };
     }
+
+    /// <summary>What "Check again" wrote in the job's metaData (<c>dashboard.recheckOf</c> …), or null.</summary>
+    private static string? DashboardMeta(Job job, string key) =>
+        job.MetaData is { ValueKind: JsonValueKind.Object } meta && meta.TryGetProperty("dashboard", out var d) && d.ValueKind == JsonValueKind.Object
+        && d.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static FindingKind KindOf(AnswerItemKind kind) => kind switch
     {

@@ -61,7 +61,8 @@ public sealed class CheckService(
         var problems = form.Problems(fileChosen: uploadedFileRef is not null);
         if (problems.Count > 0) return CheckSubmission.Refused(string.Join(" ", problems));
         var key = UserKey.Of(user);
-        if (!quota.TryTakeFor(key, uploadedFileRef, out var retryAfter))
+        var (taken, retryAfter) = await quota.TryTakeForAsync(key, uploadedFileRef, ct);
+        if (!taken)
             return CheckSubmission.Refused($"You have run many checks in the last hour. The next one can run in {Format.Duration(retryAfter.Add(TimeSpan.FromSeconds(59)))} or so.");
 
         var name = user.Identity?.Name ?? key;

@@ -43,11 +43,12 @@ public static class CheckUploadEndpoint
 
         // Each upload asks Filecheck for credentials: it counts in the person's hourly checks, and only a few run at once.
         var user = UserKey.Of(context.User);
-        using var slot = quota.TryBeginUpload(user, out var refusal, out var retryAfter);
+        var start = await quota.TryBeginUploadAsync(user, context.RequestAborted);
+        await using var slot = start.Slot;
         if (slot is null)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new UploadAnswer(null, refusal), statusCode: StatusCodes.Status429TooManyRequests);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(start.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new UploadAnswer(null, start.Refusal), statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         var name = Clean(context.Request.Query["name"], 255) ?? "upload";
@@ -60,7 +61,7 @@ public static class CheckUploadEndpoint
         if (!target.IsSuccess) return Failed(target.Failure, logger);
         var uploaded = await client.UploadAsync(target.Value, context.Request.Body, length, name, type, timeout.Token);
         if (!uploaded.IsSuccess) return Failed(uploaded.Failure, logger);
-        quota.Paid(user, uploaded.Value);
+        await quota.PaidAsync(user, uploaded.Value, CancellationToken.None);
         logger.LogInformation("Upload of {Bytes} bytes passed on to Filecheck as {FileRef}", length, uploaded.Value);
         return Results.Json(new UploadAnswer(uploaded.Value, null));
     }

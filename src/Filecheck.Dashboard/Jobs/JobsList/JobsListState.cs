@@ -1,4 +1,6 @@
 using System.Globalization;
+using Filecheck.Dashboard.Shell;
+using K = Filecheck.Dashboard.Shell.QueryKeys<Filecheck.Dashboard.Jobs.JobsList.JobsListState>;
 
 namespace Filecheck.Dashboard.Jobs.JobsList;
 
@@ -35,7 +37,7 @@ public static class JobsListRange
 /// workflow, rule, file type, file name, order ID, customer ID, email, normalized reason, finished only; sort and page.
 /// With nothing chosen it lists the last 7 days, newest first; a search or an ID filter looks over the whole history.
 /// </summary>
-public sealed record JobsListState
+public sealed record JobsListState : IAddressView<JobsListState>
 {
     public const int PageSize = 50;
     public const int MaxTextLength = 200;
@@ -76,9 +78,6 @@ public sealed record JobsListState
     /// <summary>True when the page is found by a key in the address rather than by its number.</summary>
     public bool HasKey => PagesByKey && (After is not null || Before is not null);
 
-    /// <summary>The first page of the same view: what a change of filter or sort opens.</summary>
-    public JobsListState FirstPage() => this with { Page = 1, After = null, Before = null };
-
     /// <summary>True when a filter names a job's order, customer, email or file: then the default range is all time.</summary>
     public bool FindsSomeone => Search is not null || OrderId is not null || CustomerId is not null || Email is not null || FileName is not null;
 
@@ -97,69 +96,39 @@ public sealed record JobsListState
     /// <summary>A copy with every filter cleared (sort kept): what "Clear filters" opens.</summary>
     public JobsListState Cleared() => new() { Sort = Sort, Desc = Desc };
 
-    public static JobsListState FromQuery(string? query)
+    /// <summary>The list's keys: a new filter is a property above, its row here and its use in the list's query.</summary>
+    public static QueryKeys<JobsListState> Keys { get; } = new(
+        K.Text("q", s => s.Search, (s, v) => s with { Search = v }) with { Clean = v => v.Trim() is { Length: > 0 } typed ? typed : null },
+        K.Choice("range", JobsListRange.All, s => s.Range, (s, v) => s with { Range = v }),
+        K.Date("from", s => s.From, (s, v) => s with { From = v }),
+        K.Date("to", s => s.To, (s, v) => s with { To = v }),
+        K.Text("status", s => s.Status, (s, v) => s with { Status = v }),
+        K.Choice("outcome", OutcomeGroup.All, s => s.Outcome, (s, v) => s with { Outcome = v }),
+        K.Text("channel", s => s.Channel, (s, v) => s with { Channel = v }),
+        K.Text("workflow", s => s.Workflow, (s, v) => s with { Workflow = v }),
+        K.Text("rule", s => s.Rule, (s, v) => s with { Rule = v }),
+        K.Text("filetype", s => s.FileType, (s, v) => s with { FileType = v }),
+        K.Text("file", s => s.FileName, (s, v) => s with { FileName = v }),
+        K.Text("order", s => s.OrderId, (s, v) => s with { OrderId = v }),
+        K.Text("customer", s => s.CustomerId, (s, v) => s with { CustomerId = v }),
+        K.Text("email", s => s.Email, (s, v) => s with { Email = v }),
+        K.Text("reason", s => s.Reason, (s, v) => s with { Reason = v }),
+        K.Flag("finished", s => s.Finished, (s, v) => s with { Finished = v }),
+        K.Choice("sort", JobsListSort.All, s => s.Sort, (s, v) => s with { Sort = v }, fallback: JobsListSort.Created),
+        K.Flag("desc", s => s.Desc, (s, v) => s with { Desc = v }, text: "0", whenWritten: false),
+        K.Number("page", s => s.Page, (s, v) => s with { Page = v }, accept: p => p is >= 1 and <= 100_000, fallback: 1),
+        // Newest first past the count cap: a job's key; one that does not parse is dropped (the first page).
+        K.Text("after", s => s.After, (s, v) => JobsListKey.TryParse(v, out _) ? s with { After = v } : s),
+        K.Text("before", s => s.After is null ? s.Before : null, (s, v) => s.After is null && JobsListKey.TryParse(v, out _) ? s with { Before = v } : s))
     {
-        var q = Shell.QueryText.Parse(query);
-        string? Get(string key)
-        {
-            if (!q.TryGetValue(key, out var v)) return null;
-            var text = v.ToString().Trim();
-            // Hidden characters and overlong values are never a filter anyone typed: dropped, never a 500.
-            return text.Length is 0 or > MaxTextLength || text.Any(char.IsControl) ? null : text;
-        }
-        return new JobsListState
-        {
-            // The search is kept as typed, so the list can say what is wrong with it.
-            Search = q.TryGetValue("q", out var search) && search.ToString().Trim() is { Length: > 0 } typed ? typed : null,
-            Range = Get("range") is { } r && JobsListRange.All.Contains(r) ? r : null,
-            From = Date(Get("from")), To = Date(Get("to")),
-            Status = Get("status"),
-            Outcome = Get("outcome") is { } o && OutcomeGroup.All.Contains(o) ? o : null,
-            Channel = Get("channel"), Workflow = Get("workflow"), Rule = Get("rule"), FileType = Get("filetype"),
-            FileName = Get("file"), OrderId = Get("order"), CustomerId = Get("customer"), Email = Get("email"),
-            Reason = Get("reason"),
-            Finished = Get("finished") is "1",
-            Sort = Get("sort") is { } s && JobsListSort.All.Contains(s) ? s : JobsListSort.Created,
-            Desc = Get("desc") is not "0",
-            Page = int.TryParse(Get("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 100_000 ? p : 1,
-            // A key that does not parse is dropped (the first page), like any other value nobody could have made.
-            After = Get("after") is { } after && JobsListKey.TryParse(after, out _) ? after : null,
-            Before = Get("after") is null && Get("before") is { } before && JobsListKey.TryParse(before, out _) ? before : null,
-        };
-    }
+        // The search is kept as typed (its key says so), so the list can say what is wrong with it; hidden characters
+        // and overlong values in any other key are never a filter anyone typed: dropped, never a 500.
+        Clean = v => v.Trim() is var text && (text.Length is 0 or > MaxTextLength || text.Any(char.IsControl)) ? null : text,
+    };
 
-    public string ToQuery()
-    {
-        var parts = new List<string>();
-        void Add(string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value)) parts.Add(key + "=" + Uri.EscapeDataString(value));
-        }
-        Add("q", Search);
-        Add("range", Range);
-        Add("from", From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("status", Status);
-        Add("outcome", Outcome);
-        Add("channel", Channel);
-        Add("workflow", Workflow);
-        Add("rule", Rule);
-        Add("filetype", FileType);
-        Add("file", FileName);
-        Add("order", OrderId);
-        Add("customer", CustomerId);
-        Add("email", Email);
-        Add("reason", Reason);
-        Add("finished", Finished ? "1" : null);
-        Add("sort", Sort == JobsListSort.Created ? null : Sort);
-        Add("desc", Desc ? null : "0");
-        Add("page", Page > 1 && After is null && Before is null ? Page.ToString(CultureInfo.InvariantCulture) : null);
-        Add("after", After);
-        Add("before", After is null ? Before : null);
-        return string.Join("&", parts);
-    }
+    public static JobsListState FromQuery(string? query) => Keys.FromQuery(query);
 
-    private static DateOnly? Date(string? text) => Shell.QueryText.Date(text);
+    public string ToQuery() => Keys.ToQuery(this);
 }
 
 /// <summary>A job's place in the newest-first list, as the address carries it: its creation time (Unix milliseconds, as stored) and ID.</summary>

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Filecheck.Dashboard.Access;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Filecheck.Dashboard.Data;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Jobs.Limits;
@@ -19,16 +17,12 @@ public enum UserLimitKind
 }
 
 /// <summary>
-/// Per-person limits: rate limiter policies on the proof, download and raw JSON endpoints, and a limiter the lookup
+/// Per-person limits: an endpoint filter on the proof, download and raw JSON endpoints, and the budget the lookup
 /// service asks (lookups happen inside the circuit, not in a request of their own). Partitioned by
-/// <see cref="UserKey"/>, fixed windows a minute long.
+/// <see cref="UserKey"/>, fixed windows a minute long, counted in the store (<see cref="UserBudget"/>).
 /// </summary>
 public static class UserLimits
 {
-    public const string ProofsPolicy = "user-proofs";
-    public const string DownloadsPolicy = "user-downloads";
-    public const string RawJsonPolicy = "user-raw-json";
-
     /// <summary>The partition: the user's stable ID; the address for a request nobody signed in to (refused later anyway).</summary>
     internal static string PartitionOf(ClaimsPrincipal? user, IPAddress? address) =>
         UserKey.Of(user) is { } id ? "user:" + id : "address:" + (address?.ToString() ?? "unknown");
@@ -48,51 +42,53 @@ public static class UserLimits
         _ => "requests",
     };
 
-    internal static FixedWindowRateLimiterOptions Window(int perMinute) => new()
+    /// <summary>The kind's budget a minute.</summary>
+    internal static int PerMinute(UserLimitKind kind, UserLimitsOptions o) => kind switch
     {
-        PermitLimit = perMinute,
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
+        UserLimitKind.Lookups => o.LookupsPerMinute,
+        UserLimitKind.Proofs => o.ProofsPerMinute,
+        UserLimitKind.Downloads => o.DownloadsPerMinute,
+        _ => o.RawJsonPerMinute,
     };
 
-    internal sealed class UserPolicy(UserLimitKind kind, int perMinute) : IRateLimiterPolicy<string>
-    {
-        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, ct) =>
-        {
-            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-            var response = context.HttpContext.Response;
-            response.StatusCode = StatusCodes.Status429TooManyRequests;
-            response.Headers.RetryAfter = Seconds(wait).ToString(CultureInfo.InvariantCulture);
-            response.ContentType = "text/html; charset=utf-8";
-            var message = WebUtility.HtmlEncode(Message(kind, wait));
-            await response.WriteAsync(
-                $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title></head><body><h1>Too many requests</h1><p>{message}</p></body></html>",
-                ct);
-        };
+    /// <summary>An endpoint counted in the person's budget of <paramref name="kind"/> (a 429 page with Retry-After when spent).</summary>
+    public static RouteHandlerBuilder CountedIn(this RouteHandlerBuilder endpoint, UserLimitKind kind) =>
+        endpoint.AddEndpointFilter(new BudgetFilter(kind));
 
-        public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-            RateLimitPartition.GetFixedWindowLimiter(PartitionOf(httpContext.User, httpContext.Connection.RemoteIpAddress), _ => Window(perMinute));
+    private sealed class BudgetFilter(UserLimitKind kind) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var http = context.HttpContext;
+            var budget = http.RequestServices.GetRequiredService<UserBudget>();
+            if (await budget.TryTakeAsync(kind, PartitionOf(http.User, http.Connection.RemoteIpAddress), http.RequestAborted) is not { } wait)
+            {
+                return await next(context);
+            }
+            http.Response.Headers.RetryAfter = Seconds(wait).ToString(CultureInfo.InvariantCulture);
+            var message = WebUtility.HtmlEncode(Message(kind, wait));
+            return Results.Content(
+                $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title></head><body><h1>Too many requests</h1><p>{message}</p></body></html>",
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+        }
     }
 }
 
-/// <summary>The per-person lookup budget, asked by <see cref="JobLookupService"/> before anything else is done.</summary>
-public sealed class LookupLimiter : IDisposable
+/// <summary>
+/// The per-person budgets a minute (fixed windows on the minute), counted in the store (<see cref="UserWindowStore"/>):
+/// two instances on one PostgreSQL give a person the budget one gives. Asked by the lookup service and the endpoint filter.
+/// </summary>
+public sealed class UserBudget(IUserWindows store, IOptions<UserLimitsOptions> options, TimeProvider clock)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private const long WindowMs = 60_000;
 
-    public LookupLimiter(IOptions<UserLimitsOptions> options)
+    /// <summary>Null when the request may go ahead; otherwise how long until the person's next window.</summary>
+    public async Task<TimeSpan?> TryTakeAsync(UserLimitKind kind, string partition, CancellationToken ct = default)
     {
-        var perMinute = options.Value.LookupsPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => UserLimits.Window(perMinute)));
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var start = now - now % WindowMs;
+        var key = kind.ToString().ToLowerInvariant() + ":" + partition;
+        var taken = await store.TryTakeAsync(key, start, resetBefore: start, UserLimits.PerMinute(kind, options.Value), ct);
+        return taken is null ? TimeSpan.FromMilliseconds(start + WindowMs - now) : null;
     }
-
-    /// <summary>Null when the lookup may go ahead; otherwise how long to wait.</summary>
-    public TimeSpan? TryTake(string userKey)
-    {
-        using var lease = _limiter.AttemptAcquire(userKey);
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -124,6 +124,8 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
     private Task<bool> RebuildDayAsync(DateOnly day, TimeZoneInfo zone, CancellationToken ct) =>
         historyWriter.WriteAsync(async db =>
         {
+            // Several instances (PostgreSQL): no save counts a job on this day while it is recounted (StoreSql's day locks).
+            await db.LockDayExclusiveAsync(day, ct);
             var (from, to) = UtcBounds(day, zone);
             // Untracked: the rebuild writes the rollups itself; the save hook only follows tracked job rows.
             var jobs = await db.Jobs.AsNoTracking().Where(j => j.CreatedAt >= from && j.CreatedAt < to).ToListAsync(ct);
@@ -161,6 +163,8 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
     private Task SumMarginalsAsync(CancellationToken ct) =>
         historyWriter.WriteAsync(async db =>
         {
+            // No save on any day while the marginals are summed again from the daily rows (PostgreSQL).
+            await db.LockDayExclusiveAsync(null, ct);
             await db.Set<OutcomeMarginal>().ExecuteDeleteAsync(ct);
             await db.Set<StepMarginal>().ExecuteDeleteAsync(ct);
             await db.Set<ReasonMarginal>().ExecuteDeleteAsync(ct);

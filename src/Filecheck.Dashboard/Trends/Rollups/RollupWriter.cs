@@ -50,16 +50,19 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
     /// <summary>What each bulk-filled job adds (its <see cref="RollupJob"/> row and the rollups), one delta for the chunk.</summary>
     async Task IHistoryWriteListener.OnBulkFilledAsync(DashboardDbContext db, IReadOnlyList<FilledJob> jobs, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection().SqliteOnly("The bulk fill's rollups");
-        var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        using var counted = new SqliteInserter<RollupJob>(db, connection, transaction);
         var delta = new RollupDelta();
+        var counted = new List<RollupJob>(jobs.Count);
+        var days = new HashSet<DateOnly>();
         foreach (var job in jobs)
         {
             var contribution = JobContribution.For(job.Row, JobContribution.Details(job.Tasks, job.Steps, () => JobBody.Deserialize(job.Row.Body)), zone.Zone);
-            await counted.InsertAsync(new RollupJob { JobId = job.Row.Id, Contribution = contribution.ToJson() }, ct);
+            counted.Add(new RollupJob { JobId = job.Row.Id, Contribution = contribution.ToJson() });
             delta.Add(contribution, +1);
+            if (contribution.Counted) days.Add(contribution.Day);
         }
+        // New jobs on days a rebuild (another instance's) may be recounting: the same day locks as a save takes.
+        await db.LockDaysSharedAsync(days, ct);
+        await StoreInserter.InsertAsync(db, counted, ct);
         await delta.ApplyAsync(db, ct);
     }
 
@@ -101,9 +104,35 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
         var contributions = ContributionStore.For(db);
         // What each job added before: a few statements, not EF's tracking of every row.
         var stored = await contributions.ReadAsync(ids, ct);
+        var locked = new HashSet<DateOnly>();
+        var lockedAny = false;
+        while (true)
+        {
+            var (delta, written, days) = Changes(changed, stored, tasks, steps);
+            // PostgreSQL: the days counted on are locked (shared) against a rebuild of them before anything is written; a
+            // rebuild that finished before the locks may have rewritten what the jobs add, so that is read again under them.
+            var more = days.Where(d => !locked.Contains(d)).ToList();
+            if (db.IsPostgres() && (!lockedAny || more.Count > 0))
+            {
+                await db.LockDaysSharedAsync(more, ct);
+                lockedAny = true;
+                locked.UnionWith(more);
+                stored = await contributions.ReadAsync(ids, ct);
+                continue;
+            }
+            await contributions.WriteAsync(written, ct);
+            await delta.ApplyAsync(db, ct);
+            return;
+        }
+    }
 
+    /// <summary>What the changed jobs add now against what they added before, and every day either counts them on.</summary>
+    private (RollupDelta Delta, List<(string JobId, string Json)> Written, HashSet<DateOnly> Days) Changes(List<(EntityEntry Entry, bool Details)> changed,
+        Dictionary<string, string> stored, Dictionary<string, List<TaskRecord>> tasks, Dictionary<string, List<StepRecord>> steps)
+    {
         var delta = new RollupDelta();
         var written = new List<(string JobId, string Json)>();
+        var days = new HashSet<DateOnly>();
         foreach (var (entry, replaced) in changed)
         {
             var row = (JobRecord)entry.Entity;
@@ -118,9 +147,10 @@ public sealed class RollupWriter(RollupZone zone) : IHistoryWriteListener
             delta.Add(old, -1);
             delta.Add(now, +1);
             written.Add((row.Id, json));
+            if (old.Counted) days.Add(old.Day);
+            if (now.Counted) days.Add(now.Day);
         }
-        await contributions.WriteAsync(written, ct);
-        await delta.ApplyAsync(db, ct);
+        return (delta, written, days);
     }
 
     /// <summary>A full save replaced the tasks and steps; a list update, a refresh mark or pruning did not.</summary>

@@ -1,6 +1,4 @@
 using Filecheck.Dashboard.Jobs.Checks;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Filecheck.Dashboard.Tests.Jobs.Checks;
 
@@ -78,43 +76,7 @@ public sealed class CheckFormTests
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void TryTakeFor_TheCheckOfAnUploadThatPaid_CountsOnce_AnUploadNeverPaysTwice()
-    {
-        var quota = new CheckQuota(Options.Create(new CheckOptions { PerUserPerHour = 2 }), new FakeTimeProvider(DateTimeOffset.UtcNow));
-
-        using (var slot = quota.TryBeginUpload("oid-1", out var refusal, out _))
-        {
-            Assert.NotNull(slot);
-            Assert.Null(refusal);
-        }
-        quota.Paid("oid-1", "upload_a");
-
-        Assert.True(quota.TryTakeFor("oid-1", "upload_a", out _));
-        // The same upload named again, or by someone else, pays like any check.
-        Assert.True(quota.TryTakeFor("oid-1", "upload_a", out _));
-        Assert.False(quota.TryTakeFor("oid-1", "upload_a", out _));
-        Assert.True(quota.TryTakeFor("oid-2", "upload_a", out _));
-    }
-
-    [Fact]
-    public void TryTake_OverTheHourlyLimit_RefusesUntilTheOldestIsAnHourOld()
-    {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        var quota = new CheckQuota(Options.Create(new CheckOptions { PerUserPerHour = 3 }), clock);
-
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.True(quota.TryTake("oid-1", out _));
-            clock.Advance(TimeSpan.FromMinutes(10));
-        }
-        Assert.False(quota.TryTake("oid-1", out var wait));
-        Assert.Equal(TimeSpan.FromMinutes(30), wait);
-        // Another person is not held back by the first one's clicks.
-        Assert.True(quota.TryTake("oid-2", out _));
-        clock.Advance(TimeSpan.FromMinutes(30));
-        Assert.True(quota.TryTake("oid-1", out _));
-    }
+    // The quota's own tests (the hour, a paid upload, uploads in flight) are in Data/UserWindowTests: they need a store.
 
     [Theory]
     [InlineData(0, 1L, "00:01:00", "Checks:PerUserPerHour")]

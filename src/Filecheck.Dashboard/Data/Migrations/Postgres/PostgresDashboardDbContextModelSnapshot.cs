@@ -63,6 +63,23 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.ToTable("Sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Data.UserWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("UserWindows", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.JobRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -58,6 +58,23 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.ToTable("Sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Data.UserWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("UserWindows", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.History.JobRecord", b =>
                 {
                     b.Property<string>("Id")

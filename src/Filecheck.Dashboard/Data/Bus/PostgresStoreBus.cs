@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Filecheck.Dashboard.Data;
+
+/// <summary>
+/// The bus on PostgreSQL: <c>pg_notify</c> in the transaction of the change (delivered at commit, dropped at rollback),
+/// and one dedicated, non-pooled <c>LISTEN</c> connection per instance with TCP and protocol keep-alives, reconnected in a
+/// loop when it drops. After a reconnection <see cref="IStoreBus.Reconnected"/> tells pages to re-read what they may have missed.
+/// </summary>
+public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator migrator, ILogger<PostgresStoreBus> logger)
+    : StoreBusBase(logger), IHostedService, IAsyncDisposable
+{
+    public const string Channel = "filecheck_dashboard";
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _listening = Task.CompletedTask;
+    private volatile bool _connected;
+
+    public override bool IsConnected => _connected;
+
+    /// <summary>How many times the listening connection was lost and made again.</summary>
+    public int Reconnections { get; private set; }
+
+    public override async Task PublishAsync(DashboardDbContext db, string topic, string id, CancellationToken ct)
+    {
+        var payload = Payload(topic, id);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
+        {
+            Parameters = { new() { Value = Channel }, new() { Value = payload } },
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async Task PublishAsync(string topic, string id, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(store.Value.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
+        {
+            Parameters = { new() { Value = Channel }, new() { Value = Payload(topic, id) } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (store.Value.Engine != StoreEngine.Postgres) return Task.CompletedTask;
+        _listening = Task.Run(() => ListenLoopAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _listening.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ListenLoopAsync(CancellationToken ct)
+    {
+        var retry = FirstRetry;
+        var everConnected = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await migrator.EnsureReadyAsync(ct);
+                await using var connection = new NpgsqlConnection(ListenConnectionString());
+                connection.Notification += (_, e) => Deliver(e.Payload);
+                await connection.OpenAsync(ct);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+                _connected = true;
+                retry = FirstRetry;
+                if (everConnected)
+                {
+                    Reconnections++;
+                    logger.LogInformation("The bus is listening again (reconnection {Count})", Reconnections);
+                    OnReconnected();
+                }
+                everConnected = true;
+                // Notifications arrive as events while it waits; keep-alives go out while it is idle.
+                while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                _connected = false;
+                logger.LogWarning(e, "The bus lost its connection; reconnecting in {Delay}", retry);
+                try
+                {
+                    await Task.Delay(retry, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+            }
+        }
+        _connected = false;
+    }
+
+    private int _disposed;
+
+    /// <summary>The store's connection string made dedicated: no pool (a pooled connection would be reset and lose its LISTEN), keep-alives on.</summary>
+    private string ListenConnectionString() => new NpgsqlConnectionStringBuilder(store.Value.ConnectionString)
+    {
+        Pooling = false,
+        KeepAlive = 10,
+        TcpKeepAlive = true,
+        ApplicationName = "filecheck-dashboard-bus",
+    }.ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered as itself and as the bus: the container disposes it once for each.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _stopping.CancelAsync();
+        await _listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Shell;
+
+namespace Filecheck.Dashboard.Sharing;
+
+public partial class ShareRoundOffers
+{
+    private IReadOnlyList<RoundOffer> _offers = [];
+    private string? _problem, _added, _loaded;
+    private bool _busy;
+
+    [Inject] private ShareLinkService Shares { get; set; } = default!;
+    [Inject] private ShareRounds Rounds { get; set; } = default!;
+    [Inject] private IJobReports Reports { get; set; } = default!;
+    [Inject] private AccessGuard Guard { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState>? Auth { get; set; }
+
+    [Parameter, EditorRequired] public string JobId { get; set; } = "";
+
+    /// <summary>After a round was added, so the owner reloads what it shows.</summary>
+    [Parameter] public EventCallback Added { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!RendererInfo.IsInteractive || _loaded == JobId || Auth is null) return;
+        _loaded = JobId;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var now = Clock.GetUtcNow();
+        var shares = await Shares.ListAsync();
+        // Most job pages have no open link at all: then the job is not read a second time.
+        if (!RoundCandidates.AnyOpen(shares, now))
+        {
+            _offers = [];
+            return;
+        }
+        var user = (await Auth!).User;
+        if ((await Reports.GetAsync(JobId, user)).Report is not { } job) return;
+        var orders = new Dictionary<string, string?>();
+        foreach (var shared in RoundCandidates.JobsNeedingOrder(job, shares, now))
+            orders[shared] = (await Reports.GetAsync(shared, user)).Report?.OrderId;
+        _offers = RoundCandidates.For(job, shares, orders, now);
+    }
+
+    private async Task AddAsync(RoundOffer offer)
+    {
+        if (Auth is null) return;
+        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
+        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
+        {
+            _problem = SharesPage.NotAllowed;
+            return;
+        }
+        _busy = true;
+        try
+        {
+            _problem = await Rounds.AddAsync(offer.ShareId, offer.Position, JobId, (await Auth).User);
+            if (_problem is not null) return;
+            _added = $"Added as round {offer.NextRound} of {offer.FileName ?? "the file"}: the customer sees it on the same link.";
+            await LoadAsync();
+            await Added.InvokeAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}

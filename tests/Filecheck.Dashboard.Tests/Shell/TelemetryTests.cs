@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Filecheck.Dashboard.Shell;
+using Filecheck.Dashboard.Tests.Support;
+using Filecheck.Sandbox;
+using Filecheck.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Filecheck.Dashboard.Tests.Shell;
+
+/// <summary>OpenTelemetry read back through the in-memory exporter, after real lookups against the sandbox over HTTP.</summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Lookups_InMemoryExporters_CountLookupCacheHitAndUpstreamCall_TraceRequestAndHttpClient_WithoutSecrets()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { JobCount = 20, NewJobEvery = null });
+        using var store = new TempStore();
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        await using var host = await HistoryHost.StartAsync(sandbox, store.File, configure: b => b.AddTelemetry(t => t
+            .WithTracing(x => x.AddInMemoryExporter(spans))
+            .WithMetrics(x => x.AddInMemoryExporter(metrics))));
+
+        var first = await host.LookUpAsync(WellKnownJobs.Passing, "Alex Kim");
+        var second = await host.LookUpAsync(WellKnownJobs.Passing, "Alex Kim");
+        // A request to the dashboard and one through an HttpClient, each with a signature in its query.
+        using (await host.Http.GetAsync("/no-such-page?X-Amz-Signature=dashboard-signature-0123")) { }
+        using (var proofs = host.Get<IHttpClientFactory>().CreateClient(global::Filecheck.Dashboard.Jobs.Runs.RunsEndpoints.ProofClient))
+        using (await proofs.GetAsync(new Uri(sandbox.BaseAddress, "jobs?limit=1&X-Amz-Signature=proof-signature-0123"))) { }
+        host.Get<TracerProvider>().ForceFlush();
+        host.Get<MeterProvider>().ForceFlush();
+
+        Assert.Null(first.Problem);
+        Assert.True(second.FromStore);
+        var instance = host.Get<DashboardMetrics>().InstanceId;
+        long Sum(string name, params (string Key, string Value)[] tags) => metrics
+            .Where(m => m.Name == name && m.MeterTags is { } meterTags && meterTags.Any(t => t.Key == "dashboard.instance" && Equals(t.Value, instance)))
+            .SelectMany(Points)
+            .Where(p => tags.All(t => TagsOf(p).Any(pt => pt.Key == t.Key && Equals(pt.Value, t.Value))))
+            .Sum(p => p.GetSumLong());
+        Assert.Equal(1, Sum("filecheck.dashboard.lookups", ("result", "fresh")));
+        Assert.Equal(1, Sum("filecheck.dashboard.lookups", ("result", "cache")));
+        Assert.Equal(1, Sum("filecheck.dashboard.cache.hits"));
+        Assert.True(Sum("filecheck.dashboard.upstream.calls", ("client", "filecheck"), ("outcome", "ok")) >= 1);
+
+        var port = host.BaseAddress.Port;
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port) && Equals(s.GetTagItem("url.path"), "/no-such-page"));
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Client && s.GetTagItem("url.full") is string url && url.StartsWith(sandbox.BaseAddress + "jobs/" + WellKnownJobs.Passing, StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Client && Equals(s.GetTagItem("url.full"), new Uri(sandbox.BaseAddress, "jobs").ToString()));
+        // Never the key, never a query string with its signature.
+        foreach (var span in spans)
+        {
+            foreach (var (key, value) in span.TagObjects)
+            {
+                var text = value?.ToString() ?? "";
+                Assert.DoesNotContain(sandbox.ApiKey, text);
+                Assert.DoesNotContain("signature-0123", text);
+                Assert.DoesNotContain("X-Amz-Signature", text);
+            }
+        }
+    }
+
+    private static IEnumerable<MetricPoint> Points(Metric metric)
+    {
+        var points = new List<MetricPoint>();
+        foreach (ref readonly var point in metric.GetMetricPoints()) points.Add(point);
+        return points;
+    }
+
+    private static List<KeyValuePair<string, object?>> TagsOf(MetricPoint point)
+    {
+        var tags = new List<KeyValuePair<string, object?>>();
+        foreach (var tag in point.Tags) tags.Add(tag);
+        return tags;
+    }
+}
