@@ -48,11 +48,11 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), zone.Zone).DateTime);
         var firstDay = state.FirstDay(today);
         if (ProblemWith(state.Search) is { } problem) return new JobsListResult(state, [], 0, pageSize, firstDay, problem);
-        // OFFSET reads every row it skips: deep pages are refused instead of scanning millions.
-        if ((long)(state.Page - 1) * pageSize >= countCap)
+        // OFFSET reads every row it skips: deep pages by number are refused instead of scanning millions (newest first pages on by key).
+        if (!state.HasKey && (long)(state.Page - 1) * pageSize >= countCap)
         {
             return new JobsListResult(state, [], 0, pageSize, firstDay,
-                $"Only the first {countCap:N0} jobs of a list can be paged through. Narrow the filters or the days to see the rest.");
+                $"Only the first {countCap:N0} jobs of a list can be paged through by number. Narrow the filters or the days, or list newest first and use Next.");
         }
         string? notice = null;
         var fileNameFrom = today.AddDays(1 - FileNameSearchDays);
@@ -141,11 +141,48 @@ public sealed class JobsListQuery(IDbContextFactory<DashboardDbContext> factory,
                 .ThenByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
             _ => q.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id),
         };
-        var rows = await q.Skip((state.Page - 1) * pageSize).Take(pageSize)
-            .Select(j => new JobsListRow(j.Id, j.CreatedAt, j.Status, j.Outcome, j.Channel, j.WorkflowId, j.RuleId, j.OrderId, j.CustomerId, j.CustomerEmail, j.FileCount))
-            .ToListAsync(ct);
-        return new JobsListResult(state, rows, total, pageSize, firstDay, null) { TotalCapped = counted > countCap, Notice = notice };
+        if (!state.PagesByKey)
+        {
+            var rows = await q.Skip((state.Page - 1) * pageSize).Take(pageSize).Select(Row).ToListAsync(ct);
+            return new JobsListResult(state, rows, total, pageSize, firstDay, null) { TotalCapped = counted > countCap, Notice = notice };
+        }
+        // Newest first: a page by key reads only its own rows on the CreatedAt index, however deep (one more row says whether more follow).
+        List<JobsListRow> page;
+        bool more;
+        if (state.HasKey && JobsListKey.TryParse(state.After ?? state.Before, out var key))
+        {
+            var (at, id) = (key.CreatedAt, key.Id);
+            var before = state.After is null;
+            page = before
+                ? await q.Where(j => j.CreatedAt > at || (j.CreatedAt == at && string.Compare(j.Id, id) < 0))
+                    .OrderBy(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(pageSize + 1).Select(Row).ToListAsync(ct)
+                : await q.Where(j => j.CreatedAt < at || (j.CreatedAt == at && string.Compare(j.Id, id) > 0))
+                    .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Take(pageSize + 1).Select(Row).ToListAsync(ct);
+            more = page.Count > pageSize;
+            if (more) page.RemoveAt(page.Count - 1);
+            if (before) page.Reverse();
+            return new JobsListResult(state, page, total, pageSize, firstDay, null)
+            {
+                TotalCapped = counted > countCap, Notice = notice,
+                // After a key there is always a page before; before a key, only when the read found more.
+                NextKey = page.Count > 0 && (before || more) ? KeyOf(page[^1]) : null,
+                PreviousKey = page.Count > 0 && (!before || more) ? KeyOf(page[0]) : null,
+            };
+        }
+        page = await q.Skip((state.Page - 1) * pageSize).Take(pageSize + 1).Select(Row).ToListAsync(ct);
+        more = page.Count > pageSize;
+        if (more) page.RemoveAt(page.Count - 1);
+        return new JobsListResult(state, page, total, pageSize, firstDay, null)
+        {
+            TotalCapped = counted > countCap, Notice = notice, NextKey = more && page.Count > 0 ? KeyOf(page[^1]) : null,
+        };
     }
+
+    private static readonly System.Linq.Expressions.Expression<Func<JobRecord, JobsListRow>> Row =
+        j => new JobsListRow(j.Id, j.CreatedAt, j.Status, j.Outcome, j.Channel, j.WorkflowId, j.RuleId, j.OrderId, j.CustomerId, j.CustomerEmail, j.FileCount);
+
+    /// <summary>A row's key; a job without a creation time has none (it sorts apart on each engine).</summary>
+    private static string? KeyOf(JobsListRow row) => row.CreatedAt is { } at ? JobsListKey.Format(at, row.Id) : null;
 
     /// <summary>The statuses, channels and workflows the history holds, for the filter menus; kept a minute.</summary>
     public async Task<JobsListChoices> ChoicesAsync(CancellationToken ct = default)

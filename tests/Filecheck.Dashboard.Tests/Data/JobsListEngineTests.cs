@@ -40,7 +40,22 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
         { "sort: outcome descending", new JobsListState { Range = JobsListRange.AllTime, Sort = JobsListSort.Outcome, Desc = true } },
         { "sort: channel, NULLs among them", new JobsListState { Range = JobsListRange.AllTime, Sort = JobsListSort.Channel, Desc = false } },
         { "sort: channel descending", new JobsListState { Range = JobsListRange.AllTime, Sort = JobsListSort.Channel, Desc = true } },
+        { "newest first, after a job's key (a tie on time)", new JobsListState { Range = JobsListRange.AllTime, After = JobsListKey.Format(At, "job_a") } },
+        { "newest first, before a job's key (a tie on time)", new JobsListState { Range = JobsListRange.AllTime, Before = JobsListKey.Format(At.AddMinutes(-5), "job_d") } },
     };
+
+    [Fact]
+    public async Task LoadAsync_ByKey_TiesOnTimeByIdOnBothEngines()
+    {
+        foreach (var connection in new string?[] { null, database.ConnectionString })
+        {
+            var after = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, connection), new JobsListState { Range = JobsListRange.AllTime, After = JobsListKey.Format(At, "job_a") });
+            var before = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, connection), new JobsListState { Range = JobsListRange.AllTime, Before = JobsListKey.Format(At.AddMinutes(-5), "job_d") });
+
+            Assert.Equal(["job_b", "job_c", "job_d", "job_e"], after);
+            Assert.Equal(["job_a", "job_b", "job_c"], before);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Views))]

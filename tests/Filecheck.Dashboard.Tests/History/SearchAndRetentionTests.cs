@@ -60,6 +60,45 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     }
 
     [Fact]
+    public async Task LoadAsync_NewestFirstPastTheCountCap_PagesOnByKey_ThroughEveryJobOnceAndBack()
+    {
+        using var temp = new TempStore();
+        await using var host = await SyncedAsync(temp);
+        var query = host.Get<JobsListQuery>();
+        const int pageSize = 7, countCap = 20;
+        var all = await host.QueryAsync(db => db.Jobs.Where(j => j.CreatedAt != null).OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => j.Id).ToListAsync());
+        Assert.True(all.Count > 3 * countCap, $"the sandbox has {all.Count} jobs");
+
+        // Forward from the first page by the Next each page offers, as a person clicks it.
+        var pages = new List<JobsListResult> { await query.LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, CancellationToken.None, pageSize, countCap) };
+        while (pages[^1].NextState is { } next)
+        {
+            Assert.True(pages.Count <= all.Count, "paging does not end");
+            pages.Add(await query.LoadAsync(JobsListState.FromQuery(next.ToQuery()), CancellationToken.None, pageSize, countCap));
+        }
+        // Back from the last page by Previous.
+        var back = new List<JobsListResult> { pages[^1] };
+        while (back[^1].PreviousState is { } previous)
+        {
+            Assert.True(back.Count <= all.Count, "paging back does not end");
+            back.Add(await query.LoadAsync(JobsListState.FromQuery(previous.ToQuery()), CancellationToken.None, pageSize, countCap));
+        }
+
+        Assert.All(pages, p => Assert.Null(p.Problem));
+        Assert.Equal(all, pages.SelectMany(p => p.Rows).Select(r => r.Id));
+        Assert.Contains(pages, p => p.State.After is not null && p.State.ToQuery().Contains("after=", StringComparison.Ordinal));
+        Assert.Equal(all, Enumerable.Reverse(back).SelectMany(p => p.Rows).Select(r => r.Id));
+    }
+
+    [Fact]
+    public void FromQuery_AKeyThatDoesNotParse_IsTheFirstPage()
+    {
+        Assert.Null(JobsListState.FromQuery("after=notakey").After);
+        Assert.Null(JobsListState.FromQuery("before=12.").Before);
+        Assert.Equal("1764000000000.job_a", JobsListState.FromQuery("after=1764000000000.job_a").After);
+    }
+
+    [Fact]
     public async Task LoadAsync_MoreMatchesThanTheCap_CountsToTheCapAndSaysPlus()
     {
         using var temp = new TempStore();

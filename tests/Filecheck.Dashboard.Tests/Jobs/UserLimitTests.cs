@@ -127,6 +127,8 @@ public sealed class UserLimitTests
         // Proof views and downloads wait in the read audit until its next fold.
         await app.Services.GetRequiredService<ReadAuditJournal>().FoldNowAsync();
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/jobs/{jobId}/raw.json")).StatusCode);
+        // The raw JSON's audit line is written through, within its budget or after it.
+        await app.Services.GetRequiredService<Filecheck.Dashboard.History.WriteThrough>().IdleAsync();
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
         var audit = await db.Lookups.AsNoTracking().Where(l => l.JobId == jobId).OrderBy(l => l.Id)

@@ -29,8 +29,27 @@ public sealed record JobsListResult(JobsListState State, IReadOnlyList<JobsListR
         ? Total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + "+"
         : Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Newest first: the key of this page's last row when more rows follow it, else null.</summary>
+    public string? NextKey { get; init; }
+
+    /// <summary>Newest first, on a page found by key: the key of its first row when rows come before it, else null.</summary>
+    public string? PreviousKey { get; init; }
+
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public bool HasNext => State.Page < PageCount;
+
+    /// <summary>
+    /// The next page's view: by number while the numbers reach (the address the list always had), by key past the
+    /// count cap or once a page was found by key; null on the last page.
+    /// </summary>
+    public JobsListState? NextState =>
+        State.HasKey || (State.PagesByKey && !HasNext) ? (NextKey is { } key ? State with { Page = 1, After = key, Before = null } : null)
+        : HasNext ? State with { Page = State.Page + 1 } : null;
+
+    /// <summary>The previous page's view; null on the first page.</summary>
+    public JobsListState? PreviousState =>
+        State.HasKey ? (PreviousKey is { } key ? State with { Page = 1, After = null, Before = key } : null)
+        : State.Page > 1 ? State with { Page = State.Page - 1 } : null;
 }
 
 /// <summary>What the filter menus offer: the values the history holds.</summary>

@@ -83,7 +83,7 @@ public partial class JobsListPage
     }
 
     private string SortUrl(string sort) =>
-        Urls.JobsList(State with { Sort = sort, Desc = State.Sort == sort ? !State.Desc : true, Page = 1 });
+        Urls.JobsList(State with { Sort = sort, Desc = State.Sort == sort ? !State.Desc : true, Page = 1, After = null, Before = null });
 
     private string Arrow(string sort) => State.Sort != sort ? "" : State.Desc ? " ↓" : " ↑";
 
@@ -148,7 +148,7 @@ public partial class JobsListPage
             var next = current with
             {
                 Search = Clean(Search), Status = Clean(Status), Outcome = Clean(Outcome), Workflow = Clean(Workflow), Channel = Clean(Channel),
-                FileName = Clean(FileName), OrderId = Clean(OrderId), CustomerId = Clean(CustomerId), Email = Clean(Email), Page = 1,
+                FileName = Clean(FileName), OrderId = Clean(OrderId), CustomerId = Clean(CustomerId), Email = Clean(Email), Page = 1, After = null, Before = null,
             };
             // A preset nobody picked stays a default (so a search looks over all time); a picked one is written only
             // when it differs from what the filters would default to, so links stay short.

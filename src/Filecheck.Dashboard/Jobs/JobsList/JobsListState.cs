@@ -67,6 +67,16 @@ public sealed record JobsListState : IAddressView<JobsListState>
     public string Sort { get; init; } = JobsListSort.Created;
     public bool Desc { get; init; } = true;
     public int Page { get; init; } = 1;
+    /// <summary>Newest first past the count cap: the page after this job's key (<see cref="JobsListKey"/>); the page number is then unknown.</summary>
+    public string? After { get; init; }
+    /// <summary>The page before this job's key, newest first.</summary>
+    public string? Before { get; init; }
+
+    /// <summary>Newest first with no search: the one order a page can be found by a key (creation time, then ID) instead of by skipping rows.</summary>
+    public bool PagesByKey => Sort == JobsListSort.Created && Desc && Search is null;
+
+    /// <summary>True when the page is found by a key in the address rather than by its number.</summary>
+    public bool HasKey => PagesByKey && (After is not null || Before is not null);
 
     /// <summary>True when a filter names a job's order, customer, email or file: then the default range is all time.</summary>
     public bool FindsSomeone => Search is not null || OrderId is not null || CustomerId is not null || Email is not null || FileName is not null;
@@ -106,7 +116,10 @@ public sealed record JobsListState : IAddressView<JobsListState>
         K.Flag("finished", s => s.Finished, (s, v) => s with { Finished = v }),
         K.Choice("sort", JobsListSort.All, s => s.Sort, (s, v) => s with { Sort = v }, fallback: JobsListSort.Created),
         K.Flag("desc", s => s.Desc, (s, v) => s with { Desc = v }, text: "0", whenWritten: false),
-        K.Number("page", s => s.Page, (s, v) => s with { Page = v }, accept: p => p is >= 1 and <= 100_000, fallback: 1))
+        K.Number("page", s => s.Page, (s, v) => s with { Page = v }, accept: p => p is >= 1 and <= 100_000, fallback: 1),
+        // Newest first past the count cap: a job's key; one that does not parse is dropped (the first page).
+        K.Text("after", s => s.After, (s, v) => JobsListKey.TryParse(v, out _) ? s with { After = v } : s),
+        K.Text("before", s => s.After is null ? s.Before : null, (s, v) => s.After is null && JobsListKey.TryParse(v, out _) ? s with { Before = v } : s))
     {
         // The search is kept as typed (its key says so), so the list can say what is wrong with it; hidden characters
         // and overlong values in any other key are never a filter anyone typed: dropped, never a 500.
@@ -116,4 +129,22 @@ public sealed record JobsListState : IAddressView<JobsListState>
     public static JobsListState FromQuery(string? query) => Keys.FromQuery(query);
 
     public string ToQuery() => Keys.ToQuery(this);
+}
+
+/// <summary>A job's place in the newest-first list, as the address carries it: its creation time (Unix milliseconds, as stored) and ID.</summary>
+public readonly record struct JobsListKey(DateTimeOffset CreatedAt, string Id)
+{
+    public static string Format(DateTimeOffset createdAt, string id) =>
+        createdAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "." + id;
+
+    public static bool TryParse(string? text, out JobsListKey key)
+    {
+        key = default;
+        var dot = text?.IndexOf('.') ?? -1;
+        if (dot <= 0 || dot == text!.Length - 1) return false;
+        if (!long.TryParse(text.AsSpan(0, dot), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
+            || ms is < -62_135_596_800_000 or > 253_402_300_799_999) return false;
+        key = new JobsListKey(DateTimeOffset.FromUnixTimeMilliseconds(ms), text[(dot + 1)..]);
+        return true;
+    }
 }
