@@ -122,8 +122,12 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
         ApplicationName = "filecheck-dashboard-bus",
     }.ToString();
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once per registration that hands it out (the bus, the hosted service): stop once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         await _listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
