@@ -23,13 +23,13 @@ internal static class TrendsBench
             new SqliteDashboardDbContext(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(DataSetup.ConnectionString(file)).AddInterceptors(SqlitePragmas.Instance).Options);
     }
 
-    private sealed class NoNames : ITrendNames
+    internal sealed class NoNames : ITrendNames
     {
         public Task<string?> WorkflowAsync(string id, CancellationToken ct) => Task.FromResult<string?>(null);
         public Task<string?> RuleAsync(string id, CancellationToken ct) => Task.FromResult<string?>(null);
     }
 
-    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly string[] Channels = ["web", "api", "store", "admin"];
     private static readonly string[] FileTypes = ["pdf", "pdf", "pdf", "raster", "vector", "office"];
     private static readonly string[] StepTypes = ["preflight", "autofix", "repreflight", "validate", "optimize", "previews", "proof"];
@@ -187,7 +187,7 @@ internal static class TrendsBench
         return Pct(samples, 50);
     }
 
-    private static Job Job(int i, int count)
+    internal static Job Job(int i, int count)
     {
         // A year of jobs in creation order (job i of count), each from its own seed so any part of the store can be made alone;
         // seven steps in a row on one file, with small waits.
@@ -216,12 +216,12 @@ internal static class TrendsBench
         };
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static double Pct(List<double> samples, int p)
+    internal static double Pct(List<double> samples, int p)
     {
         var sorted = samples.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];

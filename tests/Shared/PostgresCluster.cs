@@ -48,13 +48,13 @@ public sealed class PostgresCluster
         CommandTimeout = 60,
     }.ToString();
 
-    /// <summary>Creates a new empty database <c>fc_…</c> and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>Creates a new empty database <c>fc_…</c> (with <paramref name="options"/> of CREATE DATABASE, if any) and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? options = null)
     {
         var name = "fc_" + Guid.NewGuid().ToString("N");
         await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" {options}", connection);
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }
@@ -209,12 +209,18 @@ public sealed class PostgresCluster
 }
 
 /// <summary>A fresh database on the run's cluster for one test class (an xUnit class fixture), dropped after it.</summary>
-public sealed class PostgresDatabase : IDisposable
+public class PostgresDatabase : IDisposable
 {
+    private readonly string? _options;
     private string? _connectionString;
 
+    public PostgresDatabase() { }
+
+    /// <summary>A database made with these options of CREATE DATABASE (a collation, say).</summary>
+    protected PostgresDatabase(string options) => _options = options;
+
     /// <summary>The database's connection string; created on first use.</summary>
-    public string ConnectionString => _connectionString ??= PostgresCluster.Shared.CreateDatabaseAsync().GetAwaiter().GetResult();
+    public string ConnectionString => _connectionString ??= PostgresCluster.Shared.CreateDatabaseAsync(_options).GetAwaiter().GetResult();
 
     public void Dispose()
     {

@@ -157,7 +157,7 @@ public sealed class PostgresManyWritersTests(PostgresDatabase database, SandboxF
                  {
                      HistoryWorker.Dll(), "--db", file, "--postgres", database.ConnectionString, "--rollups", "utc",
                      "--base-url", sandbox.Server.BaseAddress.ToString(), "--api-key", sandbox.Server.ApiKey,
-                     "--page-size", "50", "--max-details", "100000",
+                     "--page-size", "100", "--max-details", "40",
                  })
         {
             info.ArgumentList.Add(arg);
