@@ -11,6 +11,12 @@ public static class Measurements
         yield return new PageMeasurement();
         yield return new MemoryMeasurement(MiddleJob(context));
         yield return new LookupMeasurement();
+        yield return new CapacityMeasurement(context.Quick ? [5, 10] : [10, 25, 50]);
+        yield return new CoalescingMeasurement(context.Quick ? 20 : 100, TimeSpan.FromSeconds(30));
+        yield return new TrendsMeasurement(context.TrendsJobs);
+        yield return new SyncMeasurement(context.Quick ? 5_000 : 20_000);
+        if (Environment.GetEnvironmentVariable("BENCH_HOLD")?.Split(',') is [var job, var pages, var seconds])
+            yield return new HoldPages(job, int.Parse(pages, System.Globalization.CultureInfo.InvariantCulture), int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The finished generated job with the files nearest 50, for the memory figure between 1 and 200 files.</summary>

@@ -14,6 +14,7 @@ internal static class FiguresRun
         string results = "bench/results.json", report = "bench/report.md", commit = "unknown";
         var data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "filecheck-bench");
         var quick = false;
+        var trendsJobs = 1_000_000;
         HashSet<string>? only = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -25,8 +26,9 @@ internal static class FiguresRun
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--only" when i + 1 < args.Length: only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--quick": quick = true; break;
+                case "--trends-jobs" when i + 1 < args.Length: trendsJobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --results FILE, --report FILE, --commit SHA, --data DIR.");
+                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --trends-jobs N, --results FILE, --report FILE, --commit SHA, --data DIR.");
                     return 2;
             }
         }
@@ -34,7 +36,7 @@ internal static class FiguresRun
         var clock = Stopwatch.StartNew();
         var figures = new List<Figure>();
         var errors = new List<string>();
-        await using (var context = await BenchContext.StartAsync(quick, data))
+        await using (var context = await BenchContext.StartAsync(quick, data, trendsJobs))
         {
             Console.WriteLine($"Host and Chromium ready in {clock.Elapsed.TotalSeconds:0.0} s.");
             foreach (var measurement in Measurements.All(context))

@@ -1,4 +1,5 @@
 using Filecheck.Dashboard;
+using Filecheck.Dashboard.Sandbox;
 
 // A setting left out (sign-in, the API's address, a bound out of range) refuses the start: the operator reads one
 // sentence naming the keys, not a stack trace. Test hosts catch the same exception themselves and never get here.
@@ -8,6 +9,10 @@ StartRefusal.Watch();
 if (StoreCommands.IsCommand(args)) return await StoreCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(DashboardPaths.Options(args));
+
+// With no Filecheck:BaseUrl in Development: the built-in sandbox, started before the host is built and handed to it as
+// settings (a test host starts its own first and passes them in, so none starts here).
+await builder.StartSandboxIfWantedAsync();
 
 // Shell, Access, Sandbox, Jobs, History, Trends, Sharing: the list is in DashboardFeatures, which the test hosts run too.
 builder.AddDashboard();

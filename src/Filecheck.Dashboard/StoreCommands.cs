@@ -4,6 +4,7 @@ using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Data.Move;
 using Filecheck.Dashboard.Sandbox;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 
@@ -30,12 +31,15 @@ public static class StoreCommands
         var command = args[0];
         string? from = null;
         var batchSize = DefaultBatchSize;
+        int? rowsPerSecond = null;
         var settings = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
             if (command == MoveHistory && args[i] == "--from" && i + 1 < args.Length) from = args[++i];
             else if (command == MoveHistory && args[i] == "--batch-size" && i + 1 < args.Length
                 && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0) batchSize = size;
+            else if (command == MoveHistory && args[i] == "--rows-per-second" && i + 1 < args.Length
+                && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var pace) && pace > 0) rowsPerSecond = pace;
             else settings.Add(args[i]);
         }
         var password = "";
@@ -43,9 +47,12 @@ public static class StoreCommands
         {
             var builder = WebApplication.CreateBuilder(DashboardPaths.Options([.. settings]));
             builder.Logging.ClearProviders();
+            // Only the store is built, not the features around it: the services it does not use are never checked.
+            builder.Host.UseDefaultServiceProvider(o => o.ValidateOnBuild = false);
+            builder.Services.TryAddSingleton(TimeProvider.System);
             builder.AddStore();
             // The built-in sandbox resets its history at every start: as at the dashboard's start, it never runs on PostgreSQL.
-            if (BackendInfo.From(builder.Configuration, builder.Environment).IsSandbox)
+            if (SandboxRun.IsWanted(builder.Configuration, builder.Environment.EnvironmentName))
                 builder.Services.AddSingleton<IValidateOptions<StoreOptions>, SandboxStoreOnSqlite>();
             await using var app = builder.Build();
             var store = app.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
@@ -61,7 +68,7 @@ public static class StoreCommands
                 return Refuse(command, $"move-history copies into PostgreSQL, and {StoreOptions.ProviderKey} is {store.Provider}: set {StoreOptions.ProviderKey}=Postgres " +
                     $"and {StoreOptions.ConnectionStringKey} (the target database), run `migrate`, then move-history.");
             }
-            return await MoveAsync(from, store.ConnectionString!, batchSize);
+            return await MoveAsync(from, store.ConnectionString!, batchSize, rowsPerSecond);
         }
         catch (OptionsValidationException e)
         {
@@ -113,7 +120,7 @@ public static class StoreCommands
         return 0;
     }
 
-    private static async Task<int> MoveAsync(string from, string target, int batchSize)
+    private static async Task<int> MoveAsync(string from, string target, int batchSize, int? rowsPerSecond)
     {
         var console = Terminal();
         var clock = Stopwatch.StartNew();
@@ -127,7 +134,7 @@ public static class StoreCommands
                 .StartAsync(async context =>
                 {
                     var bars = move.Tables.ToDictionary(t => t.Name, t => context.AddTask(t.Name, autoStart: true, maxValue: Math.Max(1, move.SourceRows[t.Name])));
-                    await move.CopyAsync(p => bars[p.Table].Value = p.Total == 0 ? 1 : p.Copied, CancellationToken.None);
+                    await move.CopyAsync(p => bars[p.Table].Value = p.Total == 0 ? 1 : p.Copied, CancellationToken.None, rowsPerSecond);
                 });
         }
         else
@@ -136,7 +143,7 @@ public static class StoreCommands
             await move.CopyAsync(p =>
             {
                 if (p.Committed) console.WriteLine($"{p.Table}: {p.Copied:N0} of {p.Total:N0} rows committed");
-            }, CancellationToken.None);
+            }, CancellationToken.None, rowsPerSecond);
         }
         if (move.KeysReplaced > 0) console.WriteLine($"The {move.KeysReplaced} Data Protection key(s) migrate made in the empty database were replaced by the history's key ring.");
 

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Filecheck.Dashboard.Shell;
 
@@ -29,7 +31,7 @@ public static class DataSetup
         // Both engines are registered; the options say which one the store is (read when first asked, after validation).
         services.AddDbContextFactory<SqliteDashboardDbContext>((sp, o) => o
             .UseSqlite(ConnectionString(FullPath(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath, root)))
-            .AddInterceptors(SqlitePragmas.Instance, sp.GetRequiredService<InMemoryStoreBus>()));
+            .AddInterceptors(SqlitePragmas.Instance, sp.GetRequiredService<InMemoryStoreBus>(), StoreTracing.Instance));
         services.AddDbContextFactory<PostgresDashboardDbContext>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
         services.AddSingleton<IDbContextFactory<DashboardDbContext>>(sp =>
@@ -50,6 +52,9 @@ public static class DataSetup
         // Before any feature's start work: the tables exist when the first hosted service or request reads them.
         services.AddHostedService<StoreStartup>();
         // /readyz: the store answers, its migrations applied (probed at most once every second or two).
+        // One instance, so that its cached answer is shared by every probe (AddCheck<T> would make one per run otherwise).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StoreReadiness>();
         services.AddHealthChecks().AddCheck<StoreReadiness>(StoreReadiness.Name, tags: [HealthTags.Ready]);
         // The read audit's queue on disk, folded into the store in batches; it stops after the web server, so it folds last.
         services.AddSingleton(sp => ReadAuditFolder.For(sp.GetRequiredService<IOptions<StoreOptions>>().Value, root));
@@ -79,6 +84,21 @@ public static class DataSetup
             ? sp.GetRequiredService<PostgresStoreBus>()
             : sp.GetRequiredService<InMemoryStoreBus>());
         services.AddHealthChecks().AddCheck<StoreBusHealthCheck>(StoreBusHealthCheck.Name, tags: ["ready"]);
+    }
+
+    /// <summary>
+    /// For a host without the store (a bUnit context): one instance's leases (always held) and an in-memory bus. The
+    /// store's own registrations replace these whichever is added first.
+    /// </summary>
+    public static IServiceCollection AddSingleInstanceDefaults(this IServiceCollection services)
+    {
+        services.AddOptions<LeaseOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILeaseStore, SingleInstanceLeaseStore>();
+        services.TryAddSingleton<LeaseKeeper>();
+        services.TryAddSingleton<InMemoryStoreBus>();
+        services.TryAddSingleton<IStoreBus>(sp => sp.GetRequiredService<InMemoryStoreBus>());
+        return services;
     }
 
     private static bool IsPostgres(IServiceProvider sp) => sp.GetRequiredService<IOptions<StoreOptions>>().Value.Engine == StoreEngine.Postgres;

@@ -9,14 +9,14 @@ namespace Filecheck.Dashboard.Data;
 /// (the migrations' history count), asked at most once every <see cref="Fresh"/>: probes every second from a load
 /// balancer cost the database almost nothing. The reason stays in the result; the endpoint shows the status word only.
 /// </summary>
-internal sealed class StoreReadiness(IDbContextFactory<DashboardDbContext> factory) : IHealthCheck
+internal sealed class StoreReadiness(IDbContextFactory<DashboardDbContext> factory, TimeProvider clock) : IHealthCheck
 {
     public const string Name = "store";
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private readonly SemaphoreSlim _probe = new(1, 1);
-    private (long At, HealthCheckResult Result)? _last;
+    private (DateTimeOffset At, HealthCheckResult Result)? _last;
     private int _migrations = -1;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
@@ -28,7 +28,7 @@ internal sealed class StoreReadiness(IDbContextFactory<DashboardDbContext> facto
             // Another probe may have answered while this one waited.
             if (Cached() is { } again) return again;
             var result = await ProbeAsync(ct);
-            _last = (Environment.TickCount64, result);
+            _last = (clock.GetUtcNow(), result);
             return result;
         }
         finally
@@ -38,7 +38,7 @@ internal sealed class StoreReadiness(IDbContextFactory<DashboardDbContext> facto
     }
 
     private HealthCheckResult? Cached() =>
-        _last is { } last && Environment.TickCount64 - last.At < (long)Fresh.TotalMilliseconds ? last.Result : null;
+        _last is { } last && clock.GetUtcNow() - last.At < Fresh ? last.Result : null;
 
     private async Task<HealthCheckResult> ProbeAsync(CancellationToken ct)
     {

@@ -22,6 +22,8 @@ public static class HistorySetup
         services.AddValidatedOptions<HistoryOptions, HistoryOptionsValidator>(configuration.GetSection(HistoryOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HistoryWriter>();
+        // A job's new version reaches pages on every instance (over the bus, sent in the write's transaction).
+        services.AddSingleton<IHistoryWriteListener, JobVersionAnnouncer>();
         services.AddSingleton<JobWriter>();
         services.AddSingleton<LookupAudit>();
         services.AddSingleton<Data.IReadAuditFold, LookupReadFold>();

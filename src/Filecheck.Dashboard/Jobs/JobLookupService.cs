@@ -44,6 +44,7 @@ public sealed class JobLookupService(
     IJobHistory history,
     UserBudget budget,
     DashboardMetrics metrics,
+    Live.SharedJobs shared,
     AuthenticationStateProvider? authentication = null)
 {
     public Task<JobLoad> LoadAsync(string? text, CancellationToken ct = default) => LoadAsync(text, user: null, ct);
@@ -118,6 +119,8 @@ public sealed class JobLookupService(
 
     private async Task<JobLoad> ViewAsync(Job job, DateTimeOffset fetchedAt, bool withNames, CancellationToken ct)
     {
+        // Every viewer of this version shows the same parsed copy (the page holds it as long as it is open).
+        job = shared.Share(job);
         if (!withNames) return JobLoad.Ok(new JobView(job, null, null, fetchedAt));
         var workflow = names.WorkflowAsync(job.WorkflowId, ct);
         var rule = names.RuleAsync(job.RuleId, ct);

@@ -1,4 +1,5 @@
 using Filecheck.Dashboard.Access;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Jobs.Checks;
 using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Jobs.Limits;
@@ -31,10 +32,13 @@ public static class JobsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LibraryNames>();
         services.AddScoped<JobLookupService>();
+        services.AddSingleton<SharedJobs>();
         services.AddScoped<Shell.IJobReports, Answer.JobReports>();
         // Without the History feature, lookups keep nothing; History replaces this whichever is added first.
         services.TryAddSingleton<IJobHistory, NoJobHistory>();
         services.AddValidatedOptions<JobWatcherOptions, JobWatcherOptionsValidator>(configuration?.GetSection(JobWatcherOptions.Section));
+        // One poll per running job across instances (leases and the bus); a host without the store gets one instance's.
+        services.AddSingleInstanceDefaults();
         services.AddSingleton<JobWatcher>();
 
         // Proofs, downloads and the raw JSON, through the dashboard (RunsEndpoints); the proof client has no API key, by design.

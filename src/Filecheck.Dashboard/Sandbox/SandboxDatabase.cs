@@ -1,5 +1,3 @@
-using Filecheck.Dashboard.History;
-
 namespace Filecheck.Dashboard.Sandbox;
 
 /// <summary>
@@ -7,40 +5,36 @@ namespace Filecheck.Dashboard.Sandbox;
 /// so an earlier run's history would only hold jobs that no longer exist: each run starts a fresh <c>*.sandbox.db</c>,
 /// never mixed with a real account's file. A second dashboard on the same folder gets a file of its own.
 /// </summary>
-public sealed class SandboxDatabase(ILogger<SandboxDatabase> logger) : IDisposable
+public sealed class SandboxDatabase : IDisposable
 {
     private static readonly string[] Suffixes = ["", "-wal", "-shm"];
-    private readonly Lock _gate = new();
-    private string? _file;
-    private FileStream? _lock;
-    private bool _temporary;
+    private readonly FileStream? _lock;
+    private readonly bool _temporary;
+    private int _disposed;
 
-    public string File(string configuredPath)
+    /// <param name="configuredPath">The store's configured file (full path): the sandbox's sits beside it.</param>
+    public SandboxDatabase(string configuredPath)
     {
-        lock (_gate)
+        var preferred = System.IO.Path.ChangeExtension(configuredPath, ".sandbox.db");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(preferred)!);
+        try
         {
-            if (_file is not null) return _file;
-            var preferred = Path.ChangeExtension(configuredPath, ".sandbox.db");
-            Directory.CreateDirectory(Path.GetDirectoryName(preferred)!);
-            try
-            {
-                // Held for the process's life: another dashboard on the same folder must not reset this one's file.
-                _lock = new FileStream(preferred + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-                _file = preferred;
-            }
-            catch (IOException)
-            {
-                _file = Path.ChangeExtension(configuredPath, $".sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
-                _temporary = true;
-            }
-            // SQLite pools connections per process by connection string: an earlier host's idle ones would still point
-            // at the file about to be deleted.
-            ClearPool(_file);
-            foreach (var suffix in Suffixes) System.IO.File.Delete(_file + suffix);
-            logger.LogInformation("Sandbox mode: a fresh history at {Path}", _file);
-            return _file;
+            // Held for the run's life: another dashboard on the same folder must not reset this one's file.
+            _lock = new FileStream(preferred + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            Path = preferred;
         }
+        catch (IOException)
+        {
+            Path = System.IO.Path.ChangeExtension(configuredPath, $".sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+            _temporary = true;
+        }
+        // SQLite pools connections per process by connection string: an earlier host's idle ones would still point
+        // at the file about to be deleted.
+        ClearPool(Path);
+        foreach (var suffix in Suffixes) File.Delete(Path + suffix);
     }
+
+    public string Path { get; }
 
     private static void ClearPool(string file)
     {
@@ -50,15 +44,13 @@ public sealed class SandboxDatabase(ILogger<SandboxDatabase> logger) : IDisposab
 
     public void Dispose()
     {
-        lock (_gate)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        ClearPool(Path);
+        _lock?.Dispose();
+        if (!_temporary) return;
+        foreach (var suffix in Suffixes)
         {
-            if (_file is not null) ClearPool(_file);
-            _lock?.Dispose();
-            if (!_temporary || _file is null) return;
-            foreach (var suffix in Suffixes)
-            {
-                try { System.IO.File.Delete(_file + suffix); } catch (IOException) { }
-            }
+            try { File.Delete(Path + suffix); } catch (IOException) { }
         }
     }
 }

@@ -1,9 +1,5 @@
-using System.Security.Cryptography;
 using Filecheck.Api;
 using Filecheck.Dashboard.Data;
-using Filecheck.Dashboard.History;
-using Filecheck.Dashboard.Jobs.Runs;
-using Filecheck.Sandbox;
 using Microsoft.Extensions.Options;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Shell;
@@ -11,10 +7,10 @@ using Filecheck.Dashboard.Shell;
 namespace Filecheck.Dashboard.Sandbox;
 
 /// <summary>
-/// The backend the dashboard talks to: the Filecheck client, pointed at the configured API or, with no
-/// <c>Filecheck:BaseUrl</c>, at the built-in sandbox started in-process on a loopback port with a key made up at start.
-/// Everything the sandbox mode changes elsewhere (its own history file, its webhooks, its artifact address) is set here
-/// through the other features' options, so the order of the <c>Add*</c> calls does not matter.
+/// The backend the dashboard talks to: the Filecheck client, pointed at the configured API or at the built-in sandbox,
+/// which <see cref="SandboxStart.StartSandboxIfWantedAsync"/> started before the host was built and handed over as
+/// settings (<see cref="SandboxRun.Settings"/>): every feature reads them as its own, so the order of the <c>Add*</c>
+/// calls does not matter.
 /// </summary>
 public static class SandboxSetup
 {
@@ -22,7 +18,7 @@ public static class SandboxSetup
     {
         var services = builder.Services;
         services.AddFilecheckClient(builder.Configuration);
-        var backend = BackendInfo.From(builder.Configuration, builder.Environment);
+        var backend = BackendInfo.From(builder.Configuration);
         services.AddSingleton(backend);
         // Both say nothing unless the sandbox answers.
         services.AddToSlot<SandboxBanner>(LayoutSlots.AppBar);
@@ -33,52 +29,8 @@ public static class SandboxSetup
             services.AddSingleton<IValidateOptions<FilecheckOptions>>(new BaseUrlRequired(builder.Environment.EnvironmentName));
             return builder;
         }
-
-        services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(builder.Configuration.GetSection(SandboxOptionsValidator.Section));
-        services.AddSingleton<SandboxLauncher>();
-        // Read when the client's options are first needed (at start, by their validation): the sandbox's own web host
-        // is built only after the dashboard's, which keeps test hosts that capture the first host built on ours.
-        services.AddOptions<FilecheckOptions>().PostConfigure<SandboxLauncher>((o, launcher) =>
-        {
-            o.BaseUrl = launcher.Server.BaseAddress;
-            o.ApiKey = launcher.Server.ApiKey;
-        });
-        // Proofs and downloads come from the sandbox itself, and from nowhere else.
-        services.AddOptions<ArtifactOptions>().PostConfigure<SandboxLauncher>((o, launcher) => o.OnlyOrigin = launcher.Server.BaseAddress);
-        services.AddSingleton<SandboxDatabase>();
         services.AddSingleton<IValidateOptions<StoreOptions>, SandboxStoreOnSqlite>();
-        var contentRoot = builder.Environment.ContentRootPath;
-        services.AddOptions<StoreOptions>().PostConfigure<SandboxDatabase>((o, database) =>
-            o.DatabasePath = database.File(DataSetup.FullPath(o.DatabasePath, contentRoot)));
-        // The sandbox is a loopback API of generated jobs: read all of it at once, so /trends shows its whole history
-        // within a minute of start. A real Filecheck account keeps the configured budgets.
-        services.PostConfigure<HistoryOptions>(o =>
-        {
-            o.Sync.DetailConcurrency = Math.Max(o.Sync.DetailConcurrency, 16);
-            // Fewer, larger writes: the rollups' upserts are shared by the jobs of a batch.
-            o.Sync.DetailBatch = Math.Max(o.Sync.DetailBatch, 100);
-            o.Sync.RequestsPerMinute = Math.Max(o.Sync.RequestsPerMinute, 1_000_000);
-            o.Sync.MaxDetailsPerRun = Math.Max(o.Sync.MaxDetailsPerRun, 1_000_000);
-        });
-        // Its webhooks come to this dashboard with a secret and a signing secret made up at start (unless configured);
-        // the address is known once Kestrel listens (MapSandbox).
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var signing = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        services.AddOptions<HistoryOptions>().PostConfigure(o =>
-        {
-            if (string.IsNullOrEmpty(o.Webhooks.Secret)) o.Webhooks.Secret = secret;
-            if (string.IsNullOrEmpty(o.Webhooks.SigningSecret)) o.Webhooks.SigningSecret = signing;
-        });
-        // The sandbox (not started yet) learns where and how to post from the history's final settings.
-        services.AddOptions<SandboxOptions>().PostConfigure<IOptions<HistoryOptions>>((sandbox, history) =>
-        {
-            var webhooks = history.Value.Webhooks;
-            sandbox.WebhookUrl ??= SandboxWebhooks.Placeholder;
-            sandbox.WebhookHeaders[webhooks.SecretHeader] = webhooks.Secret!;
-            sandbox.WebhookSigningSecret = webhooks.SigningSecret;
-        });
-
-        services.AddHostedService<SandboxStarter>();
+        services.AddHostedService<SandboxStarted>();
         return builder;
     }
 
@@ -99,12 +51,13 @@ public static class SandboxSetup
                 + $"{FilecheckOptions.SectionName}:ApiKey.");
     }
 
-    /// <summary>Starts the sandbox with the dashboard, not on the first lookup.</summary>
-    private sealed class SandboxStarter(SandboxLauncher launcher, ILogger<SandboxStarter> logger) : IHostedService
+    /// <summary>Says at start where the sandbox answers and which history file it fills.</summary>
+    private sealed class SandboxStarted(SandboxRun run, ILogger<SandboxStarted> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            logger.LogInformation("No Filecheck:BaseUrl configured: using the built-in sandbox API at {BaseAddress}", launcher.Server.BaseAddress);
+            logger.LogInformation("No Filecheck:BaseUrl configured: using the built-in sandbox API at {BaseAddress}, with a fresh history at {Path}",
+                run.Server.BaseAddress, run.DatabaseFile);
             return Task.CompletedTask;
         }
 

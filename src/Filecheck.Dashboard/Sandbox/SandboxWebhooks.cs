@@ -17,7 +17,7 @@ internal static class SandboxWebhooks
 
     public static void TargetOnStart(WebApplication app)
     {
-        var sandbox = app.Services.GetRequiredService<SandboxLauncher>().Options;
+        var sandbox = app.Services.GetRequiredService<SandboxRun>().Options;
         var server = app.Services.GetRequiredService<IServer>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SandboxWebhooks));
         app.Lifetime.ApplicationStarted.Register(() =>

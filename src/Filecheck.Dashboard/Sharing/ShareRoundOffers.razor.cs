@@ -52,12 +52,7 @@ public partial class ShareRoundOffers
     private async Task AddAsync(RoundOffer offer)
     {
         if (Auth is null) return;
-        // Asked again at the click: the page may have been opened before the session was ended or the role taken.
-        if (!await Guard.IsAllowedAsync(Policies.ShareProofs))
-        {
-            _problem = SharesPage.NotAllowed;
-            return;
-        }
+        if ((_problem = await Guard.ShareRefusalAsync()) is not null) return;
         _busy = true;
         try
         {

@@ -25,6 +25,7 @@ public static class SharingSetup
         services.AddSingleton<SharePageService>();
         services.AddSingleton<ShareComments>();
         services.AddScoped<ShareRounds>();
+        services.AddScoped<RoundSuggestions>();
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();

@@ -26,4 +26,7 @@ public sealed record JobReportResult(JobReport? Report, string? Problem);
 public interface IJobReports
 {
     Task<JobReportResult> GetAsync(string jobId, ClaimsPrincipal user, CancellationToken ct = default);
+
+    /// <summary>The IDs of the jobs of an order the dashboard's history holds, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>> JobsOfOrderAsync(string orderId, int limit, CancellationToken ct = default);
 }

@@ -11,13 +11,17 @@ namespace Filecheck.Dashboard.Shell;
 
 /// <summary>
 /// OpenTelemetry: off unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (then OTLP, with the standard <c>OTEL_*</c>
-/// settings). Traces of requests, of the Filecheck client and the proof relay (HttpClient) and of PostgreSQL (Npgsql);
+/// settings). Traces of requests, of the Filecheck client and the proof relay (HttpClient) and of the store (Npgsql, or
+/// <see cref="StoreSource"/> for SQLite);
 /// metrics of <see cref="DashboardMetrics"/>, the resilience pipelines (Polly: open circuits), ASP.NET Core and HttpClient.
 /// No span carries a query string (signatures live there), a share token or the API key (a header, never recorded).
 /// </summary>
 public static class TelemetrySetup
 {
     public const string EndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The activity source of the SQLite commands' spans (Data's StoreTracing).</summary>
+    public const string StoreSource = "Filecheck.Dashboard.Store";
 
     /// <param name="exporters">More exporters (a test's in-memory ones); they also turn telemetry on.</param>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, Action<IOpenTelemetryBuilder>? exporters = null)
@@ -48,7 +52,8 @@ public static class TelemetrySetup
                 {
                     if (request.RequestUri is { } uri) activity.SetTag("url.full", WithoutQuery(uri));
                 })
-                .AddNpgsql())
+                .AddNpgsql()
+                .AddSource(StoreSource))
             .WithMetrics(m => m
                 .AddMeter(DashboardMetrics.MeterName, "Polly")
                 .AddAspNetCoreInstrumentation()

@@ -102,7 +102,7 @@ public sealed class StartupTests
 
         Assert.Equal(AuthMode.MicrosoftIdentity, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.AuthMode);
         Assert.False(app.Services.GetRequiredService<Filecheck.Dashboard.Sandbox.BackendInfo>().IsSandbox);
-        Assert.Empty(app.Services.GetServices<Filecheck.Dashboard.Sandbox.SandboxLauncher>());
+        Assert.Empty(app.Services.GetServices<Filecheck.Dashboard.Sandbox.SandboxRun>());
     }
 
     [Theory]

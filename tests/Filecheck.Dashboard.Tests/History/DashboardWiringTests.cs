@@ -29,7 +29,7 @@ public sealed class DashboardWiringTests : IAsyncLifetime
     {
         var services = _dashboard.Services;
         var reads = services.GetRequiredService<HistoryReads>();
-        var sandbox = services.GetRequiredService<SandboxLauncher>().Server;
+        var sandbox = services.GetRequiredService<SandboxRun>().Server;
 
         var id = sandbox.Jobs.CreateRunningJob(1, TimeSpan.FromMilliseconds(100));
         // Observed through the database: the job's completion recorded by a webhook, not by a lookup or the sync (off).

@@ -67,16 +67,16 @@ public sealed class JobComponentsTests : ComponentTest
     public void FilesTable_LargeJobFilteredAndSorted_ShowsMatchingRowsInOrder()
     {
         var job = Filecheck.Add(FakeJobs.Large(200));
-        var state = new JobViewState { Filter = "page-1", Sort = "name", Desc = true };
+        var state = new JobViewState { Filter = "page-10", Sort = "name", Desc = true };
 
         var table = Ctx.Render<FilesTable>(p => p.Add(x => x.Tasks, job.Tasks!).Add(x => x.State, state));
 
-        var expected = job.Tasks!.Select(t => t.DisplayName).Where(n => n.Contains("page-1", StringComparison.OrdinalIgnoreCase)).ToList();
-        Assert.Equal(111, expected.Count); // page-1, page-10..19, page-100..199
+        var expected = job.Tasks!.Select(t => t.DisplayName).Where(n => n.Contains("page-10", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(11, expected.Count); // page-10, page-100..109
         Assert.Contains($"{expected.Count} of {job.Tasks!.Count} files", table.Find("[data-testid=files-count]").TextContent);
         var names = table.FindAll("[data-testid=files-row] td:first-child").Select(td => td.TextContent.Trim()).ToList();
         Assert.NotEmpty(names);
-        Assert.All(names, n => Assert.Contains("page-1", n));
+        Assert.All(names, n => Assert.Contains("page-10", n));
         Assert.Equal(names.OrderByDescending(n => n, StringComparer.Ordinal).ToList(), names);
         Assert.Equal(expected.OrderByDescending(n => n, StringComparer.Ordinal).Take(names.Count), names);
         // Below the virtualization threshold every matching row is in the page (find-in-page, screen readers).

@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Data;
 using System.Collections.Concurrent;
 using Filecheck.Api;
 using Filecheck.Dashboard.Jobs;
@@ -38,7 +39,10 @@ public sealed class JobWatcherTests : IAsyncLifetime
         _watcher = new JobWatcher(
             _services.GetRequiredService<IServiceScopeFactory>(), _watcherClock,
             Options.Create(new JobWatcherOptions { MinInterval = TimeSpan.FromSeconds(1), MaxInterval = TimeSpan.FromSeconds(10) }),
-            NullLogger<JobWatcher>.Instance, new NoJobHistory());
+            NullLogger<JobWatcher>.Instance, new NoJobHistory(),
+            new LeaseKeeper(new SingleInstanceLeaseStore(Options.Create(new LeaseOptions()), TimeProvider.System), Options.Create(new LeaseOptions()),
+                TimeProvider.System, NullLogger<LeaseKeeper>.Instance),
+            new InMemoryStoreBus(NullLogger<InMemoryStoreBus>.Instance));
     }
 
     public async Task DisposeAsync()

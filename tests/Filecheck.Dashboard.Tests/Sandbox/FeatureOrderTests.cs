@@ -15,7 +15,7 @@ using Filecheck.Dashboard.Data;
 
 namespace Filecheck.Dashboard.Tests.Sandbox;
 
-/// <summary>The sandbox mode reaches the other features through their options, not through the order of Program.cs.</summary>
+/// <summary>The sandbox mode reaches the other features through their settings, not through the order of Program.cs.</summary>
 public sealed class FeatureOrderTests
 {
     private static readonly Action<IHostApplicationBuilder>[] ProgramOrder =
@@ -31,10 +31,10 @@ public sealed class FeatureOrderTests
     public async Task AddFeatures_AnyOrder_SandboxGetsItsOwnHistoryFileWebhooksAndArtifacts(string order)
     {
         using var temp = new TempStore();
-        await using var app = Build(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File);
+        await using var app = await BuildAsync(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File);
         var services = app.Services;
 
-        var sandbox = services.GetRequiredService<SandboxLauncher>();
+        var sandbox = services.GetRequiredService<SandboxRun>();
         var history = services.GetRequiredService<IOptions<HistoryOptions>>().Value;
         var store = services.GetRequiredService<IOptions<StoreOptions>>().Value;
         await services.GetRequiredService<StoreMigrator>().EnsureReadyAsync();
@@ -61,7 +61,7 @@ public sealed class FeatureOrderTests
     public async Task AddFeatures_AnyOrderWithABaseUrl_UsesTheConfiguredFileAndNoSandbox(string order)
     {
         using var temp = new TempStore();
-        await using var app = Build(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File,
+        await using var app = await BuildAsync(order == nameof(ProgramOrder) ? ProgramOrder : ReverseOrder, temp.File,
             ("Filecheck:BaseUrl", "https://api.filecheck.example/"), ("Filecheck:ApiKey", "sk_test_order"));
         var services = app.Services;
 
@@ -70,11 +70,11 @@ public sealed class FeatureOrderTests
         Assert.False(services.GetRequiredService<BackendInfo>().IsSandbox);
         Assert.Equal(temp.File, services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath);
         Assert.True(File.Exists(temp.File));
-        Assert.Empty(services.GetServices<SandboxLauncher>());
+        Assert.Empty(services.GetServices<SandboxRun>());
         Assert.True(services.GetRequiredService<ArtifactUrlPolicy>().IsAllowed(new Uri("https://fc-artifacts.s3.amazonaws.com/p.png")));
     }
 
-    private static WebApplication Build(Action<IHostApplicationBuilder>[] features, string databaseFile, params (string Key, string Value)[] extra)
+    private static async Task<WebApplication> BuildAsync(Action<IHostApplicationBuilder>[] features, string databaseFile, params (string Key, string Value)[] extra)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -88,6 +88,8 @@ public sealed class FeatureOrderTests
             ["History:Sync:Enabled"] = "false",
         });
         builder.Configuration.AddInMemoryCollection(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        // As Program does: the sandbox first, handed to the features as settings, whatever their order.
+        await builder.StartSandboxIfWantedAsync();
         foreach (var add in features) add(builder);
         return builder.Build();
     }

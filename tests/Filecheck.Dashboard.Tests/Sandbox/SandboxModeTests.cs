@@ -13,46 +13,67 @@ public sealed class SandboxModeTests
     [Theory]
     [InlineData("Production")]
     [InlineData("Staging")]
-    public void AddSandbox_OutsideDevelopmentWithoutABaseUrl_StartsNoSandboxAndNamesTheKey(string environment)
+    public async Task AddSandbox_OutsideDevelopmentWithoutABaseUrl_StartsNoSandboxAndNamesTheKey(string environment)
     {
-        using var host = Build(environment, []);
+        using var host = await BuildAsync(environment, []);
 
         Assert.False(host.Services.GetRequiredService<BackendInfo>().IsSandbox);
-        Assert.Empty(host.Services.GetServices<SandboxLauncher>());
+        Assert.Empty(host.Services.GetServices<SandboxRun>());
         var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<FilecheckOptions>>().Value);
         Assert.Contains("Filecheck:BaseUrl", error.Message);
         Assert.Contains($"'{environment}'", error.Message);
     }
 
     [Fact]
-    public void AddSandbox_InDevelopmentWithoutABaseUrl_IsTheSandbox()
+    public async Task AddSandbox_InDevelopmentWithoutABaseUrl_IsTheSandbox()
     {
-        using var host = Build("Development", []);
+        using var host = await BuildAsync("Development", []);
 
         Assert.True(host.Services.GetRequiredService<BackendInfo>().IsSandbox);
-        Assert.Single(host.Services.GetServices<SandboxLauncher>());
+        Assert.Single(host.Services.GetServices<SandboxRun>());
+    }
+
+    [Fact]
+    public async Task AddSandbox_InDevelopment_StartedBeforeTheHostAndHandedOverAsSettings_NoOtherOptionsPostConfigured()
+    {
+        using var host = await BuildAsync("Development", []);
+        var run = host.Services.GetRequiredService<SandboxRun>();
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+
+        // Already answering when the host was built, and read by the client as any setting.
+        Assert.Equal(run.Server.BaseAddress, host.Services.GetRequiredService<IOptions<FilecheckOptions>>().Value.BaseUrl);
+        Assert.Equal(run.Server.BaseAddress.ToString(), configuration[SandboxRun.UrlKey]);
+        Assert.Equal(run.DatabaseFile, configuration[Filecheck.Dashboard.Data.StoreOptions.DatabasePathKey]);
+        Assert.Empty(host.Services.GetServices<IPostConfigureOptions<FilecheckOptions>>());
+        Assert.Empty(host.Services.GetServices<IPostConfigureOptions<Filecheck.Dashboard.Data.StoreOptions>>());
+        Assert.Empty(host.Services.GetServices<IPostConfigureOptions<Filecheck.Dashboard.History.HistoryOptions>>());
+        Assert.Empty(host.Services.GetServices<IPostConfigureOptions<Filecheck.Dashboard.Jobs.Runs.ArtifactOptions>>());
     }
 
     [Theory]
     [InlineData("Development")]
     [InlineData("Production")]
-    public void AddSandbox_WithABaseUrl_IsNoSandboxAnywhere(string environment)
+    public async Task AddSandbox_WithABaseUrl_IsNoSandboxAnywhere(string environment)
     {
-        using var host = Build(environment, new()
+        using var host = await BuildAsync(environment, new()
         {
             ["Filecheck:BaseUrl"] = "https://api.filecheck.example/",
             ["Filecheck:ApiKey"] = "sk_test_mode_0123456789",
         });
 
         Assert.False(host.Services.GetRequiredService<BackendInfo>().IsSandbox);
-        Assert.Empty(host.Services.GetServices<SandboxLauncher>());
+        Assert.Empty(host.Services.GetServices<SandboxRun>());
         Assert.Equal(new Uri("https://api.filecheck.example/"), host.Services.GetRequiredService<IOptions<FilecheckOptions>>().Value.BaseUrl);
     }
 
-    private static IHost Build(string environment, Dictionary<string, string?> settings)
+    private static async Task<IHost> BuildAsync(string environment, Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["Sandbox:JobCount"] = "20";
+        builder.Configuration["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-mode-");
+        // As Program does: started before the host is built, only where it is wanted.
+        await builder.StartSandboxIfWantedAsync();
         builder.AddSandbox();
         return builder.Build();
     }

@@ -3,7 +3,9 @@ using Filecheck.Dashboard.Shell;
 using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Sandbox;
 using Filecheck.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -50,6 +52,9 @@ public sealed class TelemetryTests
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port) && Equals(s.GetTagItem("url.path"), "/no-such-page"));
         Assert.Contains(spans, s => s.Kind == ActivityKind.Client && s.GetTagItem("url.full") is string url && url.StartsWith(sandbox.BaseAddress + "jobs/" + WellKnownJobs.Passing, StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Kind == ActivityKind.Client && Equals(s.GetTagItem("url.full"), new Uri(sandbox.BaseAddress, "jobs").ToString()));
+        // The store's commands (SQLite here; Npgsql's own spans on PostgreSQL), with the SQL and never a value.
+        Assert.Contains(spans, s => s.Source.Name == TelemetrySetup.StoreSource && Equals(s.GetTagItem("db.system.name"), "sqlite")
+            && s.GetTagItem("db.query.text") is string sql && sql.Contains("\"Jobs\"", StringComparison.Ordinal));
         // Never the key, never a query string with its signature.
         foreach (var span in spans)
         {
@@ -61,6 +66,29 @@ public sealed class TelemetryTests
                 Assert.DoesNotContain("X-Amz-Signature", text);
             }
         }
+    }
+
+    [Fact]
+    public void AddTelemetry_WithoutTheEndpoint_IsOff_WithIt_TracesAndMeters()
+    {
+        static IServiceProvider Built(string? endpoint)
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [TelemetrySetup.EndpointKey] = endpoint });
+            builder.AddTelemetry();
+            return builder.Services.BuildServiceProvider();
+        }
+
+        var off = Built(null);
+        var on = Built("http://127.0.0.1:4317");
+
+        Assert.Null(off.GetService<TracerProvider>());
+        Assert.Null(off.GetService<MeterProvider>());
+        Assert.NotNull(off.GetService<DashboardMetrics>());
+        Assert.NotNull(on.GetService<TracerProvider>());
+        Assert.NotNull(on.GetService<MeterProvider>());
+        (on as IDisposable)?.Dispose();
+        (off as IDisposable)?.Dispose();
     }
 
     private static IEnumerable<MetricPoint> Points(Metric metric)

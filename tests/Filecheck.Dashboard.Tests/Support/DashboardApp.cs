@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Filecheck.Dashboard.Sandbox;
+using Microsoft.Extensions.Configuration;
 
 namespace Filecheck.Dashboard.Tests.Support;
 
@@ -23,10 +25,14 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         ["History:DatabasePath"] = Filecheck.Testing.TempStore.NewDatabasePath("fc-access-"),
     };
 
+    // The built-in sandbox this app runs on (Development with no Filecheck:BaseUrl), started before the app.
+    private SandboxRun? _sandbox;
+
     /// <summary>The host, then its own history folder (a test's <c>fc-…</c> temporary folder; any other path is kept).</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_sandbox is not null) await _sandbox.DisposeAsync();
         Filecheck.Testing.TempStore.Delete(settings.GetValueOrDefault("History:DatabasePath"));
         GC.SuppressFinalize(this);
     }
@@ -37,6 +43,11 @@ public class DashboardApp(string environment, Dictionary<string, string?> settin
         builder.UseContentRoot(DashboardPaths.FindRepositoryRoot()!);
         // UseSetting: the settings must be there when Program reads them, before the host is built.
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        // As Program does, but here: WebApplicationFactory takes the first host built on Program's flow for its own.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        if (!SandboxRun.IsWanted(configuration, environment)) return;
+        _sandbox ??= Task.Run(() => SandboxRun.StartAsync(configuration, DashboardPaths.FindRepositoryRoot()!)).GetAwaiter().GetResult();
+        builder.UseSandbox(_sandbox);
     }
 
     /// <summary>On real Kestrel at 127.0.0.1 (a free port) instead of in memory: for what needs a socket, such as the sandbox's webhooks.</summary>

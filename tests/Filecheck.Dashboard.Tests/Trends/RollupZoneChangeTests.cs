@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Api.Models;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Trends.Rollups;
@@ -30,7 +31,7 @@ public sealed class RollupZoneChangeTests
         // The same store started again with Trends:TimeZone=America/New_York.
         var writer = new RollupWriter(new RollupZone(NewYork));
         var history = new HistoryWriter(utc.Gate, [writer]);
-        var rebuild = new RollupRebuild(utc.Db, utc.Migrator, history, writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance);
+        var rebuild = new RollupRebuild(utc.Db, utc.Migrator, history, writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance, SingleInstance.Leases);
 
         Assert.True(await rebuild.NeedsRebuildAsync(CancellationToken.None));
         Assert.Equal("UTC", rebuild.RebuildingFromZone);

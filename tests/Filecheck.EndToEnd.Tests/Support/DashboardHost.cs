@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Filecheck.Dashboard.Sandbox;
 
 namespace Filecheck.EndToEnd.Tests.Support;
 
@@ -32,7 +34,9 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     public Uri BaseAddress { get; private set; } = default!;
 
     /// <summary>The in-process sandbox the dashboard talks to, so tests can make running jobs or switch faults on.</summary>
-    public Filecheck.Sandbox.SandboxServer Sandbox => Services.GetRequiredService<Filecheck.Dashboard.Sandbox.SandboxLauncher>().Server;
+    public Filecheck.Sandbox.SandboxServer Sandbox => Services.GetRequiredService<SandboxRun>().Server;
+
+    private SandboxRun? _sandbox;
 
     public void Start()
     {
@@ -61,6 +65,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_sandbox is not null) await _sandbox.DisposeAsync();
         Filecheck.Testing.TempStore.Delete(_settings.GetValueOrDefault("History:DatabasePath"));
         GC.SuppressFinalize(this);
     }
@@ -70,6 +75,13 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseContentRoot(RepositoryRoot());
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        // The sandbox starts here, before Program builds its host (WebApplicationFactory takes the first one built there).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
+        if (SandboxRun.IsWanted(configuration, "Development"))
+        {
+            _sandbox ??= Task.Run(() => SandboxRun.StartAsync(configuration, RepositoryRoot())).GetAwaiter().GetResult();
+            builder.UseSandbox(_sandbox);
+        }
         _configure?.Invoke(builder);
     }
 

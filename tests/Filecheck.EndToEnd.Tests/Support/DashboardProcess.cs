@@ -25,7 +25,8 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<DashboardProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <param name="startTimeout">How long it may take to listen (60 s unless a test starts several at once).</param>
+    public static async Task<DashboardProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? startTimeout = null)
     {
         var root = DashboardHost.RepositoryRoot();
         // The copy built beside these tests, with its own deps.json, runtimeconfig and static web assets manifest.
@@ -66,19 +67,19 @@ public sealed class DashboardProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var dashboard = new DashboardProcess(process, output, await WaitAsync(listening.Task, output));
+        var dashboard = new DashboardProcess(process, output, await WaitAsync(listening.Task, output, startTimeout ?? TimeSpan.FromSeconds(60)));
         return dashboard;
     }
 
-    private static async Task<Uri> WaitAsync(Task<Uri> listening, StringBuilder output)
+    private static async Task<Uri> WaitAsync(Task<Uri> listening, StringBuilder output, TimeSpan timeout)
     {
         try
         {
-            return await listening.WaitAsync(TimeSpan.FromSeconds(60));
+            return await listening.WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException("The dashboard did not start listening within 60 s:\n" + output);
+            throw new TimeoutException($"The dashboard did not start listening within {timeout.TotalSeconds:0} s:\n" + output);
         }
     }
 
@@ -95,6 +96,15 @@ public sealed class DashboardProcess : IAsyncDisposable
     {
         await _process.WaitForExitAsync().WaitAsync(within);
         return _process.ExitCode;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: no shutdown, no lease released, nothing flushed (what a crash or an OOM kill leaves).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,8 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
     private readonly CancellationTokenSource _stopping = new();
     private Task _listening = Task.CompletedTask;
     private volatile bool _connected;
+    // One instance behind three registrations (itself, the hosted service, IStoreBus): the container disposes it three times.
+    private int _disposed;
 
     public override bool IsConnected => _connected;
 
@@ -34,6 +36,20 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
         await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
         {
             Parameters = { new() { Value = Channel }, new() { Value = payload } },
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async Task PublishManyAsync(DashboardDbContext db, string topic, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return;
+        var payloads = ids.Select(id => Payload(topic, id)).ToArray();
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", connection)
+        {
+            Parameters = { new() { Value = Channel }, new() { Value = payloads } },
             Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
         };
         await command.ExecuteNonQueryAsync(ct);
@@ -59,6 +75,7 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1) return;
         await _stopping.CancelAsync();
         await _listening.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -124,6 +141,7 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         await _listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();

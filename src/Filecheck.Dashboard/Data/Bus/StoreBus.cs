@@ -33,6 +33,9 @@ public interface IStoreBus
     /// <summary>Published on its own (nothing in the store changed with it, e.g. "sync now").</summary>
     Task PublishAsync(string topic, string id, CancellationToken ct);
 
+    /// <summary>One notification per ID in <paramref name="db"/>'s open transaction, in one round trip (a page of the sync's jobs).</summary>
+    Task PublishManyAsync(DashboardDbContext db, string topic, IReadOnlyCollection<string> ids, CancellationToken ct);
+
     /// <summary>Calls <paramref name="handler"/> with the ID of every notification of <paramref name="topic"/>, from any instance, this one included.</summary>
     IDisposable Subscribe(string topic, Action<string> handler);
 
@@ -56,6 +59,8 @@ public abstract class StoreBusBase(ILogger logger) : IStoreBus
     public abstract Task PublishAsync(DashboardDbContext db, string topic, string id, CancellationToken ct);
 
     public abstract Task PublishAsync(string topic, string id, CancellationToken ct);
+
+    public abstract Task PublishManyAsync(DashboardDbContext db, string topic, IReadOnlyCollection<string> ids, CancellationToken ct);
 
     public IDisposable Subscribe(string topic, Action<string> handler)
     {
@@ -132,6 +137,11 @@ public sealed class InMemoryStoreBus(ILogger<InMemoryStoreBus> logger) : StoreBu
     {
         Deliver(Payload(topic, id));
         return Task.CompletedTask;
+    }
+
+    public override async Task PublishManyAsync(DashboardDbContext db, string topic, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        foreach (var id in ids) await PublishAsync(db, topic, id, ct);
     }
 
     private void Committed(DbContext? db)

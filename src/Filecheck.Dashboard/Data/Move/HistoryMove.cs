@@ -196,9 +196,12 @@ public sealed class HistoryMove : IAsyncDisposable
     }
 
     /// <summary>Copies every table, batch by batch, from where an earlier run stopped; then sets the identity sequences past the rows copied.</summary>
-    public async Task CopyAsync(Action<TableProgress> progress, CancellationToken ct)
+    /// <param name="rowsPerSecond">A ceiling on the copy's pace, to spare a target that serves other work (null: as fast as it goes).</param>
+    public async Task CopyAsync(Action<TableProgress> progress, CancellationToken ct, int? rowsPerSecond = null)
     {
         if (!Resuming) await BeginAsync(ct);
+        var pace = System.Diagnostics.Stopwatch.StartNew();
+        long copiedThisRun = 0;
         foreach (var table in Tables)
         {
             var (lastRowId, copied, done) = await ProgressOfAsync(table.Name, ct);
@@ -212,6 +215,9 @@ public sealed class HistoryMove : IAsyncDisposable
                 copied += batch.Count;
                 await WriteBatchAsync(table, batch, lastRowId, copied, done, ct);
                 progress(new TableProgress(table.Name, copied, total, Committed: true));
+                copiedThisRun += batch.Count;
+                if (rowsPerSecond is > 0 && TimeSpan.FromSeconds((double)copiedThisRun / rowsPerSecond.Value) - pace.Elapsed is { Ticks: > 0 } ahead)
+                    await Task.Delay(ahead, ct);
             }
         }
         await ResetIdentitiesAsync(ct);

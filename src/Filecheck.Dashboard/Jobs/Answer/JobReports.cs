@@ -1,13 +1,21 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Jobs.JobsList;
 using Filecheck.Dashboard.Shell;
 
 namespace Filecheck.Dashboard.Jobs.Answer;
 
 /// <summary>A job's findings per file through the Shell's port: looked up as the user (audited, within their budget).</summary>
-public sealed class JobReports(JobLookupService lookup) : IJobReports
+public sealed class JobReports(JobLookupService lookup, IJobsList list) : IJobReports
 {
+    public async Task<IReadOnlyList<string>> JobsOfOrderAsync(string orderId, int limit, CancellationToken ct = default)
+    {
+        // The list matches the first letters of an order; a round wants exactly this order.
+        var result = await list.LoadAsync(new JobsListState { Search = orderId }, ct, pageSize: limit);
+        return result.Rows.Where(r => r.OrderId == orderId).Select(r => r.Id).ToList();
+    }
+
     public async Task<JobReportResult> GetAsync(string jobId, ClaimsPrincipal user, CancellationToken ct = default)
     {
         var load = await lookup.LoadAsync(jobId, user, ct);

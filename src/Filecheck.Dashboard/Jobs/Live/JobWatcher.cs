@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Filecheck.Api;
 using Filecheck.Api.Models;
+using Filecheck.Dashboard.Data;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Jobs.Live;
@@ -32,14 +33,21 @@ public sealed record JobUpdate(Job? Job, FilecheckFailure? Failure, DateTimeOffs
 /// <summary>
 /// One shared poll per job ID, however many circuits watch it: the first subscriber starts it, the last one to leave
 /// (or a terminal status) stops it. Backs off from <see cref="JobWatcherOptions.MinInterval"/> to the max while the job is unchanged.
+/// Across instances one poll in all: the instance holding the lease <c>watch:{jobId}</c> polls and writes the job (its
+/// writes fenced by the lease); the others hear of each new version on the bus and re-read it from the store, and try
+/// the lease every heartbeat period, so one of them takes over when the holder dies or its viewers leave.
 /// </summary>
 public sealed class JobWatcher(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<JobWatcherOptions> options,
     ILogger<JobWatcher> logger,
-    IJobHistory history) : IDisposable
+    IJobHistory history,
+    LeaseKeeper leases,
+    IStoreBus bus) : IDisposable
 {
+    private readonly LeaseKeeper _leases = leases;
+    private readonly IStoreBus _bus = bus;
     private readonly IJobHistory _history = history;
     private readonly IServiceScopeFactory _scopes = scopes;
     private readonly TimeProvider _clock = clock;
@@ -79,6 +87,9 @@ public sealed class JobWatcher(
         private readonly CancellationTokenSource _cts;
         private bool _closed;
         private bool _started;
+        // Set by the bus when another instance stored a new version; at most one pending.
+        private readonly SemaphoreSlim _news = new(0, 1);
+        private volatile bool _holding;
 
         public Watch(JobWatcher owner, JobId id)
         {
@@ -134,15 +145,32 @@ public sealed class JobWatcher(
             var interval = settings.MinInterval;
             DateTimeOffset? lastModified = null;
             int lastStepsDone = -1;
+            HeldLease? held = null;
+            using var heard = _owner._bus.Subscribe(BusTopics.JobVersion, OnHeard);
+            using var reconnected = new BusReconnect(_owner._bus, () => OnHeard(_id.Value));
             try
             {
                 while (!ct.IsCancellationRequested)
                 {
+                    if (held is null || held.Lost.IsCancellationRequested)
+                    {
+                        if (held is not null) await held.DisposeAsync();
+                        held = await TryHoldAsync(ct);
+                        _holding = held is not null;
+                    }
+                    if (held is null)
+                    {
+                        // Another instance polls: re-read what it stores when it says so, and try the lease again now and then.
+                        if (await FollowAsync(ct)) return;
+                        continue;
+                    }
+
                     await Task.Delay(interval, _owner._clock, ct);
                     // When the state was asked for, not when it arrived.
                     var polledAt = _owner._clock.GetUtcNow();
                     FilecheckResult<Job> result;
                     using (var scope = _owner._scopes.CreateScope())
+                    using (LeaseFence.Enter(held.Lease))
                     {
                         var client = scope.ServiceProvider.GetRequiredService<IFilecheckClient>();
                         result = await client.GetJobAsync(_id, ct);
@@ -181,7 +209,48 @@ public sealed class JobWatcher(
             }
             finally
             {
+                _holding = false;
+                // Released at once: an instance whose viewers are still there takes the poll over without waiting for the expiry.
+                if (held is not null) await held.DisposeAsync();
                 _cts.Dispose();
+            }
+        }
+
+        private async Task<HeldLease?> TryHoldAsync(CancellationToken ct)
+        {
+            try
+            {
+                return await _owner._leases.TryHoldAsync("watch:" + _id.Value, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _owner._logger.LogWarning(ex, "Could not take the watch lease of job {JobId}", _id.Value);
+                return null;
+            }
+        }
+
+        /// <summary>One heartbeat period as a follower: true once the stored job is terminal (the watch is over).</summary>
+        private async Task<bool> FollowAsync(CancellationToken ct)
+        {
+            if (!await _news.WaitAsync(_owner._leases.RenewEvery, ct)) return false;
+            var stored = await _owner._history.GetAsync(_id.Value, ct);
+            if (stored is null) return false;
+            await PublishAsync(new JobUpdate(stored.Job, null, stored.LastFetchedAt ?? stored.LastSeenAt));
+            if (!stored.IsTerminal) return false;
+            lock (_gate) Close();
+            return true;
+        }
+
+        private void OnHeard(string jobId)
+        {
+            if (_holding || jobId != _id.Value) return;
+            try
+            {
+                if (_news.CurrentCount == 0) _news.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // One pending re-read covers them all.
             }
         }
 
@@ -215,6 +284,22 @@ public sealed class JobWatcher(
                 }
             }
         }
+    }
+
+    /// <summary>After the bus reconnected (notifications may be lost), followers re-read the job once.</summary>
+    private sealed class BusReconnect : IDisposable
+    {
+        private readonly IStoreBus _bus;
+        private readonly Action _handler;
+
+        public BusReconnect(IStoreBus bus, Action onReconnected)
+        {
+            _bus = bus;
+            _handler = onReconnected;
+            bus.Reconnected += _handler;
+        }
+
+        public void Dispose() => _bus.Reconnected -= _handler;
     }
 
     private sealed class Subscription(Watch watch, Func<JobUpdate, Task> callback) : IDisposable

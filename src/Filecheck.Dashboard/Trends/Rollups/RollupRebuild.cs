@@ -15,8 +15,11 @@ public sealed record RollupRebuildProgress(bool Running, int DaysDone, int DaysT
 /// sees half a day. A day whose jobs all had their steps pruned by retention is kept as it is: its details are gone,
 /// and its rollups are the only record of them left. Pruned jobs on a day that is rebuilt keep their stored details.
 /// </summary>
-public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, HistoryWriter historyWriter, RollupWriter writer, TimeProvider clock, ILogger<RollupRebuild> logger)
+public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, HistoryWriter historyWriter, RollupWriter writer, TimeProvider clock, ILogger<RollupRebuild> logger, LeaseKeeper leases)
 {
+    /// <summary>The lease a rebuild runs under: several instances starting together rebuild once.</summary>
+    public const string LeaseName = "rollup-rebuild";
+
     private readonly Lock _gate = new();
     private Task? _running;
 
@@ -80,6 +83,16 @@ public sealed class RollupRebuild(IDbContextFactory<DashboardDbContext> factory,
 
     public async Task RunAsync(CancellationToken ct)
     {
+        await using var held = await leases.TryHoldAsync(LeaseName, ct);
+        if (held is null)
+        {
+            // Another instance rebuilds; its writes are the same store's.
+            logger.LogInformation("Another instance is rebuilding the rollups");
+            Progress = new(false, 0, 0, 0, clock.GetUtcNow(), null);
+            return;
+        }
+        // Every day's write checks the lease: a paused rebuild cannot write over a successor's.
+        using var fence = LeaseFence.Enter(held.Lease);
         try
         {
             Progress = new(true, 0, 0, 0, null, null);

@@ -87,7 +87,7 @@ public sealed class CheckUploadTests(ITestOutputHelper output)
     }
 
     private static int UploadsAsked(DashboardApp app) =>
-        app.Services.GetRequiredService<SandboxLauncher>().Server.Requests.Count("/uploads");
+        app.Services.GetRequiredService<SandboxRun>().Server.Requests.Count("/uploads");
 
     [Fact]
     public async Task Upload_50MegabyteFile_StreamsThroughToFilecheck()

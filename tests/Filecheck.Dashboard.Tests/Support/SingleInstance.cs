@@ -1,0 +1,13 @@
+using Filecheck.Dashboard.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Filecheck.Dashboard.Tests.Support;
+
+/// <summary>One instance's leases (always held), for a part built by hand outside a container.</summary>
+public static class SingleInstance
+{
+    public static LeaseKeeper Leases { get; } = new(
+        new SingleInstanceLeaseStore(Options.Create(new LeaseOptions()), TimeProvider.System), Options.Create(new LeaseOptions()),
+        TimeProvider.System, NullLogger<LeaseKeeper>.Instance);
+}
