@@ -38,4 +38,19 @@ public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset,
 public sealed class SqliteDashboardDbContext(DbContextOptions<SqliteDashboardDbContext> options) : DashboardDbContext(options);
 
 /// <summary>The PostgreSQL store; its migrations are in <c>Data/Migrations/Postgres</c>.</summary>
-public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options);
+public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options)
+{
+    /// <summary>The collation of every text column: byte order, as SQLite compares text.</summary>
+    public const string TextCollation = "C";
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        // Text is compared and sorted in byte order whatever collation the database was made with (an operator's is
+        // usually a language's): the jobs list's prefix searches and sorts then answer what they answer on SQLite.
+        foreach (var property in model.Model.GetEntityTypes().SelectMany(e => e.GetProperties()).Where(p => p.ClrType == typeof(string)))
+        {
+            property.SetCollation(TextCollation);
+        }
+    }
+}

@@ -25,6 +25,8 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
         Saved("job_c", At.AddMinutes(-5), "fail", "api", "ORD-9", null, "Bob@Example.com", "FLYER-back.pdf"),
         Saved("job_d", At.AddMinutes(-5), "warn", null, null, "cust_1", null, "poster.tif"),
         Saved("job_e", At.AddMinutes(-9), null, "print-shop", "order_abc3", "CUST_3", "carol@example.org", "Brochure.pdf"),
+        // Upper case sorts before lower case in byte order, beside it in a language's order.
+        Saved("job_f", At.AddMinutes(-12), "pass", "Web", "Order_b", null, null, "Menu.pdf"),
     ];
 
     public static TheoryData<string, JobsListState> Views => new()
@@ -77,7 +79,7 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(["job_a", "job_c"], found);
     }
 
-    private static async Task<List<string>> ListAsync(RollupHarness harness, JobsListState state)
+    internal static async Task<List<string>> ListAsync(RollupHarness harness, JobsListState state)
     {
         using (harness)
         {
@@ -95,4 +97,26 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
         OrderId = orderId, CustomerId = customerId, CustomerEmail = email,
         Tasks = [new JobTask { Id = "task_1", Status = "done", Outcome = outcome, OriginalArtifact = new Artifact { FileName = file } }],
     };
+}
+
+/// <summary>
+/// A database made as an operator's usually is, with a language's collation (ICU <c>en-US</c>) instead of byte order:
+/// the jobs list still gives SQLite's answers (its text columns are compared in byte order whatever the database's collation).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class JobsListCollationTests(JobsListCollationTests.LanguageCollatedDatabase database) : IClassFixture<JobsListCollationTests.LanguageCollatedDatabase>
+{
+    public sealed class LanguageCollatedDatabase() : PostgresDatabase("TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.utf8'");
+
+    public static TheoryData<string, JobsListState> Views => JobsListEngineTests.Views;
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public async Task LoadAsync_DatabaseCollatedForALanguage_ListsWhatSqliteLists(string view, JobsListState state)
+    {
+        var sqlite = await JobsListEngineTests.ListAsync(new RollupHarness(TimeZoneInfo.Utc), state);
+        var postgres = await JobsListEngineTests.ListAsync(new RollupHarness(TimeZoneInfo.Utc, database.ConnectionString), state);
+
+        Assert.True(sqlite.SequenceEqual(postgres), $"{view}: SQLite lists [{string.Join(", ", sqlite)}], PostgreSQL [{string.Join(", ", postgres)}]");
+    }
 }
