@@ -1,5 +1,5 @@
 // The benchmark harness: speed and memory figures of the parts that must stay fast, measured and reported here
-// (never asserted in timed tests). Run: dotnet run -c Release --project bench/Filecheck.Bench [-- --out bench/report.md]
+// (never asserted in timed tests). Run: dotnet run -c Release --project bench/Filecheck.Bench [-- --out bench/micro.md]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

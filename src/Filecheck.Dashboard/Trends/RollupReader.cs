@@ -146,7 +146,7 @@ public sealed class RollupReader(DbConnection connection, StoreDialect dialect, 
     // A view with more filters than the marginal rows keep reads the daily rows: once per table for the widest range asked
     // (the page asks for its range and the previous one again and again: per chart, per breakdown, per kind), filtered in
     // SQL by the view's filters, then grouped here. Only the filtered values' rows come back: at a million jobs, a view
-    // with two filters reads about a year of them in tens of milliseconds (bench/report.md, --trends-queries-only).
+    // with two filters reads about a year of them in tens of milliseconds (bench/micro.md, --trends-queries-only).
 
     private readonly record struct DailyOutcome(DateOnly Day, string Channel, string Workflow, string Rule, string FileType, OutcomeCounts Jobs, OutcomeCounts Files);
 
