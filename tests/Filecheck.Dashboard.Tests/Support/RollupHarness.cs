@@ -55,7 +55,8 @@ public sealed class RollupHarness : IDisposable
     public void Dispose()
     {
         // The container owns the write gate.
-        _store.Dispose();
+        // Some of the store's services (the bus, the read audit queue) only dispose asynchronously.
+        _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _temp.Dispose();
     }
 }

@@ -68,7 +68,8 @@ public sealed class SyncedStore : IDisposable
 
     public void Dispose()
     {
-        _services.Dispose();
+        // Some of the store's services (the bus, the read audit queue) only dispose asynchronously.
+        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _temp.Dispose();
     }
 }
