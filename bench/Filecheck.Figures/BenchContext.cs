@@ -38,10 +38,12 @@ public sealed class BenchContext : IAsyncDisposable
     public StaticPages Statics { get; }
     public bool Quick { get; init; }
     public string DataFolder { get; init; } = "";
-    /// <summary>Jobs in the trends store (1,000,000 by default; filled once, the first run takes longer).</summary>
-    public int TrendsJobs { get; init; } = 1_000_000;
+    /// <summary>Jobs in the trends store (50,000 by default, 1,000,000 when asked; filled once and kept in the data folder).</summary>
+    public int TrendsJobs { get; init; } = 50_000;
+    /// <summary>Jobs in the sync's sandbox when asked (<c>--sync-jobs</c>); else 10,000 (5,000 with --quick).</summary>
+    public int? SyncJobs { get; init; }
 
-    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs)
+    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs, int? syncJobs)
     {
         var circuits = new CircuitCounter();
         var statics = new StaticPages();
@@ -75,7 +77,7 @@ public sealed class BenchContext : IAsyncDisposable
         var page = await staff.NewPageAsync();
         await page.SignInAsync(host.BaseAddress, "staff");
         await page.CloseAsync();
-        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs };
+        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs, SyncJobs = syncJobs };
     }
 
     public string Url(string path) => new Uri(Host.BaseAddress, path.TrimStart('/')).ToString();

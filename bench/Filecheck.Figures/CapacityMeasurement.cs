@@ -22,13 +22,16 @@ public sealed class CapacityMeasurement(int[] steps) : IMeasurement
         await probe.WaitForCircuitAsync();
         var floor = await ClicksP95Async(probe);
         var held = new List<IPage>();
-        var best = 1;
+        // Held: the largest count whose click answered in time (1 when only the probe did, 0 when not even it did).
+        var best = floor <= AnswerWithinMs ? 1 : 0;
+        var lastCount = 1;
         double last = floor;
         foreach (var step in steps)
         {
             while (held.Count + 1 < step)
                 held.Add((await PageMeasurement.OpenAsync(context, "/jobs/" + WellKnownJobs.Passing, "[data-testid=answer-headline]", close: false)).Page);
             last = await ClicksP95Async(probe);
+            lastCount = held.Count + 1;
             Console.WriteLine($"  capacity: {step} pages open, click p95 {last:0} ms");
             if (last > AnswerWithinMs) break;
             best = step;
@@ -40,9 +43,9 @@ public sealed class CapacityMeasurement(int[] steps) : IMeasurement
             new Figure("capacity", "open job pages held with a click answered within 200 ms p95", best, "pages")
             {
                 Target = 5000, Goal = Goal.AtLeast,
-                Note = $"Chromium pages only, stepped {string.Join(", ", steps)} (bounded by Chromium on this machine, not by the app); click p95 {last:0} ms at the last step",
+                Note = $"Chromium pages only, stepped {string.Join(", ", steps)} (bounded by Chromium on this machine, not by the app); click p95 {last:0} ms at {lastCount} pages, {floor:0} ms with the probe alone",
             },
-            new Figure("capacity", $"click p95 at {best} open pages", last, "ms") { Floor = floor, FloorName = "the same click, 1 page open", Target = AnswerWithinMs },
+            new Figure("capacity", $"click p95 at {lastCount} open pages (the last step)", last, "ms") { Floor = floor, FloorName = "the same click, 1 page open", Target = AnswerWithinMs },
         ];
     }
 

@@ -14,7 +14,8 @@ internal static class FiguresRun
         string results = "bench/results.json", report = "bench/report.md", commit = "unknown";
         var data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "filecheck-bench");
         var quick = false;
-        var trendsJobs = 1_000_000;
+        var trendsJobs = 50_000; // 1,000,000 only when asked (--trends-jobs 1000000): its first fill alone takes more than the 15 minutes
+        int? syncJobs = null;
         HashSet<string>? only = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -27,8 +28,9 @@ internal static class FiguresRun
                 case "--only" when i + 1 < args.Length: only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--quick": quick = true; break;
                 case "--trends-jobs" when i + 1 < args.Length: trendsJobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--sync-jobs" when i + 1 < args.Length: syncJobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --trends-jobs N, --results FILE, --report FILE, --commit SHA, --data DIR.");
+                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --trends-jobs N, --sync-jobs N, --results FILE, --report FILE, --commit SHA, --data DIR.");
                     return 2;
             }
         }
@@ -36,7 +38,7 @@ internal static class FiguresRun
         var clock = Stopwatch.StartNew();
         var figures = new List<Figure>();
         var errors = new List<string>();
-        await using (var context = await BenchContext.StartAsync(quick, data, trendsJobs))
+        await using (var context = await BenchContext.StartAsync(quick, data, trendsJobs, syncJobs))
         {
             Console.WriteLine($"Host and Chromium ready in {clock.Elapsed.TotalSeconds:0.0} s.");
             foreach (var measurement in Measurements.All(context))
@@ -49,6 +51,8 @@ internal static class FiguresRun
                     var measured = await measurement.RunAsync(context);
                     figures.AddRange(measured);
                     Console.WriteLine($"{measurement.Name}: {measured.Count} figures in {(clock.Elapsed - started).TotalSeconds:0} s.");
+                    // Written after each part too: a run stopped midway keeps what it measured.
+                    Results.Write(results, report, new RunInfo(Machine.Describe(), DateTimeOffset.UtcNow, commit, clock.Elapsed, quick, errors), figures);
                 }
                 catch (Exception ex)
                 {

@@ -29,6 +29,7 @@ public static class HistorySetup
         services.AddSingleton<Data.IReadAuditFold, LookupReadFold>();
         services.AddSingleton<WriteThrough>();
         services.AddSingleton<SyncStateStore>();
+        services.AddSingleton<StoredJobCopies>();
         services.AddSingleton<HistoryReads>();
         // The port Jobs owns: replaces its no-history default whichever feature is added first.
         services.Replace(ServiceDescriptor.Singleton<IJobHistory, HistoryJobs>());

@@ -33,6 +33,35 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     }
 
     [Fact]
+    public async Task GetJobAsync_StoredBodyUnchanged_HandsOutTheSameParsedCopyWithoutParsingAgain()
+    {
+        using var temp = new TempStore();
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+        await host.LookUpAsync(WellKnownJobs.Large, "alice");
+
+        var first = await host.Reads.GetJobAsync(WellKnownJobs.Large);
+        var second = await host.Reads.GetJobAsync(WellKnownJobs.Large);
+
+        Assert.Same(first!.Job, second!.Job);
+        Assert.True(second.IsTerminal);
+    }
+
+    [Fact]
+    public async Task GetJobAsync_StoredBodyChanged_ParsesTheNewBody()
+    {
+        using var temp = new TempStore();
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+        await host.LookUpAsync(WellKnownJobs.Passing, "alice");
+        var first = await host.Reads.GetJobAsync(WellKnownJobs.Passing);
+
+        await host.Writer.SaveJobAsync(first!.Job with { Outcome = "changed-by-test" }, Filecheck.Dashboard.Jobs.JobSources.Lookup);
+        var second = await host.Reads.GetJobAsync(WellKnownJobs.Passing);
+
+        Assert.NotSame(first.Job, second!.Job);
+        Assert.Equal("changed-by-test", second.Job.Outcome);
+    }
+
+    [Fact]
     public async Task LoadAsync_RefreshWithinCacheAge_AsksFilecheckAnyway()
     {
         using var temp = new TempStore();

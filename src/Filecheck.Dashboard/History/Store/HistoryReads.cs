@@ -5,14 +5,17 @@ using Microsoft.EntityFrameworkCore;
 namespace Filecheck.Dashboard.History;
 
 /// <summary>What the history holds: one job, the jobs the sync still has to fetch, the counts the admin page shows.</summary>
-public sealed class HistoryReads(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator)
+public sealed class HistoryReads(IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator, StoredJobCopies? copies = null)
 {
+    private readonly StoredJobCopies _copies = copies ?? new StoredJobCopies();
+
     public async Task<StoredJob?> GetJobAsync(string jobId, CancellationToken ct = default)
     {
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var row = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        if (row is null || JobBody.Deserialize(row.Body) is not { } job) return null;
+        // An unchanged body hands out the copy parsed before: a cached lookup must not cost a parse.
+        if (row is null || _copies.Get(row.Id, row.Body, JobBody.Deserialize) is not { } job) return null;
         return new StoredJob(job, row.IsTerminal, row.HasDetails, row.LastFetchedAt, row.LastSeenAt);
     }
 
