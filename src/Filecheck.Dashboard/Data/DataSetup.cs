@@ -74,6 +74,8 @@ public static class DataSetup
         services.AddSingleton<ILeaseStore>(sp => IsPostgres(sp)
             ? sp.GetRequiredService<PostgresLeaseStore>()
             : sp.GetRequiredService<SingleInstanceLeaseStore>());
+        // The leases and the bus record here; the store commands build only the store, so it is registered with it.
+        services.TryAddSingleton<DashboardMetrics>();
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<InMemoryStoreBus>();
         services.AddSingleton<PostgresStoreBus>();
@@ -94,6 +96,7 @@ public static class DataSetup
         services.AddOptions<LeaseOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILeaseStore, SingleInstanceLeaseStore>();
+        services.TryAddSingleton<DashboardMetrics>();
         services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton<InMemoryStoreBus>();
         services.TryAddSingleton<IStoreBus>(sp => sp.GetRequiredService<InMemoryStoreBus>());

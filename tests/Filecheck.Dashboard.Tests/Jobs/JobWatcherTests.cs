@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Filecheck.Api;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Jobs.Live;
+using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public sealed class JobWatcherTests : IAsyncLifetime
             Options.Create(new JobWatcherOptions { MinInterval = TimeSpan.FromSeconds(1), MaxInterval = TimeSpan.FromSeconds(10) }),
             NullLogger<JobWatcher>.Instance, new NoJobHistory(),
             new LeaseKeeper(new SingleInstanceLeaseStore(Options.Create(new LeaseOptions()), TimeProvider.System), Options.Create(new LeaseOptions()),
-                TimeProvider.System, NullLogger<LeaseKeeper>.Instance),
+                TimeProvider.System, NullLogger<LeaseKeeper>.Instance, SingleInstance.Metrics),
             new InMemoryStoreBus(NullLogger<InMemoryStoreBus>.Instance));
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Filecheck.Dashboard.Data;
 using Filecheck.Dashboard.Shell;
 using Filecheck.Dashboard.Tests.Support;
 using Filecheck.Sandbox;
@@ -32,6 +33,8 @@ public sealed class TelemetryTests
         using (await host.Http.GetAsync("/no-such-page?X-Amz-Signature=dashboard-signature-0123")) { }
         using (var proofs = host.Get<IHttpClientFactory>().CreateClient(global::Filecheck.Dashboard.Jobs.Runs.RunsEndpoints.ProofClient))
         using (await proofs.GetAsync(new Uri(sandbox.BaseAddress, "jobs?limit=1&X-Amz-Signature=proof-signature-0123"))) { }
+        // One lease held (SQLite's are always held): counted once, under its kind.
+        await using var held = await host.Get<LeaseKeeper>().TryHoldAsync("telemetry-test:one", CancellationToken.None);
         host.Get<TracerProvider>().ForceFlush();
         host.Get<MeterProvider>().ForceFlush();
 
@@ -50,6 +53,8 @@ public sealed class TelemetryTests
         Assert.Equal(1, Sum("filecheck.dashboard.lookups", ("result", "cache")));
         Assert.Equal(1, Sum("filecheck.dashboard.cache.hits"));
         Assert.True(Sum("filecheck.dashboard.upstream.calls", ("client", "filecheck"), ("outcome", "ok")) >= 1);
+        Assert.NotNull(held);
+        Assert.Equal(1, Sum("filecheck.dashboard.leases.held", ("lease", "telemetry-test")));
 
         var port = host.BaseAddress.Port;
         Assert.Contains(recorded, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port) && Equals(s.GetTagItem("url.path"), "/no-such-page"));

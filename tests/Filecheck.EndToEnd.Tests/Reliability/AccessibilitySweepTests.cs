@@ -64,6 +64,7 @@ public sealed class AccessibilitySweepTests(DashboardFixture fixture)
             new("shares", "admin", Urls.Shares(), Shows("share-row")),
             new("admin: sync", "admin", Urls.SyncAdmin, Shows("sync-status")),
             new("admin: rollups", "admin", Urls.RollupAdmin, Shows("rollup-status")),
+            new("admin: sessions", "admin", Urls.SessionsAdmin, Shows("session-row")),
             new("not found", "admin", "/no-such-page", page => Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page not found")),
             // A signed-in person without a role is sent from any page to the refusal, which needs no circuit.
             new("no role: access denied", "norole", Urls.Home, page => Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("You don't have access to this page"), Interactive: false),

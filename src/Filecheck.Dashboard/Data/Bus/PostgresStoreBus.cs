@@ -1,3 +1,4 @@
+using Filecheck.Dashboard.Shell;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Filecheck.Dashboard.Data;
 /// and one dedicated, non-pooled <c>LISTEN</c> connection per instance with TCP and protocol keep-alives, reconnected in a
 /// loop when it drops. After a reconnection <see cref="IStoreBus.Reconnected"/> tells pages to re-read what they may have missed.
 /// </summary>
-public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator migrator, ILogger<PostgresStoreBus> logger)
+public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator migrator, ILogger<PostgresStoreBus> logger, DashboardMetrics metrics)
     : StoreBusBase(logger), IHostedService, IAsyncDisposable
 {
     public const string Channel = "filecheck_dashboard";
@@ -102,6 +103,7 @@ public sealed class PostgresStoreBus(IOptions<StoreOptions> store, StoreMigrator
                 {
                     Reconnections++;
                     logger.LogInformation("The bus is listening again (reconnection {Count})", Reconnections);
+                    metrics.BusReconnected();
                     OnReconnected();
                 }
                 everConnected = true;

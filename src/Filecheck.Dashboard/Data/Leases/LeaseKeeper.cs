@@ -1,9 +1,10 @@
+using Filecheck.Dashboard.Shell;
 using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Data;
 
 /// <summary>Takes leases and keeps them alive with a heartbeat well inside the expiry.</summary>
-public sealed class LeaseKeeper(ILeaseStore leases, IOptions<LeaseOptions> options, TimeProvider clock, ILogger<LeaseKeeper> logger)
+public sealed class LeaseKeeper(ILeaseStore leases, IOptions<LeaseOptions> options, TimeProvider clock, ILogger<LeaseKeeper> logger, DashboardMetrics metrics)
 {
     public ILeaseStore Store => leases;
 
@@ -13,7 +14,8 @@ public sealed class LeaseKeeper(ILeaseStore leases, IOptions<LeaseOptions> optio
         var lease = await leases.TryTakeAsync(name, ct);
         if (lease is null) return null;
         logger.LogInformation("This instance ({Holder}) holds the lease {Lease} (token {Token})", lease.Holder, lease.Name, lease.Token);
-        return new HeldLease(lease, leases, options.Value, clock, logger);
+        metrics.LeaseTaken(lease.Name);
+        return new HeldLease(lease, leases, options.Value, clock, logger, metrics);
     }
 
     /// <summary>How often a holder renews, and a waiting instance tries again.</summary>
@@ -33,14 +35,19 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _heartbeat;
+    private readonly DashboardMetrics _metrics;
+    private int _ended;
 
-    internal HeldLease(Lease lease, ILeaseStore leases, LeaseOptions options, TimeProvider clock, ILogger logger)
+    internal HeldLease(Lease lease, ILeaseStore leases, LeaseOptions options, TimeProvider clock, ILogger logger, DashboardMetrics metrics)
     {
         Lease = lease;
         _leases = leases;
         _options = options;
         _clock = clock;
         _logger = logger;
+        _metrics = metrics;
+        // Held no more from the moment it is lost, not when the owner gets round to disposing it.
+        _lost.Token.Register(Ended);
         _heartbeat = Task.Run(HeartbeatAsync);
     }
 
@@ -109,7 +116,14 @@ public sealed class HeldLease : IAsyncDisposable
                 _logger.LogWarning(e, "Releasing the lease {Lease} failed", Lease.Name);
             }
         }
+        Ended();
         _stop.Dispose();
         _lost.Dispose();
+    }
+
+    /// <summary>Counts the lease as no longer held, once: lost and then disposed is one release.</summary>
+    private void Ended()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0) _metrics.LeaseReleased(Lease.Name);
     }
 }
