@@ -7,6 +7,7 @@ using Filecheck.Dashboard.History;
 using Filecheck.Sandbox;
 using Filecheck.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,12 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
     // Unique to this run and recognisable; '+', '/' and '=' make its URL-encoded form differ from it.
     private static readonly string Key = "sk_test_leakcanary_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "+/=";
     private static readonly string[] RoleIds = ["staff", "manager", "cs", "admin"];
+    private const string WebhookSecret = "leak-sweep-webhook-secret";
+    // A signed address in both forms (the sandbox's sig= and S3's X-Amz-*), given to a new check: its signature and
+    // credential must be stored nowhere and shown nowhere.
+    private static readonly string PlantedSignature = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    private static readonly string PlantedS3Signature = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    private static readonly string PlantedCredential = "AKIALEAKSWEEP" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)) + "/20261207/us-east-1/s3/aws4_request";
 
     private readonly LogCapture _logs = new();
     private readonly LeakEvidence _evidence = new(Key);
@@ -39,7 +46,10 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
     {
         _recorder = new TrafficRecorder(_evidence);
         _tee = new ResponseTee(_evidence, () => _recorder.Role is { Length: > 0 } role ? role : "start");
-        _host = new DashboardHost(new() { ["Sandbox:ApiKey"] = Key }, web => web
+        _evidence.AddSignature(PlantedSignature);
+        _evidence.AddSignature(PlantedS3Signature);
+        _evidence.AddCredential(PlantedCredential);
+        _host = new DashboardHost(new() { ["Sandbox:ApiKey"] = Key, ["History:Webhooks:Secret"] = WebhookSecret }, web => web
             .ConfigureLogging(logging => _logs.AddTo(logging))
             .ConfigureServices(services =>
             {
@@ -57,6 +67,8 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
         public List<string> Pages { get; } = [];
         public int DownloadRedirects { get; set; }
         public int LogLines { get; set; }
+        public List<string> UpstreamErrors { get; } = [];
+        public int DatabaseCells { get; set; }
         public TimeSpan Took { get; set; }
     }
 
@@ -76,6 +88,7 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
             foreach (var line in _logs.Lines.Skip(before)) _evidence.Add(role, EvidenceKind.Log, $"{line.Level} {line.Category}", line.Text);
             figures[role].LogLines = _logs.Lines.Count - before;
             AddDatabase(role);
+            figures[role].DatabaseCells = AddDatabaseText(role);
             figures[role].Took = clock.Elapsed;
         }
         foreach (var line in logLines) _evidence.Add("start", EvidenceKind.Log, $"{line.Level} {line.Category}", line.Text);
@@ -86,14 +99,17 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
         // The sweep can see what it looks for: the key was the one sent upstream, signatures were received and each
         // download redirect carried one, and the frames hold the pages' text.
         Assert.True(_evidence.KeyedUpstreamRequests > 0, "no request upstream carried the configured key");
-        Assert.True(_evidence.SignatureCount > 0, "no presigned URL was received from the sandbox");
+        Assert.True(_evidence.SignatureCount > 2, "no presigned URL was received from the sandbox");
+        Assert.True(_evidence.CredentialCount > 1, "no S3 upload credential was received from the sandbox");
+        Assert.Contains(_evidence.Items(kind: EvidenceKind.DatabaseText), d => d.Where.StartsWith("Checks.", StringComparison.Ordinal));
         var redirects = _evidence.Items(kind: EvidenceKind.DownloadLocation).ToList();
         Assert.NotEmpty(redirects);
         Assert.All(redirects, r => Assert.NotEmpty(_evidence.Signatures(r.Bytes)));
         Assert.Contains(_evidence.Items(kind: EvidenceKind.Frame), f => f.Bytes.AsSpan().IndexOf("job_demo_failing"u8) >= 0);
         // A body the browser dropped was searched in the server's copy.
         Assert.All(_recorder.Dropped, d => Assert.Contains(d, _tee.Seen));
-        Assert.True(hits.Count == 0, string.Join('\n', hits.Take(20)));
+        Assert.True(hits.Count == 0, string.Join('\n', hits.GroupBy(h => $"{h.Item.Role} {h.Item.Kind} {Regex.Replace(h.Item.Where, @"\?.*", "")}: {h.What}")
+            .Select(g => $"{g.Count()} × {g.Key}, e.g. {g.First().Context}").Take(40)));
     }
 
     private async Task<RoleFigures> JourneyAsync(string role, TrafficRecorder recorder)
@@ -137,6 +153,15 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
                 await RedirectAsync(page, recorder, page.GetByTestId("share-download"), figures);
             }
             await ErrorPagesAsync(page, role, figures);
+            if (role == "admin")
+            {
+                await AdminPagesAsync(page, figures);
+                await NewCheckAsync(page, figures, fromUrl: false);
+                await NewCheckAsync(page, figures, fromUrl: true);
+                await WebhookAsync(page, recorder);
+                // Last: a fault can open the breaker, which no later step should meet.
+                await UpstreamErrorPagesAsync(page, figures);
+            }
             await recorder.FlushAsync();
         }
         finally
@@ -210,6 +235,83 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
         await Assertions.Expect(page.Locator(".lookup-box .mud-input-error").Last).ToContainTextAsync("job ID");
     }
 
+    private async Task AdminPagesAsync(IPage page, RoleFigures figures)
+    {
+        foreach (var (path, title) in new[] { ("/admin/sync", "History sync"), ("/admin/rollups", "Trend rollups"), ("/admin/sessions", "Sessions") })
+        {
+            await GoAsync(page, figures, path);
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
+        }
+    }
+
+    /// <summary>A new check from an uploaded file (the upload's S3 form fields pass through the dashboard) or from a signed address.</summary>
+    private async Task NewCheckAsync(IPage page, RoleFigures figures, bool fromUrl)
+    {
+        await GoAsync(page, figures, "/checks/new");
+        if (fromUrl)
+        {
+            await page.GetByText("A file at an address").ClickAsync();
+            var url = "https://leak-sweep.s3.amazonaws.com/orders/signed.pdf?expires=1900000000&sig=" + PlantedSignature
+                + "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + Uri.EscapeDataString(PlantedCredential)
+                + "&X-Amz-Date=20261207T120000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=" + PlantedS3Signature + "#page=2";
+            _evidence.AddTyped(url);
+            await page.FillAsync("#check-url", url);
+        }
+        else
+        {
+            var file = Path.Combine(Directory.CreateTempSubdirectory("fc-leak-").FullName, "leak-sweep.pdf");
+            await File.WriteAllTextAsync(file, "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+            await page.GetByText("Upload a file").ClickAsync();
+            await page.SetInputFilesAsync("#check-file", file);
+        }
+        await page.FillAsync("#check-note", "key-leak sweep");
+        await page.GetByText("I understand this runs").ClickAsync();
+        await page.GetByTestId("check-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/jobs/job_[0-9a-z]+$"));
+        await Assertions.Expect(page.GetByTestId("job-header")).ToBeVisibleAsync();
+        figures.Pages.Add(fromUrl ? "/checks/new (from an address)" : "/checks/new (upload)");
+    }
+
+    /// <summary>Filecheck's job.completed for a known job, as the intake receives it (the answer is searched too).</summary>
+    private async Task WebhookAsync(IPage page, TrafficRecorder recorder)
+    {
+        var body = $$"""{"id":"{{WellKnownJobs.Failing}}","status":"done","outcome":"fail","taskIds":[],"tasks":[]}""";
+        var headers = new Dictionary<string, string> { ["x-dashboard-webhook-secret"] = WebhookSecret, ["content-type"] = "application/json" };
+        if (_host.Services.GetRequiredService<IOptions<HistoryOptions>>().Value.Webhooks.SigningSecret is { Length: > 0 } signing)
+        {
+            // Signed as Filecheck signs: HMAC-SHA256 over timestamp + "." + body.
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            headers[WebhookIntake.TimestampHeader] = timestamp;
+            headers[WebhookIntake.SignatureHeader] = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signing), Encoding.UTF8.GetBytes(timestamp + "." + body)));
+        }
+        var response = await page.APIRequest.PostAsync(new Uri(_host.BaseAddress, WebhookIntake.Path).ToString(), new() { Headers = headers, Data = body });
+        Assert.True(response.Status is 200 or 202, $"webhook intake answered {response.Status}: {await response.TextAsync()}");
+        await recorder.RecordAsync(response);
+    }
+
+    /// <summary>A job the history does not hold, opened while the API answers 429, 503, a 502 page, then malformed JSON.</summary>
+    private async Task UpstreamErrorPagesAsync(IPage page, RoleFigures figures)
+    {
+        var faults = _host.Sandbox.Faults;
+        faults.RetryAfterSeconds = 1;
+        var unknown = 0;
+        foreach (var fault in new[] { SandboxFault.RateLimited, SandboxFault.ServerError, SandboxFault.HtmlBadGateway, SandboxFault.MalformedJson })
+        {
+            faults.Always(fault);
+            try
+            {
+                await GoAsync(page, figures, "/jobs/" + $"job_leaksweep{unknown++}{fault.ToString().ToLowerInvariant()[..4]}".PadRight(28, '0'));
+                var problem = page.GetByTestId("job-problem");
+                await Assertions.Expect(problem).ToBeVisibleAsync(new() { Timeout = 60_000 });
+                figures.UpstreamErrors.Add($"{fault}: {await problem.InnerTextAsync()}".ReplaceLineEndings(" "));
+            }
+            finally
+            {
+                faults.Clear();
+            }
+        }
+    }
+
     private async Task GoAsync(IPage page, RoleFigures figures, string path, bool circuit = true)
     {
         // A body is only there until the page navigates away.
@@ -248,6 +350,49 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
         }
     }
 
+    /// <summary>Every text value of every table of the history database, one item per column (the files' bytes are searched too).</summary>
+    private int AddDatabaseText(string role)
+    {
+        var path = _host.Services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath;
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            using var reader = list.ExecuteReader();
+            while (reader.Read()) tables.Add(reader.GetString(0));
+        }
+        var cells = 0;
+        foreach (var table in tables)
+        {
+            var columns = new List<string>();
+            using (var info = connection.CreateCommand())
+            {
+                info.CommandText = $"SELECT name FROM pragma_table_info('{table.Replace("'", "''")}')";
+                using var reader = info.ExecuteReader();
+                while (reader.Read()) columns.Add(reader.GetString(0));
+            }
+            foreach (var column in columns)
+            {
+                // Text whatever the declared type (SQLite stores any value in any column); blobs as their bytes.
+                using var select = connection.CreateCommand();
+                select.CommandText = $"SELECT \"{column.Replace("\"", "\"\"")}\" FROM \"{table.Replace("\"", "\"\"")}\" WHERE typeof(\"{column.Replace("\"", "\"\"")}\") IN ('text', 'blob')";
+                using var reader = select.ExecuteReader();
+                using var all = new MemoryStream();
+                while (reader.Read())
+                {
+                    var bytes = reader.GetFieldType(0) == typeof(byte[]) ? (byte[])reader.GetValue(0) : Encoding.UTF8.GetBytes(reader.GetString(0));
+                    all.Write(bytes);
+                    all.WriteByte((byte)'\n');
+                    cells++;
+                }
+                if (all.Length > 0) _evidence.Add(role, EvidenceKind.DatabaseText, $"{table}.{column}", all.ToArray());
+            }
+        }
+        return cells;
+    }
+
     private string Report(Dictionary<string, RoleFigures> figures, IReadOnlyList<LeakEvidence.Hit> hits)
     {
         static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
@@ -257,18 +402,25 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
             + "(`sk_test_leakcanary_<32 random hex>+/=`): sign in; each well-known job (`job_demo_*`) with a file and a step open on the timeline, "
             + "then its files, proofs (a download redirect requested without following it) and raw JSON (downloaded); the jobs list "
             + "searched for an order; trends and a CSV (manager, admin); a share link created and opened (customer success, admin); "
-            + "the 404 page, a refusal, an unknown job and the lookup's invalid-ID message.");
+            + "the 404 page, a refusal, an unknown job and the lookup's invalid-ID message. The admin also opens `/admin/sync`, `/admin/rollups` "
+            + "and `/admin/sessions`; runs a new check from an uploaded file (the sandbox answers the upload with S3 POST fields: "
+            + "`X-Amz-Credential`, `X-Amz-Signature`) and one from a signed address carrying both forms (`sig=` and `X-Amz-Signature`/`X-Amz-Credential`, "
+            + "values unique to the run); posts Filecheck's `job.completed` to the webhook intake; and opens an unknown job while the API answers "
+            + "429, 500, an HTML 502 and malformed JSON (each upstream error page).");
         text.AppendLine();
         text.AppendLine("Searched: every HTTP response's headers and body as the browser got it (Playwright's response events, the downloads and the redirects) "
             + "and as the dashboard sent it (a copy taken by the test host's first middleware), "
             + "every WebSocket frame in both directions (the circuit's binary frames as bytes), every line the dashboard logged at any "
-            + "level (a capturing logger at Trace: message, values, scopes, exception), and the history folder's files (database, `-wal`, `-shm`). "
+            + "level (a capturing logger at Trace: message, values, scopes, exception), the history folder's files (database, `-wal`, `-shm`) as bytes, "
+            + "and every text or blob value of every column of every table of the database, read through SQLite. "
             + $"Searched for: the key in {_evidence.KeyForms.Count} forms (as set, its random part, URL-encoded, base64 and base64url at each "
-            + $"byte alignment) and the {N(_evidence.SignatureCount)} signatures of the presigned URLs the dashboard received from the API "
+            + $"byte alignment); the {N(_evidence.SignatureCount)} signatures (the sandbox's `sig=` and S3's `X-Amz-Signature`) received from the API or planted in the signed address, "
+            + $"and {N(_evidence.CredentialCount)} S3 credentials (`X-Amz-Credential`), each wherever it appears; and any `?sig=`/`&sig=` with 64 hex digits, "
+            + "`X-Amz-Signature` or `X-Amz-Credential` with a value (query parameter or JSON field), known or not "
             + $"({N(_evidence.KeyedUpstreamRequests)} requests upstream carried the key). Asserted: no hit; a signature only in the Location of a download redirect.");
         text.AppendLine();
-        text.AppendLine("| role | pages visited | responses (browser + server copy) | response bytes | frames | frame bytes | downloads | log lines | database bytes | hits | took |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| role | pages visited | responses (browser + server copy) | response bytes | frames | frame bytes | downloads | log lines | database bytes | database values | hits | took |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (role, f) in figures)
         {
             var items = _evidence.Items(role).ToList();
@@ -278,13 +430,14 @@ public sealed class KeyLeakTests(DashboardFixture fixture) : IAsyncLifetime
                 $"| {role} | {f.Pages.Count} | {N(Count(EvidenceKind.Headers))} + {N(Count(EvidenceKind.ServerHeaders))} "
                 + $"| {Mb(Bytes(EvidenceKind.Headers, EvidenceKind.Body, EvidenceKind.ServerHeaders, EvidenceKind.ServerBody, EvidenceKind.DownloadLocation))} "
                 + $"| {N(Count(EvidenceKind.Frame))} | {Mb(Bytes(EvidenceKind.Frame))} | {Count(EvidenceKind.Download)} + {f.DownloadRedirects} redirects "
-                + $"| {N(f.LogLines)} | {Mb(Bytes(EvidenceKind.Database))} | {hits.Count(h => h.Item.Role == role)} | {f.Took.TotalSeconds:0} s |");
+                + $"| {N(f.LogLines)} | {Mb(Bytes(EvidenceKind.Database))} | {N(f.DatabaseCells)} | {hits.Count(h => h.Item.Role == role)} | {f.Took.TotalSeconds:0} s |");
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Pages per role: {string.Join(", ", figures.ToDictionary(f => f.Key, f => f.Value.Pages.Distinct().Count()).Select(p => $"{p.Key} {p.Value} distinct"))}. "
             + $"Lines logged before the first sign-in (start, first sync): {N(_evidence.Items("start", EvidenceKind.Log).Count())}; hits in them: {hits.Count(h => h.Item.Role == "start")}. "
             + $"Responses whose body the browser dropped as its page moved on: {_recorder.Dropped.Count} (each searched in the server's copy); "
             + $"redirects and downloads (no body of their own in the browser): {_recorder.BodilessResponses}.");
+        foreach (var error in figures.Values.SelectMany(f => f.UpstreamErrors)) text.AppendLine(CultureInfo.InvariantCulture, $"- Upstream error page, {error}");
         if (hits.Count > 0)
         {
             text.AppendLine();

@@ -20,6 +20,8 @@ public enum EvidenceKind
     Frame,
     Log,
     Database,
+    /// <summary>The text (and blob) values of one column of one table of the history database, read through SQLite.</summary>
+    DatabaseText,
 }
 
 /// <summary>
@@ -30,6 +32,7 @@ public sealed partial class LeakEvidence(string key)
 {
     private readonly ConcurrentQueue<Item> _items = new();
     private readonly ConcurrentDictionary<string, byte> _signatures = new();
+    private readonly ConcurrentDictionary<string, byte> _credentials = new();
 
     public string Key { get; } = key;
 
@@ -38,6 +41,9 @@ public sealed partial class LeakEvidence(string key)
 
     public int SignatureCount => _signatures.Count;
 
+    /// <summary>S3 credentials (<c>X-Amz-Credential</c>) received or planted: searched as given and URL-encoded.</summary>
+    public int CredentialCount => _credentials.Count;
+
     public void Add(string role, EvidenceKind kind, string where, byte[] bytes) => _items.Enqueue(new Item(role, kind, where, bytes));
 
     public void Add(string role, EvidenceKind kind, string where, string text) => Add(role, kind, where, Encoding.UTF8.GetBytes(text));
@@ -45,7 +51,33 @@ public sealed partial class LeakEvidence(string key)
     /// <summary>Keeps every signature in a body the dashboard received from the API.</summary>
     public void AddSignaturesFrom(string upstreamBody)
     {
-        foreach (Match m in SignatureParameter().Matches(upstreamBody)) _signatures.TryAdd(m.Groups[1].Value, 0);
+        foreach (Match m in SignatureParameter().Matches(upstreamBody)) _signatures.TryAdd(m.Groups[1].Value.ToLowerInvariant(), 0);
+        foreach (Match m in CredentialParameter().Matches(upstreamBody)) AddCredential(Uri.UnescapeDataString(m.Groups[1].Value));
+    }
+
+    /// <summary>A signature the test itself put into a URL (a check from a signed address): searched like one received.</summary>
+    public void AddSignature(string hex) => _signatures.TryAdd(hex.ToLowerInvariant(), 0);
+
+    public void AddCredential(string credential) => _credentials.TryAdd(credential, 0);
+
+    private readonly ConcurrentDictionary<string, byte> _typed = new();
+
+    /// <summary>A value the test types into a form: it may be in what the browser sent and in SignalR's Debug trace of
+    /// those frames (the person's own input on its way in), and is searched for everywhere else.</summary>
+    public void AddTyped(string value) => _typed.TryAdd(value, 0);
+
+    /// <summary>The browser's own frames and the hub dispatcher's trace of them: where typed input is expected.</summary>
+    private static bool IsInputEcho(Item item) =>
+        item.Kind == EvidenceKind.Frame && item.Where.StartsWith("sent", StringComparison.Ordinal)
+        || item.Kind == EvidenceKind.Log && item.Where.EndsWith("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", StringComparison.Ordinal);
+
+    /// <summary>The bytes to search for signatures: typed input masked out where it is an echo of the input.</summary>
+    private byte[] SignatureBytes(Item item)
+    {
+        if (_typed.IsEmpty || !IsInputEcho(item)) return item.Bytes;
+        var text = Encoding.UTF8.GetString(item.Bytes);
+        foreach (var typed in _typed.Keys) text = text.Replace(typed, new string('*', typed.Length), StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(text);
     }
 
     public IEnumerable<Item> Items(string? role = null, EvidenceKind? kind = null) =>
@@ -98,7 +130,23 @@ public sealed partial class LeakEvidence(string key)
                 if (at >= 0) hits.Add(new Hit(item, "the key, " + form, Context(item.Bytes, at, needle.Length)));
             }
             if (item.Kind == EvidenceKind.DownloadLocation) continue;
-            foreach (var (signature, at) in Signatures(item.Bytes)) hits.Add(new Hit(item, "a presigned URL's signature " + signature[..12] + "…", Context(item.Bytes, at, 64)));
+            var searched = SignatureBytes(item);
+            foreach (var (signature, at) in Signatures(searched)) hits.Add(new Hit(item, "a presigned URL's signature " + signature[..12] + "…", Context(item.Bytes, at, 64)));
+            foreach (var credential in _credentials.Keys)
+            {
+                foreach (var form in new[] { credential, Uri.EscapeDataString(credential) }.Distinct())
+                {
+                    var at = searched.AsSpan().IndexOf(Encoding.UTF8.GetBytes(form));
+                    if (at >= 0) hits.Add(new Hit(item, "an S3 credential (X-Amz-Credential)", Context(item.Bytes, at, form.Length)));
+                }
+            }
+            // Any signed-URL parameter with a value, known or not, in either form (the sandbox's sig=, S3's X-Amz-*).
+            var text = Encoding.UTF8.GetString(searched);
+            foreach (Match m in SignedParameter().Matches(text))
+            {
+                var at = Encoding.UTF8.GetByteCount(text.AsSpan(0, m.Index));
+                hits.Add(new Hit(item, "a signed URL's parameter " + (m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value, Context(item.Bytes, at, Math.Min(m.Length, 80))));
+            }
         }
         return hits;
     }
@@ -132,8 +180,16 @@ public sealed partial class LeakEvidence(string key)
         return Encoding.UTF8.GetString(bytes, from, to - from).ReplaceLineEndings(" ");
     }
 
-    [GeneratedRegex("sig=([0-9a-f]{64})")]
+    /// <summary>The sandbox's <c>sig=</c> and S3's <c>X-Amz-Signature</c>, as a query parameter or a JSON/form field.</summary>
+    [GeneratedRegex("""(?:sig=|X-Amz-Signature"?\s*[=:]\s*"?)([0-9a-fA-F]{64})""", RegexOptions.IgnoreCase)]
     private static partial Regex SignatureParameter();
+
+    [GeneratedRegex("""X-Amz-Credential"?\s*[=:]\s*"?([A-Za-z0-9%/_.-]{8,})""", RegexOptions.IgnoreCase)]
+    private static partial Regex CredentialParameter();
+
+    /// <summary>A signed URL's parameter carrying a value: <c>sig=&lt;64 hex&gt;</c>, <c>X-Amz-Signature=…</c>, <c>X-Amz-Credential=…</c> (also as JSON fields).</summary>
+    [GeneratedRegex("""(?:[?&](sig)=[0-9a-f]{64}|(X-Amz-Signature|X-Amz-Credential)"?\s*[=:]\s*"?[A-Za-z0-9%/_.-]{8,})""", RegexOptions.IgnoreCase)]
+    private static partial Regex SignedParameter();
 
     [GeneratedRegex("%[0-9A-F]{2}")]
     private static partial Regex PercentHex();

@@ -53,4 +53,31 @@ public sealed class LeakEvidenceTests
         Assert.Empty(With("http://127.0.0.1:1/files/a.pdf?sig=" + Signature, EvidenceKind.DownloadLocation).Hits());
         Assert.Empty(With("a hash " + new string('a', 64) + " that is no signature").Hits());
     }
+
+    [Fact]
+    public void Hits_S3UploadFieldsReceivedFromTheApi_SignatureAndCredentialFoundAnywhere()
+    {
+        var evidence = new LeakEvidence(Key);
+        evidence.AddSignaturesFrom("""{"upload":{"fields":{"X-Amz-Credential":"SANDBOXEXAMPLE/20261207/us-east-1/s3/aws4_request","X-Amz-Signature":"ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789"}}}""");
+        evidence.Add("admin", EvidenceKind.Log, "test", "stored abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789 and SANDBOXEXAMPLE%2F20261207%2Fus-east-1%2Fs3%2Faws4_request");
+
+        var hits = evidence.Hits();
+
+        Assert.Equal(1, evidence.SignatureCount);
+        Assert.Contains(hits, h => h.What.StartsWith("a presigned URL's signature", StringComparison.Ordinal));
+        Assert.Contains(hits, h => h.What == "an S3 credential (X-Amz-Credential)");
+    }
+
+    [Theory]
+    [InlineData("https://b.s3.amazonaws.com/a.pdf?X-Amz-Credential=AKIAX%2F20261207%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00ff")]
+    [InlineData("{\"X-Amz-Signature\": \"0123456789abcdef\"}")]
+    [InlineData("http://127.0.0.1:1/files/a.pdf?expires=1&sig=ec89967c7c74a4afa7356c832ffcea057854cf651bd0c20bbaf67ba4f9a3a07f")]
+    public void Hits_SignedUrlParameterNeverSeenBefore_IsAHitInEitherForm(string text)
+    {
+        var evidence = new LeakEvidence(Key);
+        evidence.Add("admin", EvidenceKind.DatabaseText, "Checks.Source", text);
+
+        Assert.Contains(evidence.Hits(), h => h.What.StartsWith("a signed URL's parameter", StringComparison.Ordinal));
+        Assert.Empty(With("X-Amz-Signature is named in help text; sig= alone is not a value").Hits());
+    }
 }
