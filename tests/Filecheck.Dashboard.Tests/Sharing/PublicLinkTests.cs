@@ -24,6 +24,7 @@ public sealed class PostgresSharingAppFixture : SharingApp
     {
         await base.DisposeAsync();
         _database.Dispose();
+        EngineStore.RemoveReadAuditFolder(_database.ConnectionString);
     }
 }
 

@@ -41,7 +41,26 @@ public sealed class EngineStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgres is not null) await PostgresCluster.Shared.DropDatabaseAsync(_postgres);
+        if (_postgres is not null)
+        {
+            await PostgresCluster.Shared.DropDatabaseAsync(_postgres);
+            RemoveReadAuditFolder(_postgres);
+        }
         _file.Dispose();
+    }
+
+    /// <summary>
+    /// Removes the read audit's folder a host on this database left in the repository's data folder (on PostgreSQL it
+    /// waits in the content root's data folder, not beside a file).
+    /// </summary>
+    public static void RemoveReadAuditFolder(string connectionString)
+    {
+        var options = new StoreOptions { Provider = nameof(StoreEngine.Postgres), ConnectionString = connectionString };
+        var folder = ReadAuditFolder.For(options, Filecheck.Dashboard.DashboardPaths.FindRepositoryRoot()!).Path;
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException) { } // a file still held only leaves the folder behind
     }
 }
