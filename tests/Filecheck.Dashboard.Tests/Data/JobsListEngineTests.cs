@@ -54,7 +54,7 @@ public sealed class JobsListEngineTests(PostgresDatabase database) : IClassFixtu
             var after = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, connection), new JobsListState { Range = JobsListRange.AllTime, After = JobsListKey.Format(At, "job_a") });
             var before = await ListAsync(new RollupHarness(TimeZoneInfo.Utc, connection), new JobsListState { Range = JobsListRange.AllTime, Before = JobsListKey.Format(At.AddMinutes(-5), "job_d") });
 
-            Assert.Equal(["job_b", "job_c", "job_d", "job_e"], after);
+            Assert.Equal(["job_b", "job_c", "job_d", "job_e", "job_f"], after);
             Assert.Equal(["job_a", "job_b", "job_c"], before);
         }
     }

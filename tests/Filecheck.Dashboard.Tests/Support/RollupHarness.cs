@@ -39,7 +39,7 @@ public sealed class RollupHarness : IDisposable
         Writer = new RollupWriter(new RollupZone(zone ?? TimeZoneInfo.Utc));
         HistoryWriter = new HistoryWriter(Gate, [Writer]);
         Store = new JobWriter(HistoryWriter, TimeProvider.System, NullLogger<JobWriter>.Instance);
-        Rebuild = new RollupRebuild(Db, Migrator, HistoryWriter, Writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance, SingleInstance.Leases);
+        Rebuild = new RollupRebuild(Db, Migrator, HistoryWriter, Writer, TimeProvider.System, NullLogger<RollupRebuild>.Instance, _store.GetRequiredService<LeaseKeeper>());
     }
 
     public IDbContextFactory<DashboardDbContext> Db { get; }
