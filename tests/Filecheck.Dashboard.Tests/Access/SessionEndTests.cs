@@ -7,16 +7,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Filecheck.Dashboard.Tests.Access;
 
 /// <summary>
-/// A sign-out kept in the store (a real SQLite file): a copied cookie stays refused after a restart and on a second
-/// instance on the same store, and an admin's sign-out of another user's session does the same.
+/// A sign-out kept in the store (a real SQLite file, or a PostgreSQL database): a copied cookie stays refused after a
+/// restart and on a second instance on the same store, and an admin's sign-out of another user's session does the same.
 /// </summary>
-public sealed class SessionEndTests
+public abstract class SessionEndTests
 {
-    private static Dictionary<string, string?> OnStore(string database) => new()
+    /// <summary>True for the PostgreSQL variant: each test on a fresh database of the run's cluster.</summary>
+    protected abstract bool OnPostgres { get; }
+
+    private static Dictionary<string, string?> OnStore(EngineStore store) => store.On(new()
     {
-        ["History:DatabasePath"] = database,
         ["History:Sync:Enabled"] = "false",
-    };
+    });
 
     /// <summary>Signs out through the real form; returns a copy of the cookie as it was before.</summary>
     private static async Task<CookieContainer> SignOutKeepingACopyAsync(HttpClient client, CookieContainer jar)
@@ -35,22 +37,8 @@ public sealed class SessionEndTests
     [Fact]
     public async Task SignOut_ThenARestartOnTheSameStore_TheCopiedCookieIsStillRefused()
     {
-        // One level below the test's fc- folder: the first host removes its own fc- folder when it stops, this one it keeps.
-        var folder = Directory.CreateTempSubdirectory("fc-sessions-");
-        var database = Path.Combine(folder.CreateSubdirectory("kept").FullName, "history.db");
-        try
-        {
-            await RestartAsync(database);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            folder.Delete(recursive: true);
-        }
-    }
-
-    private static async Task RestartAsync(string database)
-    {
+        // The store's file is one level below its fc- folder: a host stopping keeps it (it removes only its own fc- folder).
+        await using var database = await EngineStore.NewAsync(OnPostgres);
         CookieContainer copied;
         var stillSignedIn = new CookieContainer();
         await using (var before = new ProductionApp(OnStore(database)))
@@ -74,7 +62,7 @@ public sealed class SessionEndTests
     [Fact]
     public async Task SignOut_OnOneInstance_TheCopiedCookieIsRefusedOnAnotherOnTheSameStore()
     {
-        var database = Filecheck.Testing.TempStore.NewDatabasePath("fc-sessions-");
+        await using var database = await EngineStore.NewAsync(OnPostgres);
         await using var first = new ProductionApp(OnStore(database));
         await using var second = new ProductionApp(OnStore(database));
         var jar = new CookieContainer();
@@ -90,7 +78,7 @@ public sealed class SessionEndTests
     [Fact]
     public async Task EndUser_ByAnAdminOnOneInstance_EverySessionOfTheUserIsRefusedOnAnother_OthersGoOn()
     {
-        var database = Filecheck.Testing.TempStore.NewDatabasePath("fc-sessions-");
+        await using var database = await EngineStore.NewAsync(OnPostgres);
         await using var first = new ProductionApp(OnStore(database));
         await using var second = new ProductionApp(OnStore(database));
         var staffJar = new CookieContainer();
@@ -113,7 +101,7 @@ public sealed class SessionEndTests
     [Fact]
     public async Task PruneAsync_RemovesOnlyTheRowsOfSessionsPastTheirEnd()
     {
-        var database = Filecheck.Testing.TempStore.NewDatabasePath("fc-sessions-");
+        await using var database = await EngineStore.NewAsync(OnPostgres);
         await using var app = new ProductionApp(OnStore(database));
         await app.SignedInClientAsync("staff");
         var factory = app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
@@ -133,4 +121,15 @@ public sealed class SessionEndTests
         await using var check = await factory.CreateDbContextAsync();
         Assert.Equal(1, await check.Sessions.CountAsync());
     }
+}
+
+public sealed class SessionEndSqliteTests : SessionEndTests
+{
+    protected override bool OnPostgres => false;
+}
+
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class SessionEndPostgresTests : SessionEndTests
+{
+    protected override bool OnPostgres => true;
 }

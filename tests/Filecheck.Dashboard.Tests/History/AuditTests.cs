@@ -8,8 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Filecheck.Dashboard.Tests.History;
 
+/// <summary>The lookups audit on PostgreSQL: by the user's stable ID, kept for a set age (each test on a fresh database).</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class AuditPostgresTests(AuditTests.Sandbox sandbox) : AuditEngineTests(sandbox), IClassFixture<AuditTests.Sandbox>
+{
+    protected override bool OnPostgres => true;
+}
+
 /// <summary>The audit on a real SQLite file: by the user's stable ID with the name beside it, indexed, kept for a set age.</summary>
-public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
+public sealed class AuditTests(AuditTests.Sandbox sandbox) : AuditEngineTests(sandbox), IClassFixture<AuditTests.Sandbox>
 {
     public sealed class Sandbox : IAsyncLifetime
     {
@@ -18,39 +25,13 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
         public async Task DisposeAsync() => await Server.DisposeAsync();
     }
 
-    private readonly SandboxServer _sandbox;
-
-    public AuditTests(Sandbox sandbox) => _sandbox = sandbox.Server;
-
-    private static async Task LookUpAsync(HistoryHost host, string jobId, System.Security.Claims.ClaimsPrincipal user)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        Assert.Null((await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(jobId, user)).Problem);
-    }
-
-    [Fact]
-    public async Task Lookup_ByTwoNamesakes_AuditedByObjectId_RecentLookupsKeptApart()
-    {
-        using var db = new TempStore();
-        await using var host = await HistoryHost.StartAsync(_sandbox, db.File);
-        var first = UserLimitTests.Person("7f3c-first", "Sam Smith");
-        var second = UserLimitTests.Person("9a1d-second", "Sam Smith");
-
-        await LookUpAsync(host, WellKnownJobs.Passing, first);
-        await LookUpAsync(host, WellKnownJobs.Failing, second);
-
-        var rows = await host.QueryAsync(d => d.Lookups.OrderBy(l => l.Id).Select(l => new { l.UserId, l.UserName, l.Action }).ToListAsync());
-        Assert.Equal([("7f3c-first", "Sam Smith", "lookup"), ("9a1d-second", "Sam Smith", "lookup")], rows.Select(r => (r.UserId, r.UserName, r.Action)));
-        var history = host.Get<IJobHistory>();
-        Assert.Equal([WellKnownJobs.Passing], (await history.RecentLookupsAsync("7f3c-first", 8, default)).Select(r => r.JobId));
-        Assert.Equal([WellKnownJobs.Failing], (await history.RecentLookupsAsync("9a1d-second", 8, default)).Select(r => r.JobId));
-    }
+    protected override bool OnPostgres => false;
 
     [Fact]
     public async Task RecentLookups_Query_UsesTheUserIndex()
     {
-        using var db = new TempStore();
-        await using var host = await HistoryHost.StartAsync(_sandbox, db.File);
+        await using var db = await EngineStore.NewAsync(OnPostgres);
+        await using var host = await StartAsync(db);
         await LookUpAsync(host, WellKnownJobs.Passing, UserLimitTests.Person("oid-1", "One"));
 
         var plan = await host.QueryAsync(async d =>
@@ -71,10 +52,59 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
     }
 
     [Fact]
+    public void Retention_DefaultAYear_NonPositiveNamesTheKey()
+    {
+        Assert.Equal(TimeSpan.FromDays(365), new HistoryOptions().Retention.AuditAge);
+        var options = new HistoryOptions();
+        options.Retention.AuditAge = TimeSpan.Zero;
+
+        var result = new HistoryOptionsValidator().Validate(null, options);
+
+        Assert.Contains("History:Retention:AuditAge", result.FailureMessage);
+    }
+}
+
+/// <summary>The lookups audit's tests on either engine, each on its own new store.</summary>
+public abstract class AuditEngineTests(AuditTests.Sandbox sandbox)
+{
+    private readonly SandboxServer _sandbox = sandbox.Server;
+
+    /// <summary>True for the PostgreSQL variant.</summary>
+    protected abstract bool OnPostgres { get; }
+
+    /// <summary>A history host on <paramref name="store"/> with <paramref name="change"/> to its settings.</summary>
+    protected Task<HistoryHost> StartAsync(EngineStore store, Action<Dictionary<string, string?>>? change = null) =>
+        HistoryHost.StartAsync(_sandbox, store.File, s => { store.On(s); change?.Invoke(s); });
+
+    protected static async Task LookUpAsync(HistoryHost host, string jobId, System.Security.Claims.ClaimsPrincipal user)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        Assert.Null((await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(jobId, user)).Problem);
+    }
+
+    [Fact]
+    public async Task Lookup_ByTwoNamesakes_AuditedByObjectId_RecentLookupsKeptApart()
+    {
+        await using var db = await EngineStore.NewAsync(OnPostgres);
+        await using var host = await StartAsync(db);
+        var first = UserLimitTests.Person("7f3c-first", "Sam Smith");
+        var second = UserLimitTests.Person("9a1d-second", "Sam Smith");
+
+        await LookUpAsync(host, WellKnownJobs.Passing, first);
+        await LookUpAsync(host, WellKnownJobs.Failing, second);
+
+        var rows = await host.QueryAsync(d => d.Lookups.OrderBy(l => l.Id).Select(l => new { l.UserId, l.UserName, l.Action }).ToListAsync());
+        Assert.Equal([("7f3c-first", "Sam Smith", "lookup"), ("9a1d-second", "Sam Smith", "lookup")], rows.Select(r => (r.UserId, r.UserName, r.Action)));
+        var history = host.Get<IJobHistory>();
+        Assert.Equal([WellKnownJobs.Passing], (await history.RecentLookupsAsync("7f3c-first", 8, default)).Select(r => r.JobId));
+        Assert.Equal([WellKnownJobs.Failing], (await history.RecentLookupsAsync("9a1d-second", 8, default)).Select(r => r.JobId));
+    }
+
+    [Fact]
     public async Task Sync_AuditOlderThanTheRetention_IsDeleted_NewerKept()
     {
-        using var db = new TempStore();
-        await using var host = await HistoryHost.StartAsync(_sandbox, db.File, s => s["History:Retention:AuditAge"] = "30.00:00:00");
+        await using var db = await EngineStore.NewAsync(OnPostgres);
+        await using var host = await StartAsync(db, s => s["History:Retention:AuditAge"] = "30.00:00:00");
         var now = DateTimeOffset.UtcNow;
         await host.QueryAsync(async d =>
         {
@@ -90,17 +120,5 @@ public sealed class AuditTests : IClassFixture<AuditTests.Sandbox>
 
         Assert.True(run.Completed, run.Failure?.ToString());
         Assert.Equal(["job_recent"], await host.QueryAsync(d => d.Lookups.Select(l => l.JobId).ToListAsync()));
-    }
-
-    [Fact]
-    public void Retention_DefaultAYear_NonPositiveNamesTheKey()
-    {
-        Assert.Equal(TimeSpan.FromDays(365), new HistoryOptions().Retention.AuditAge);
-        var options = new HistoryOptions();
-        options.Retention.AuditAge = TimeSpan.Zero;
-
-        var result = new HistoryOptionsValidator().Validate(null, options);
-
-        Assert.Contains("History:Retention:AuditAge", result.FailureMessage);
     }
 }

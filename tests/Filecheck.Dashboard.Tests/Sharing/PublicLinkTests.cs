@@ -9,9 +9,58 @@ namespace Filecheck.Dashboard.Tests.Sharing;
 
 public sealed class SharingAppFixture() : SharingApp();
 
-/// <summary>The public routes over the whole app: headers, the one 404, fresh images, downloads, revoke and extend.</summary>
-public sealed class PublicLinkTests(SharingAppFixture app) : IClassFixture<SharingAppFixture>
+/// <summary>The same app on a fresh PostgreSQL database of the run's cluster, dropped with the class.</summary>
+public sealed class PostgresSharingAppFixture : SharingApp
 {
+    private readonly PostgresDatabase _database;
+
+    public PostgresSharingAppFixture() : this(new PostgresDatabase())
+    {
+    }
+
+    private PostgresSharingAppFixture(PostgresDatabase database) : base(EngineStore.OnPostgres(database.ConnectionString)) => _database = database;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _database.Dispose();
+        EngineStore.RemoveReadAuditFolder(_database.ConnectionString);
+    }
+}
+
+/// <summary>The public routes over the whole app on a SQLite file, and where the token is at rest.</summary>
+public sealed class PublicLinkTests(SharingAppFixture app) : PublicLinkEngineTests(app), IClassFixture<SharingAppFixture>
+{
+    [Fact]
+    public async Task TokenAtRest_OnlyItsHashIsInTheDatabaseFile()
+    {
+        var share = await App.ShareAsync();
+        var file = await App.QueryAsync(db => Task.FromResult(db.Database.GetDbConnection().DataSource));
+        var bytes = new List<byte>();
+        foreach (var path in new[] { file, file + "-wal" }.Where(File.Exists))
+        {
+            // Read while the app holds the file open: share the handle.
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var buffer = new byte[stream.Length];
+            await stream.ReadExactlyAsync(buffer);
+            bytes.AddRange(buffer);
+        }
+        var all = bytes.ToArray();
+
+        Assert.Equal(-1, all.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(share.Token)));
+        Assert.NotEqual(-1, all.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(ShareToken.Hash(share.Token))));
+    }
+}
+
+/// <summary>The same routes, counters, revoke, extend and audit pruning with the app's store on PostgreSQL.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class PublicLinkPostgresTests(PostgresSharingAppFixture app) : PublicLinkEngineTests(app), IClassFixture<PostgresSharingAppFixture>;
+
+/// <summary>The public routes over the whole app: headers, the one 404, fresh images, downloads, revoke and extend (on either engine).</summary>
+public abstract class PublicLinkEngineTests(SharingApp app)
+{
+    protected SharingApp App => app;
+
     private static readonly string[] PrivacyHeaders = ["Cache-Control", "X-Robots-Tag", "Referrer-Policy", "X-Content-Type-Options"];
 
     private static void AssertPrivate(HttpResponseMessage response)
@@ -216,25 +265,5 @@ public sealed class PublicLinkTests(SharingAppFixture app) : IClassFixture<Shari
         Assert.DoesNotContain(audit, a => a.At < DateTimeOffset.UtcNow.AddDays(-365));
         Assert.Contains(audit, a => a.Action == ShareActions.Create);
         Assert.Contains(audit, a => a.Action == ShareActions.View);
-    }
-
-    [Fact]
-    public async Task TokenAtRest_OnlyItsHashIsInTheDatabaseFile()
-    {
-        var share = await app.ShareAsync();
-        var file = await app.QueryAsync(db => Task.FromResult(db.Database.GetDbConnection().DataSource));
-        var bytes = new List<byte>();
-        foreach (var path in new[] { file, file + "-wal" }.Where(File.Exists))
-        {
-            // Read while the app holds the file open: share the handle.
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var buffer = new byte[stream.Length];
-            await stream.ReadExactlyAsync(buffer);
-            bytes.AddRange(buffer);
-        }
-        var all = bytes.ToArray();
-
-        Assert.Equal(-1, all.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(share.Token)));
-        Assert.NotEqual(-1, all.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(ShareToken.Hash(share.Token))));
     }
 }
