@@ -38,6 +38,7 @@ public sealed class ReadAuditJournal(
     private int _segmentLines;
     private Task _loop = Task.CompletedTask;
     private long _appended, _folded;
+    private int _disposed;
 
     /// <summary>Lines appended by this process, and lines this process folded into the store.</summary>
     public (long Appended, long Folded) Counts => (Interlocked.Read(ref _appended), Interlocked.Read(ref _folded));
@@ -89,12 +90,18 @@ public sealed class ReadAuditJournal(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        await _loop;
-        // After the web server drained its requests (it stops first): nothing queued is left behind.
+        // Disposed first (a host torn down without its stop): nothing can fold here; the files stay for the next start.
+        if (Volatile.Read(ref _disposed) == 1) return;
         try
         {
+            await _stopping.CancelAsync();
+            await _loop;
+            // After the web server drained its requests (it stops first): nothing queued is left behind.
             await FoldNowAsync(CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while stopping: the same as above.
         }
         catch (Exception e)
         {
@@ -215,6 +222,9 @@ public sealed class ReadAuditJournal(
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        // A loop still running (no stop came) ends rather than spinning on disposed handles.
+        _stopping.Cancel();
         CloseSegment();
         _folding.Dispose();
         _wake.Dispose();
