@@ -15,7 +15,7 @@ public sealed record CommentResult(CommentOutcome Outcome, string? Message = nul
 /// </summary>
 public sealed class ShareComments(
     IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, ShareLinkService shares,
-    SharePageService pages, ShareNotifier notifier)
+    SharePageService pages, ShareNotifier notifier, ShareBusRelay relay)
 {
     /// <summary>Every comment on a share, in the order it was written.</summary>
     public async Task<IReadOnlyList<ShareCommentRecord>> ListAsync(long shareId, CancellationToken ct = default)
@@ -64,7 +64,7 @@ public sealed class ShareComments(
         db.ShareComments.Add(comment);
         db.ShareAudit.Add(shares.Audit(share.Id, ShareActions.Comment, ShareLinkService.Recipient,
             $"on {Describe(file)}, proof {proof}{(pin is { } p ? ", pinned at " + p.Describe() : "")}: {Clip(text)}"));
-        await db.SaveChangesAsync(ct);
+        await SaveAnnouncedAsync(db, share.Id, ShareActions.Comment, ct);
         Publish(share, file, ShareActions.Comment);
         return new(CommentOutcome.Recorded, null, comment.Id);
     }
@@ -89,8 +89,9 @@ public sealed class ShareComments(
             comment.EditedAt = clock.GetUtcNow();
             db.ShareAudit.Add(shares.Audit(share.Id, ShareActions.CommentEdit, ShareLinkService.Recipient, $"on {Describe(file)}: {Clip(before)} → {Clip(comment.Text)}"));
         }
-        await db.SaveChangesAsync(ct);
-        Publish(share, file, post.Action == CommentAction.Remove ? ShareActions.CommentRemove : ShareActions.CommentEdit);
+        var action = post.Action == CommentAction.Remove ? ShareActions.CommentRemove : ShareActions.CommentEdit;
+        await SaveAnnouncedAsync(db, share.Id, action, ct);
+        Publish(share, file, action);
         return new(CommentOutcome.Recorded, null, id);
     }
 
@@ -108,10 +109,19 @@ public sealed class ShareComments(
         comment.AnsweredBy = user;
         comment.AnsweredAt = clock.GetUtcNow();
         db.ShareAudit.Add(shares.Audit(share.Id, ShareActions.Answer, user, $"to comment {commentId} (file {comment.Position}, round {comment.Round}): {Clip(comment.Answer)}"));
-        await db.SaveChangesAsync(ct);
+        await SaveAnnouncedAsync(db, share.Id, ShareActions.Answer, ct);
         var jobs = ShareRoundFiles.All(share.Files, share.Rounds).Select(r => r.JobId).Distinct().ToList();
         notifier.PublishChange(new ShareChangeEvent(share.Id, jobs, ShareActions.Answer));
         return null;
+    }
+
+    /// <summary>Saves and announces the change to the other instances in one transaction (they re-read it once committed).</summary>
+    private async Task SaveAnnouncedAsync(DashboardDbContext db, long shareId, string action, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await relay.AnnounceChangeAsync(db, shareId, action, ct);
+        await tx.CommitAsync(ct);
     }
 
     private void Publish(ShareAccess share, RoundFile file, string action) =>

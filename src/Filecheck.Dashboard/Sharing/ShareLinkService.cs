@@ -12,7 +12,7 @@ namespace Filecheck.Dashboard.Sharing;
 /// </summary>
 public sealed class ShareLinkService(
     IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, IOptions<SharingOptions> options,
-    ShareNotifier notifier, ReadAuditJournal readAudit)
+    ShareNotifier notifier, ReadAuditJournal readAudit, ShareBusRelay relay)
 {
     public const string Recipient = "recipient";
 
@@ -150,7 +150,11 @@ public sealed class ShareLinkService(
             + (current > 1 || share.Rounds.Count > 0 ? $" (round {current})" : "") + $" by {name}"));
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // The other instances hear of it once it is committed, and never if it is not.
+            await relay.AnnounceDecisionAsync(db, share.Id, position, current, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {

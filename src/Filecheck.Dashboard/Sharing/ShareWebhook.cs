@@ -6,20 +6,24 @@ namespace Filecheck.Dashboard.Sharing;
 
 /// <summary>
 /// Posts each decision as JSON to <c>Sharing:Notify:WebhookUrl</c> from a background queue, with retries and back-off,
-/// so a slow or broken chat never holds up the customer's request.
+/// so a slow or broken chat never holds up the customer's request. Every instance hears every decision (the bus); only the
+/// holder of the <see cref="LeaseName"/> lease posts, so a chat gets each decision once.
 /// </summary>
 public sealed class ShareWebhook : BackgroundService
 {
     public const string Client = "sharing-webhook";
+    public const string LeaseName = "share-webhook";
     private readonly Channel<ShareDecisionEvent> _queue = Channel.CreateBounded<ShareDecisionEvent>(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly IHttpClientFactory _http;
     private readonly IOptions<SharingOptions> _options;
     private readonly ILogger<ShareWebhook> _logger;
     private readonly IDisposable? _subscription;
+    private readonly Data.LeaseKeeper _leases;
 
-    public ShareWebhook(ShareNotifier notifier, IHttpClientFactory http, IOptions<SharingOptions> options, ILogger<ShareWebhook> logger)
+    public ShareWebhook(ShareNotifier notifier, IHttpClientFactory http, IOptions<SharingOptions> options, ILogger<ShareWebhook> logger, Data.LeaseKeeper leases)
     {
+        _leases = leases;
         _http = http;
         _options = options;
         _logger = logger;
@@ -47,6 +51,40 @@ public sealed class ShareWebhook : BackgroundService
     {
         if (_subscription is null) return;
         var url = new Uri(_options.Value.Notify.WebhookUrl!);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Data.HeldLease? held;
+            try
+            {
+                held = await _leases.TryHoldAsync(LeaseName, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Could not take the lease {Lease}", LeaseName);
+                held = null;
+            }
+            await using var lease = held;
+            if (held is null)
+            {
+                // The holder posts these; drop them here and try again for the lease a renewal later.
+                while (_queue.Reader.TryRead(out _)) { }
+                await Task.Delay(_leases.RenewEvery, stoppingToken);
+                continue;
+            }
+            using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, held.Lost);
+            try
+            {
+                await PostAllAsync(url, whileHeld.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Lost the lease: another instance posts from now on.
+            }
+        }
+    }
+
+    private async Task PostAllAsync(Uri url, CancellationToken stoppingToken)
+    {
         await foreach (var decision in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             var delay = TimeSpan.FromSeconds(1);

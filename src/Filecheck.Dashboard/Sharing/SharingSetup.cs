@@ -17,6 +17,8 @@ public static class SharingSetup
         services.AddValidatedOptions<SharingOptions, SharingOptionsValidator>(configuration.GetSection(SharingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ShareNotifier>();
+        services.AddSingleton<ShareBusRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShareBusRelay>());
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
         services.AddSingleton<Data.IReadAuditFold, ShareImageFold>();

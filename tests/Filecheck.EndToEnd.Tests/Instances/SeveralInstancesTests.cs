@@ -113,6 +113,39 @@ public sealed class SeveralInstancesTests(ThreeInstances instances, ITestOutputH
         Assert.StartsWith(instances.Nginx.ToString(), page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Share_MadeOnOne_DecidedOnAnother_AppearsLiveOnAJobPageOpenOnAThird()
+    {
+        await FirstSyncAsync();
+        var alive = instances.Alive.Select(d => d.Value.BaseAddress).ToList();
+        Assert.True(alive.Count >= 3, "three instances alive");
+        var (made, decided, watching) = (alive[0], alive[1], alive[2]);
+        await using var browser = await Browser.LaunchAsync();
+        var staff = await browser.Context.NewPageAsync();
+        await staff.SignInAsync(made, "cs", "/jobs/" + Filecheck.Sandbox.WellKnownJobs.Warning);
+        await staff.WaitForCircuitAsync();
+        var link = new Uri(await Sharing.ShareJourneyTests.CreateShareAsync(staff));
+
+        // Customer success watches the job page through the third instance (same cookie: one key ring, one session row).
+        var job = await browser.Context.NewPageAsync();
+        await job.GotoAsync(new Uri(watching, "/jobs/" + Filecheck.Sandbox.WellKnownJobs.Warning).ToString());
+        await job.WaitForCircuitAsync();
+        await Expect(job.GetByTestId("proof-approvals")).ToBeVisibleAsync();
+
+        // The customer, in a browser of their own, opens the link through the second instance and approves the first file.
+        await using var customerBrowser = await Browser.LaunchAsync();
+        var customer = await customerBrowser.Context.NewPageAsync();
+        var opened = await customer.GotoAsync(new Uri(decided, link.PathAndQuery).ToString());
+        Assert.Equal(200, opened!.Status);
+        var file = customer.Locator("[data-testid=share-file][data-position='1']");
+        await file.GetByTestId("share-name").FillAsync("Lena Jensen");
+        await file.GetByTestId("share-approve").ClickAsync();
+        await Expect(file.GetByTestId("share-decision")).ToBeVisibleAsync();
+
+        // Live on the third instance, by the bus: no reload.
+        await Expect(job.Locator("[data-testid=proof-approval][data-decision=approved]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+    }
+
     /// <summary>The first sync has completed on whichever instance holds it.</summary>
     private async Task FirstSyncAsync()
     {
