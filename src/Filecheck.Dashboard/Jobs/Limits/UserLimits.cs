@@ -88,7 +88,25 @@ public sealed class UserBudget(IUserWindows store, IOptions<UserLimitsOptions> o
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var start = now - now % WindowMs;
         var key = kind.ToString().ToLowerInvariant() + ":" + partition;
-        var taken = await store.TryTakeAsync(key, start, resetBefore: start, UserLimits.PerMinute(kind, options.Value), ct);
+        var limit = UserLimits.PerMinute(kind, options.Value);
+        int? taken;
+        // A lookup is never held behind a long history write (a sync batch holds the store): past a short wait the
+        // minute is counted in this process instead, so the person is still limited, per instance, while the store is busy.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(StoreWait);
+        try
+        {
+            taken = await store.TryTakeAsync(key, start, resetBefore: start, limit, wait.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            taken = await _whileBusy.TryTakeAsync(key, start, resetBefore: start, limit, ct);
+        }
         return taken is null ? TimeSpan.FromMilliseconds(start + WindowMs - now) : null;
     }
+
+    /// <summary>How long a take waits for the store before it counts in this process.</summary>
+    public static readonly TimeSpan StoreWait = TimeSpan.FromMilliseconds(500);
+
+    private readonly ProcessUserWindows _whileBusy = new();
 }
