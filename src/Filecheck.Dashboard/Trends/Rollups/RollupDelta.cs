@@ -291,6 +291,7 @@ public sealed class RollupDelta
             s.Bind(9, _names[k.Severity]);
             s.Bind(10, _names[k.Reason]);
         }, ct);
+        await upserts.FlushAsync(ct);
     }
 
     private static void AddCounts(int[] sum, int[] values)
