@@ -289,6 +289,49 @@ public sealed class SeveralInstancesTests(ThreeInstances instances, ITestOutputH
         Assert.True(expected.Reasons.SequenceEqual(actual.Reasons), "reasons differ:\n" + Diff(expected.Reasons, actual.Reasons));
     }
 
+    [Fact]
+    public async Task ShareWebhook_HolderKilledWithADecisionQueued_TheNextHolderSendsIt()
+    {
+        await FirstSyncAsync();
+        var alive = instances.Alive.Select(d => d.Value.BaseAddress).ToList();
+        await using var browser = await Browser.LaunchAsync();
+        var staff = await browser.Context.NewPageAsync();
+        await staff.SignInAsync(alive[0], "cs", "/jobs/" + Filecheck.Sandbox.WellKnownJobs.Warning);
+        await staff.WaitForCircuitAsync();
+        var link = new Uri(await Sharing.ShareJourneyTests.CreateShareAsync(staff));
+        await Until.TrueAsync(async () => await instances.LeaseAsync(Filecheck.Dashboard.Sharing.ShareWebhook.LeaseName) is not null, Patience, "a holder of the webhook");
+
+        // The chat is down: the decision is recorded, the holder's post is refused and waits for another attempt.
+        instances.Decisions.Refusing = true;
+        try
+        {
+            var customer = await browser.Context.NewPageAsync();
+            await customer.GotoAsync(new Uri(alive[1], link.PathAndQuery).ToString());
+            var file = customer.Locator("[data-testid=share-file][data-position='1']");
+            await file.GetByTestId("share-name").FillAsync("Lena Jensen");
+            await file.GetByTestId("share-approve").ClickAsync();
+            await Expect(file.GetByTestId("share-decision")).ToBeVisibleAsync();
+            await Until.TrueAsync(() => Task.FromResult(instances.Decisions.Refused > 0), Patience, "the holder's first post, refused");
+
+            // The holder dies with the decision unsent; the chat comes back.
+            var holder = (await instances.LeaseAsync(Filecheck.Dashboard.Sharing.ShareWebhook.LeaseName))!.Value.Holder;
+            await instances.Dashboards[holder].KillAsync();
+            instances.Decisions.Refusing = false;
+        }
+        finally
+        {
+            instances.Decisions.Refusing = false;
+        }
+
+        // The next holder sends it: the decision was kept in the store, not in the dead process.
+        var shareId = await instances.ScalarAsync<long>("""SELECT max("ShareId") FROM "ShareDecisions" """);
+        await Until.TrueAsync(() => Task.FromResult(instances.Decisions.Received.Any(d => d["shareId"]?.GetValue<long>() == shareId)),
+            Patience, "the decision to reach the chat from another instance");
+        var sent = instances.Decisions.Received.Where(d => d["shareId"]?.GetValue<long>() == shareId).ToList();
+        Assert.Equal("approved", sent[0]["decision"]!.GetValue<string>());
+        Assert.Equal("Lena Jensen", sent[0]["name"]!.GetValue<string>());
+    }
+
     /// <summary>The first sync has completed on whichever instance holds it.</summary>
     private async Task FirstSyncAsync()
     {

@@ -46,9 +46,13 @@ public sealed class ThreeInstances : IAsyncLifetime
     /// <summary>nginx in front of the three, with the configuration of docs/nginx/filecheck-dashboard.conf.</summary>
     public Uri Nginx { get; private set; } = default!;
 
+    /// <summary>The share decision webhook's other end (<c>Sharing:Notify:WebhookUrl</c> of every instance).</summary>
+    public DecisionReceiver Decisions { get; } = new();
+
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresCluster.Shared.CreateDatabaseAsync();
+        await Decisions.StartAsync();
         await StartSandboxAsync();
         string[] names = ["a", "b", "c"];
         var started = await Task.WhenAll(names.Select(StartDashboardAsync));
@@ -74,6 +78,9 @@ public sealed class ThreeInstances : IAsyncLifetime
         ["Jobs__Watcher__MinInterval"] = WatchInterval.ToString(),
         ["Jobs__Watcher__MaxInterval"] = WatchInterval.ToString(),
         ["Checks__PerUserPerHour"] = CheckQuota.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Sharing__Notify__WebhookUrl"] = new Uri(Decisions.Address, "decisions").ToString(),
+        // Enough attempts that a decision held back by a refusing chat outlives a take-over.
+        ["Sharing__Notify__MaxAttempts"] = "10",
     }, TimeSpan.FromSeconds(150));
 
     /// <summary>
@@ -378,6 +385,45 @@ public sealed class ThreeInstances : IAsyncLifetime
         _sandbox?.Dispose();
         Sandbox.Dispose();
         if (ConnectionString.Length > 0) await PostgresCluster.Shared.DropDatabaseAsync(ConnectionString);
+        await Decisions.DisposeAsync();
+    }
+}
+
+/// <summary>A chat's incoming webhook on loopback: keeps each decision posted; answers 503 while <see cref="Refusing"/>.</summary>
+public sealed class DecisionReceiver : IAsyncDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<JsonNode> _received = new();
+    private Microsoft.AspNetCore.Builder.WebApplication? _app;
+    private int _refused;
+
+    public Uri Address { get; private set; } = default!;
+    public volatile bool Refusing;
+
+    /// <summary>Posts answered 503 so far.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    public IReadOnlyList<JsonNode> Received => [.. _received];
+
+    public async Task StartAsync()
+    {
+        _app = LoopbackApp.Create();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(_app, "/decisions", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            if (Refusing)
+            {
+                Interlocked.Increment(ref _refused);
+                context.Response.StatusCode = 503;
+                return;
+            }
+            if (body is not null) _received.Enqueue(body);
+        });
+        Address = await _app.ListenAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
     }
 }
 
