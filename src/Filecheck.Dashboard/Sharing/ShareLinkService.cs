@@ -131,6 +131,9 @@ public sealed class ShareLinkService(
         var now = clock.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(ct);
         db.ShareDecisions.Add(new ShareDecisionRecord { ShareId = share.Id, Position = position, Round = current, Decision = decision, Name = name, Note = note, At = now });
+        // Kept with the decision, not in a process: whichever instance sends the webhook's posts sends this one, even after a crash.
+        if (!string.IsNullOrWhiteSpace(options.Value.Notify.WebhookUrl))
+            db.ShareWebhookOutbox.Add(new ShareWebhookDelivery { ShareId = share.Id, Position = position, Round = current, NextAttemptAt = now.ToUnixTimeMilliseconds() });
         db.ShareAudit.Add(Audit(share.Id, ShareActions.Decision, Recipient,
             $"{(decision == ShareDecisions.Approved ? "approved" : "changes requested")} for {file.Name ?? file.TaskId}"
             + (current > 1 || share.Rounds.Count > 0 ? $" (round {current})" : "") + $" by {name}"));

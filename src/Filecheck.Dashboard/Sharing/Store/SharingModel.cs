@@ -8,8 +8,17 @@ namespace Filecheck.Dashboard.Sharing;
 internal sealed class SharingModel :
     IEntityTypeConfiguration<ShareRecord>, IEntityTypeConfiguration<SharedFileRecord>,
     IEntityTypeConfiguration<ShareDecisionRecord>, IEntityTypeConfiguration<ShareAuditRecord>,
-    IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>
+    IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>,
+    IEntityTypeConfiguration<ShareWebhookDelivery>
 {
+    public void Configure(EntityTypeBuilder<ShareWebhookDelivery> e)
+    {
+        e.ToTable("ShareWebhookOutbox");
+        e.HasKey(d => d.Id);
+        e.HasIndex(d => d.NextAttemptAt);
+        e.HasOne<ShareRecord>().WithMany().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<ShareRecord> e)
     {
         e.ToTable("Shares");
@@ -74,5 +83,6 @@ public static class SharingTables
         public DbSet<ShareAuditRecord> ShareAudit => db.Set<ShareAuditRecord>();
         public DbSet<ShareRoundRecord> ShareRounds => db.Set<ShareRoundRecord>();
         public DbSet<ShareCommentRecord> ShareComments => db.Set<ShareCommentRecord>();
+        public DbSet<ShareWebhookDelivery> ShareWebhookOutbox => db.Set<ShareWebhookDelivery>();
     }
 }

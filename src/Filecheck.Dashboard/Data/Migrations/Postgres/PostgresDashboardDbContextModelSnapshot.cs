@@ -700,6 +700,38 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.ToTable("ShareRounds", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("ShareId");
+
+                    b.ToTable("ShareWebhookOutbox", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
                 {
                     b.Property<long>("ShareId")
@@ -1109,6 +1141,15 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany("Rounds")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
                         .HasForeignKey("ShareId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
