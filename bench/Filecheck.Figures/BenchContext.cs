@@ -42,8 +42,10 @@ public sealed class BenchContext : IAsyncDisposable
     public int TrendsJobs { get; init; } = 50_000;
     /// <summary>Jobs in the sync's sandbox when asked (<c>--sync-jobs</c>); else 10,000 (5,000 with --quick).</summary>
     public int? SyncJobs { get; init; }
+    /// <summary>The capacity's stepping, at most (<c>--capacity-minutes</c>); else 4 minutes (1.5 with --quick).</summary>
+    public double? CapacityMinutes { get; init; }
 
-    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs, int? syncJobs)
+    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs, int? syncJobs, double? capacityMinutes)
     {
         var circuits = new CircuitCounter();
         var statics = new StaticPages();
@@ -77,7 +79,7 @@ public sealed class BenchContext : IAsyncDisposable
         var page = await staff.NewPageAsync();
         await page.SignInAsync(host.BaseAddress, "staff");
         await page.CloseAsync();
-        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs, SyncJobs = syncJobs };
+        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs, SyncJobs = syncJobs, CapacityMinutes = capacityMinutes };
     }
 
     public string Url(string path) => new Uri(Host.BaseAddress, path.TrimStart('/')).ToString();
