@@ -65,13 +65,13 @@ public sealed partial class ProtocolCircuit : IAsyncDisposable
     /// <summary>Every JS function the server awaited, with how often: the client answers each with null (an object reference for an import).</summary>
     public static ConcurrentDictionary<string, int> JsCallsAnswered { get; } = new();
 
-    /// <summary>Opens the page's circuit and waits until a render batch carrying <paramref name="drawnText"/> was acknowledged.</summary>
-    public static async Task<ProtocolCircuit> OpenAsync(HttpClient http, Uri page, string? cookie, string drawnText, TimeSpan within)
+    /// <summary>
+    /// Opens a circuit of the page whose prerendered markers are <paramref name="prerender"/>, and waits until a render
+    /// batch carrying <paramref name="drawnText"/> was acknowledged.
+    /// </summary>
+    public static async Task<ProtocolCircuit> OpenAsync(HttpClient http, Uri page, PrerenderedPage prerender, string? cookie, string drawnText, TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
-        var html = await http.GetStringAsync(page, timeout.Token);
-        var prerender = PrerenderedPage.Parse(html);
-        if (prerender.Markers.Count == 0) throw new InvalidOperationException($"{page} has no interactive server component marker (not signed in?)");
         var baseUri = new Uri(page, "/");
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseUri, "_blazor"), o =>
@@ -147,6 +147,14 @@ public sealed partial class PrerenderedPage
 {
     public IReadOnlyList<string> Markers { get; private init; } = [];
     public string? State { get; private init; }
+
+    /// <summary>The page as the browser gets it (prerendered, with the signed-in person's cookie on the client).</summary>
+    public static async Task<PrerenderedPage> GetAsync(HttpClient http, Uri page, CancellationToken ct)
+    {
+        var prerender = Parse(await http.GetStringAsync(page, ct));
+        if (prerender.Markers.Count == 0) throw new InvalidOperationException($"{page} has no interactive server component marker (not signed in?)");
+        return prerender;
+    }
 
     public static PrerenderedPage Parse(string html)
     {
