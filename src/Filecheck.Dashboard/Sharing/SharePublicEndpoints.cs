@@ -62,6 +62,17 @@ public static class SharePublicEndpoints
         group.MapPost("/decide", DecideAsync).DisableAntiforgery();
         group.MapPost("/comments", CommentAsync).DisableAntiforgery();
         group.MapPost("/files/{file:int}/corrected", CorrectedAsync).DisableAntiforgery();
+        group.MapGet("/files/{file:int}/corrected", CorrectedState);
+    }
+
+    /// <summary>Whether the corrected file of a file's current round is still being checked: from the store alone, never Filecheck.</summary>
+    private static IResult CorrectedState(int file, HttpContext context, IOptions<SharingOptions> options)
+    {
+        var share = Share(context)!;
+        var view = share.Files.Any(f => f.Position == file) ? CorrectedFileView.For(share, file, options.Value.CorrectedFilesPerShare) : null;
+        return view is null
+            ? Results.NotFound()
+            : Results.Json(new { checking = view.State == CorrectedFileState.Checking, round = view.Round });
     }
 
     /// <summary>Room for the corrected-file form's few fields and the multipart framing around the file.</summary>
@@ -361,6 +372,8 @@ public static class ShareUrls
     public static string Decide(string token) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/decide";
 
     public static string Corrected(string token, int file) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/corrected";
+
+    public static string CorrectedState(string token, int file) => Corrected(token, file);
 
     public static string Download(string token, int file) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/download";
 }

@@ -187,6 +187,7 @@ public sealed class CorrectedFileTests(CorrectedFileAppFixture app) : IClassFixt
         var page = await client.GetStringAsync(ShareUrls.Page(share.Token));
         Assert.Contains("Corrected file received (brochure-8pp.pdf), being checked", page);
         Assert.DoesNotContain("data-testid=\"share-corrected-form\"", page);
+        Assert.Contains("\"checking\":true", await client.GetStringAsync(ShareUrls.CorrectedState(share.Token, 1)));
         // A second file for the same round, even before the first is checked: refused.
         using var again = await client.PostAsync(ShareUrls.Corrected(share.Token, 1), Form(token, CleanPdf));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
@@ -211,6 +212,7 @@ public sealed class CorrectedFileTests(CorrectedFileAppFixture app) : IClassFixt
         page = await client.GetStringAsync(ShareUrls.Page(share.Token));
         Assert.Contains("data-testid=\"share-round-previous\"", page);
         Assert.Contains("Round 2 is the corrected file you sent.", page);
+        Assert.Contains("\"checking\":false", await client.GetStringAsync(ShareUrls.CorrectedState(share.Token, 1)));
         Assert.Contains("What changed since round 1", page);
         // Round 2 takes a corrected file of its own (the link's budget is 2).
         Assert.Contains("data-testid=\"share-corrected-form\"", page);

@@ -369,11 +369,14 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
             await Assertions.Expect(staff.GetByText($"A customer sent a corrected file on share link {share.Id}").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await Assertions.Expect(row.GetByTestId("share-uploads")).ToContainTextAsync("1 of 5 sent");
 
-            // The sandbox finishes the check; the watcher makes it round 2; the customer's page looks again by itself.
+            // The sandbox finishes the check; the watcher makes it round 2; the customer's page hears of it and offers it.
             await Assertions.Expect(staff.GetByText($"A customer's corrected file is now the next round on share link {share.Id}").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Assertions.Expect(row.GetByTestId("share-rounds")).ToContainTextAsync("round 2");
+            var ready = File(customer, 1).GetByTestId("share-corrected-ready");
+            await Assertions.Expect(ready).ToContainTextAsync("The check of your corrected file is done", new() { Timeout = 20_000 });
+            await ready.GetByRole(AriaRole.Link).ClickAsync();
             var current = File(customer, 1).GetByTestId("share-round-current");
-            await Assertions.Expect(current).ToBeVisibleAsync(new() { Timeout = (SharePage.RefreshSeconds + 10) * 1000 });
+            await Assertions.Expect(current).ToBeVisibleAsync();
             await Assertions.Expect(File(customer, 1).GetByTestId("share-round-previous")).ToBeVisibleAsync();
             await Assertions.Expect(File(customer, 1).GetByTestId("share-corrected-theirs")).ToContainTextAsync("Round 2 is the corrected file you sent.");
             await Assertions.Expect(File(customer, 1).GetByTestId("share-what-changed")).ToContainTextAsync("Solved:");
