@@ -36,6 +36,7 @@ public sealed class ShareLinkService(
             ExpiresAt = now.AddDays(request.ExpiryDays),
             AllowDownloads = request.AllowDownloads,
             AskApproval = request.AskApproval,
+            AllowUploads = request.AllowUploads,
             Note = ShareLimits.Clean(request.Note),
             RecipientName = ShareLimits.Clean(request.RecipientName),
             RecipientEmail = ShareLimits.Clean(request.RecipientEmail),
@@ -50,7 +51,8 @@ public sealed class ShareLinkService(
         db.ShareAudit.Add(Audit(share.Id, ShareActions.Create, createdBy,
             $"{share.Files.Count} file(s) of {(share.OrderId is { } order ? "order " + order : share.Files[0].JobId)} for {whom}"
             + (share.RecipientEmail is { } email && share.RecipientName is not null ? $" <{email}>" : "")
-            + $", {request.ExpiryDays} day(s), downloads {(share.AllowDownloads ? "on" : "off")}, approval {(share.AskApproval ? "asked" : "not asked")}"));
+            + $", {request.ExpiryDays} day(s), downloads {(share.AllowDownloads ? "on" : "off")}, approval {(share.AskApproval ? "asked" : "not asked")}"
+            + (share.AllowUploads ? ", corrected files from the customer on" : "")));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new ShareCreateResult(new CreatedShare(share.Id, token, share.ExpiresAt), null);
@@ -67,9 +69,18 @@ public sealed class ShareLinkService(
         var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Decisions).Include(s => s.Rounds).AsSplitQuery()
             .FirstOrDefaultAsync(s => s.TokenHash == hash, ct);
         if (share is null || share.RevokedAt is not null || share.ExpiresAt <= clock.GetUtcNow()) return null;
+        // Read only for a link that takes corrected files: every other request costs no more than before.
+        var uploads = share.AllowUploads
+            ? await db.ShareUploads.AsNoTracking().Where(u => u.ShareId == share.Id).OrderBy(u => u.Id).ToListAsync(ct)
+            : [];
         return new ShareAccess(share.Id, share.ExpiresAt, share.AllowDownloads, share.AskApproval, share.Note,
             share.Files.OrderBy(f => f.Position).ToList(), share.Decisions.OrderBy(d => d.Position).ThenBy(d => d.Round).ToList(),
-            share.Rounds.OrderBy(r => r.Position).ThenBy(r => r.Round).ToList());
+            share.Rounds.OrderBy(r => r.Position).ThenBy(r => r.Round).ToList())
+        {
+            AllowUploads = share.AllowUploads,
+            UploadCount = share.UploadCount,
+            Uploads = uploads,
+        };
     }
 
     /// <summary>
@@ -250,6 +261,8 @@ public sealed class ShareLinkService(
         s.Files.OrderBy(f => f.Position).ToList(), s.Decisions.OrderBy(d => d.Position).ThenBy(d => d.Round).ToList(), StateOf(s, now))
     {
         Rounds = s.Rounds.OrderBy(r => r.Position).ThenBy(r => r.Round).ToList(),
+        AllowUploads = s.AllowUploads,
+        UploadCount = s.UploadCount,
     };
 
     internal ShareAuditRecord Audit(long shareId, string action, string actor, string? detail) =>
