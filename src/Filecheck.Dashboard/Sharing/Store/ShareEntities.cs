@@ -27,6 +27,10 @@ public sealed class ShareRecord
     public DateTimeOffset? LastViewedAt { get; set; }
     /// <summary>Proof images served, counted on the link (never a row each).</summary>
     public int ImageCount { get; set; }
+    /// <summary>The customer may send a corrected file from the link (off unless customer success turns it on).</summary>
+    public bool AllowUploads { get; set; }
+    /// <summary>Corrected files the customer has sent (or is sending) on the link, counted against <c>Sharing:CorrectedFilesPerShare</c>.</summary>
+    public int UploadCount { get; set; }
     public List<SharedFileRecord> Files { get; set; } = [];
     public List<ShareDecisionRecord> Decisions { get; set; } = [];
     /// <summary>Rounds after the first (the first is <see cref="Files"/>): a corrected job per file, on the same link.</summary>
@@ -93,6 +97,40 @@ public sealed class ShareRoundRecord
 }
 
 /// <summary>
+/// A corrected file the customer sent from the link for one round of one file: at most one (unique on share, position,
+/// round). It is checked as a new job; when that job finishes it becomes the next round by itself.
+/// </summary>
+public sealed class ShareUploadRecord
+{
+    public long Id { get; set; }
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    /// <summary>The round the file corrects (the new job becomes round + 1).</summary>
+    public int Round { get; set; }
+    public DateTimeOffset At { get; set; }
+    /// <summary>The name the customer typed to confirm.</summary>
+    public required string SentBy { get; set; }
+    public required string FileName { get; set; }
+    public long Bytes { get; set; }
+    /// <summary>The new check's job, once Filecheck took it.</summary>
+    public string? JobId { get; set; }
+    /// <summary><see cref="CorrectedFileStates"/>.</summary>
+    public required string State { get; set; }
+    /// <summary>Why a corrected file did not become a round, in the customer's words.</summary>
+    public string? Problem { get; set; }
+    public DateTimeOffset? DoneAt { get; set; }
+}
+
+/// <summary>Where a corrected file is: on its way to Filecheck, being checked, added as the next round, or given up.</summary>
+public static class CorrectedFileStates
+{
+    public const string Sending = "sending";
+    public const string Checking = "checking";
+    public const string Added = "added";
+    public const string Failed = "failed";
+}
+
+/// <summary>
 /// A customer's comment on one proof of one round of one file, pinned at (X, Y) in fractions of the image (0..1, so it
 /// stays in place at any size), or a plain comment on the proof (no pin) from a browser without JavaScript.
 /// </summary>
@@ -150,4 +188,10 @@ public static class ShareActions
     public const string CommentRemove = "comment-remove";
     public const string Answer = "answer";
     public const string Round = "round";
+    /// <summary>The customer sent a corrected file (it is being checked).</summary>
+    public const string Upload = "upload";
+    /// <summary>A corrected file the customer sent became the next round by itself.</summary>
+    public const string UploadRound = "upload-round";
+    /// <summary>A corrected file could not be checked or added (the reason is in the detail).</summary>
+    public const string UploadFailed = "upload-failed";
 }
