@@ -33,6 +33,8 @@ public sealed class ShareDraft
     public int ExpiryDays { get; set; }
     public bool AllowDownloads { get; set; }
     public bool AskApproval { get; set; } = true;
+    /// <summary>Off by default: the customer may send a corrected file from the link.</summary>
+    public bool AllowUploads { get; set; }
     public string? Note { get; set; }
     public string? RecipientName { get; set; }
     public string? RecipientEmail { get; set; }
@@ -46,6 +48,7 @@ public sealed class ShareDraft
         ExpiryDays = ExpiryDays,
         AllowDownloads = AllowDownloads,
         AskApproval = AskApproval,
+        AllowUploads = AllowUploads,
         Note = Note,
         RecipientName = RecipientName,
         RecipientEmail = RecipientEmail,
@@ -65,7 +68,8 @@ public sealed class ShareDraft
         var greeting = string.IsNullOrWhiteSpace(RecipientName) ? "Hello," : $"Hello {RecipientName.Trim()},";
         var ask = AskApproval ? " Please look at each file and approve it, or tell us what should change." : "";
         var downloads = AllowDownloads ? " You can also download the files." : "";
-        return $"{greeting}\n\nHere {what}: {link}\n\n{ask.TrimStart()}{downloads}".TrimEnd()
+        var uploads = AllowUploads ? " You can send a corrected file from the same page." : "";
+        return $"{greeting}\n\nHere {what}: {link}\n\n{ask.TrimStart()}{downloads}{uploads}".TrimEnd()
             + $"\n\nThe link works until {expiresAt.UtcDateTime.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)} UTC.";
     }
 }

@@ -12,6 +12,8 @@ public sealed record ShareRequest
     public int ExpiryDays { get; init; } = 7;
     public bool AllowDownloads { get; init; }
     public bool AskApproval { get; init; } = true;
+    /// <summary>The customer may send a corrected file from the link (off by default).</summary>
+    public bool AllowUploads { get; init; }
     public string? Note { get; init; }
     public string? RecipientName { get; init; }
     public string? RecipientEmail { get; init; }
@@ -34,6 +36,18 @@ public sealed record ShareAccess(
     IReadOnlyList<SharedFileRecord> Files, IReadOnlyList<ShareDecisionRecord> Decisions, IReadOnlyList<ShareRoundRecord> Rounds)
 {
     public int CurrentRound(int position) => ShareRoundFiles.CurrentRound(Rounds, position);
+
+    /// <summary>The customer may send corrected files from this link.</summary>
+    public bool AllowUploads { get; init; }
+
+    /// <summary>Corrected files sent on the link so far (its budget counts them).</summary>
+    public int UploadCount { get; init; }
+
+    /// <summary>The corrected files sent on the link (read only when <see cref="AllowUploads"/>).</summary>
+    public IReadOnlyList<ShareUploadRecord> Uploads { get; init; } = [];
+
+    /// <summary>The corrected file sent for round <paramref name="round"/> of a file, if any.</summary>
+    public ShareUploadRecord? UploadFor(int position, int round) => Uploads.FirstOrDefault(u => u.Position == position && u.Round == round);
 
     /// <summary>The job and file shown as round <paramref name="round"/> of the file at <paramref name="position"/>, or null.</summary>
     public RoundFile? FileOf(int position, int round) => ShareRoundFiles.FileOf(Files, Rounds, position, round);
@@ -78,6 +92,9 @@ public sealed record ShareSummary(
 {
     public IReadOnlyList<ShareRoundRecord> Rounds { get; init; } = [];
     public IReadOnlyList<ShareCommentRecord> Comments { get; init; } = [];
+    /// <summary>The customer may send corrected files from the link, and how many they have sent.</summary>
+    public bool AllowUploads { get; init; }
+    public int UploadCount { get; init; }
 
     public IReadOnlyList<string> JobIds => Files.Select(f => f.JobId).Distinct().ToList();
 

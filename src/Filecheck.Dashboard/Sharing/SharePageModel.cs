@@ -24,8 +24,38 @@ public sealed record SharedFileView(int Position, string Name, string ResultWord
     public RoundView Current { get; init; } = new(1, ResultWord, ResultKind, ProofCount, [], Decision);
     public RoundView? Previous { get; init; }
     public RoundChanges? Changes { get; init; }
+    /// <summary>The corrected file the customer may send for the current round, or has sent; null when the link takes none.</summary>
+    public CorrectedFileView? Corrected { get; init; }
     /// <summary>Comments can be written, edited and removed until the current round has an answer.</summary>
     public bool CommentsOpen => Decision is null;
+}
+
+public enum CorrectedFileState { Open, Checking, Failed, Spent, Closed }
+
+/// <summary>What the page offers or says about a corrected file for the current round of one file (the link takes them).</summary>
+public sealed record CorrectedFileView(CorrectedFileState State, int Round, string? FileName, string? Problem, int Left)
+{
+    /// <summary>The current round is the corrected file the customer sent (for the round before).</summary>
+    public bool CurrentIsTheirs { get; init; }
+
+    /// <summary>Null when the link takes no corrected files.</summary>
+    public static CorrectedFileView? For(ShareAccess share, int position, int budget)
+    {
+        if (!share.AllowUploads) return null;
+        var round = share.CurrentRound(position);
+        var left = Math.Max(0, budget - share.UploadCount);
+        var theirs = share.UploadFor(position, round - 1) is { State: CorrectedFileStates.Added };
+        var sent = share.UploadFor(position, round);
+        var state = sent?.State switch
+        {
+            CorrectedFileStates.Sending or CorrectedFileStates.Checking or CorrectedFileStates.Added => CorrectedFileState.Checking,
+            CorrectedFileStates.Failed => CorrectedFileState.Failed,
+            _ when share.DecisionOf(position, round)?.Decision == ShareDecisions.Approved => CorrectedFileState.Closed,
+            _ when left == 0 => CorrectedFileState.Spent,
+            _ => CorrectedFileState.Open,
+        };
+        return new CorrectedFileView(state, round, sent?.FileName, sent?.Problem, left) { CurrentIsTheirs = theirs };
+    }
 }
 
 /// <summary>The public page: only what was shared, fresh from Filecheck, or a plain "try later".</summary>
@@ -63,7 +93,7 @@ public sealed record SharePageModel(
 public sealed record SharedRunLookup(Run? Run, RunsResponse? Copy, FilecheckFailure? Failure, bool BudgetSpent);
 
 /// <summary>Builds the public page and finds a shared file's proof and download URLs, all from the shared copy of its job's runs.</summary>
-public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
+public sealed class SharePageService(SharedRuns runs, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SharingOptions> options)
 {
     public Task<SharePageModel> LoadAsync(ShareAccess share, CancellationToken ct) => LoadAsync(share, [], ct);
 
@@ -99,6 +129,7 @@ public sealed class SharePageService(SharedRuns runs, TimeProvider clock)
                 Current = current,
                 Previous = previous,
                 Changes = RoundChanges.FromJson(share.Rounds.FirstOrDefault(x => x.Position == file.Position && x.Round == number)?.Changes),
+                Corrected = CorrectedFileView.For(share, file.Position, options.Value.CorrectedFilesPerShare),
             });
         }
         return new SharePageModel(false, files, share.Note, share.ExpiresAt, SharePageModel.DescribeExpiry(share.ExpiresAt, clock.GetUtcNow()), share.AskApproval);

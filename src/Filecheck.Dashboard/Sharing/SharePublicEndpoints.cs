@@ -61,6 +61,97 @@ public static class SharePublicEndpoints
         group.MapGet("/files/{file:int}/download", DownloadAsync);
         group.MapPost("/decide", DecideAsync).DisableAntiforgery();
         group.MapPost("/comments", CommentAsync).DisableAntiforgery();
+        group.MapPost("/files/{file:int}/corrected", CorrectedAsync).DisableAntiforgery();
+        group.MapGet("/files/{file:int}/corrected", CorrectedState);
+    }
+
+    /// <summary>Whether the corrected file of a file's current round is still being checked: from the store alone, never Filecheck.</summary>
+    private static IResult CorrectedState(int file, HttpContext context, IOptions<SharingOptions> options)
+    {
+        var share = Share(context)!;
+        var view = share.Files.Any(f => f.Position == file) ? CorrectedFileView.For(share, file, options.Value.CorrectedFilesPerShare) : null;
+        return view is null
+            ? Results.NotFound()
+            : Results.Json(new { checking = view.State == CorrectedFileState.Checking, round = view.Round });
+    }
+
+    /// <summary>Room for the corrected-file form's few fields and the multipart framing around the file.</summary>
+    private const long FormOverhead = 64 * 1024;
+
+    /// <summary>
+    /// A corrected file from the public page: a plain multipart form post with its antiforgery token. What the link alone
+    /// can refuse (off, spent, closed) and the announced size are refused before a byte is read.
+    /// </summary>
+    private static async Task CorrectedAsync(int file, HttpContext context, IAntiforgery antiforgery, CorrectedFiles corrected)
+    {
+        var token = TokenOf(context);
+        var share = Share(context)!;
+        var back = ShareUrls.Page(token) + "#file-" + file;
+        const string title = "Your corrected file was not sent";
+        if (corrected.RefusalBeforeReading(share, file) is { } early)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, early.Status, title, early.Message!, back);
+            return;
+        }
+        if (context.Request.ContentLength is not { } length)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status411LengthRequired, title,
+                "The browser did not say how large the file is. Please send it again from the page.", back);
+            return;
+        }
+        var max = corrected.MaxBytes + FormOverhead;
+        if (length > max)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, title,
+                $"The file is about {Shell.Format.Bytes(length)}; this page takes files up to {Shell.Format.Bytes(corrected.MaxBytes)}.", back);
+            return;
+        }
+        if (!context.Request.HasFormContentType)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, title, "Choose the corrected file on the page, then send it.", back);
+            return;
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
+        // The file is held in a temporary file for the request (Filecheck wants its exact size before it is sent on).
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(context.Request,
+            new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = max, ValueCountLimit = 16, ValueLengthLimit = 16 * 1024, KeyLengthLimit = 100 }));
+        bool valid;
+        IFormCollection form;
+        try
+        {
+            valid = await antiforgery.IsRequestValidAsync(context);
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, title,
+                "The form could not be read (it was cut off, or held more than it may). Please send the file again from the page.", back);
+            return;
+        }
+        if (!valid)
+        {
+            await SharePublicResponses.WriteProblemAsync(context, StatusCodes.Status400BadRequest, title,
+                "The form had expired. Reload the page and send the file again.", back);
+            return;
+        }
+        var upload = form.Files.GetFile("file");
+        var chosen = upload is not null && (upload.Length > 0 || !string.IsNullOrEmpty(upload.FileName));
+        var post = new CorrectedFilePost(file, form["round"].ToString(), form["name"].ToString(), upload?.FileName, upload?.Length ?? 0,
+            chosen ? upload!.OpenReadStream : null);
+        var result = await corrected.SendAsync(share, post, context.RequestAborted);
+        switch (result.Outcome)
+        {
+            case CorrectedFileOutcome.Received:
+                context.Response.Redirect(ShareUrls.Page(token) + "?sent=" + file + "#file-" + file, permanent: false);
+                context.Response.StatusCode = StatusCodes.Status303SeeOther;
+                return;
+            case CorrectedFileOutcome.Gone:
+                await SharePublicResponses.WriteNotFoundAsync(context);
+                return;
+            default:
+                await SharePublicResponses.WriteProblemAsync(context, result.Status, title, result.Message ?? "The form was incomplete.", back);
+                return;
+        }
     }
 
     /// <param name="round">The round whose proof it is; the current one when the address names none.</param>
@@ -279,6 +370,10 @@ public static class ShareUrls
     public static string Comments(string token) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/comments";
 
     public static string Decide(string token) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/decide";
+
+    public static string Corrected(string token, int file) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/corrected";
+
+    public static string CorrectedState(string token, int file) => Corrected(token, file);
 
     public static string Download(string token, int file) => $"{SharePublicEndpoints.Prefix}/{Uri.EscapeDataString(token)}/files/{file}/download";
 }

@@ -22,6 +22,12 @@ public sealed class SharingOptions
     /// <summary>Largest proof image streamed to a customer.</summary>
     public long MaxProofBytes { get; set; } = 20 * 1024 * 1024;
 
+    /// <summary>Corrected files a customer may send on one link (over all its files and rounds), where the link allows them.</summary>
+    public int CorrectedFilesPerShare { get; set; } = 5;
+
+    /// <summary>How often the check of a corrected file is looked at until it finishes and becomes the next round.</summary>
+    public TimeSpan CorrectedFilePoll { get; set; } = TimeSpan.FromSeconds(3);
+
     public SharingNotifyOptions Notify { get; set; } = new();
 }
 
@@ -49,6 +55,9 @@ internal sealed class SharingOptionsValidator : IValidateOptions<SharingOptions>
         {
             errors.Add("Sharing:Notify:WebhookUrl must be an absolute http(s) URL (or empty for no webhook).");
         }
+        if (o.CorrectedFilesPerShare is < 1 or > 100) errors.Add($"Sharing:CorrectedFilesPerShare is {o.CorrectedFilesPerShare}; it must be between 1 and 100.");
+        if (o.CorrectedFilePoll < TimeSpan.FromMilliseconds(100) || o.CorrectedFilePoll > TimeSpan.FromMinutes(10))
+            errors.Add($"Sharing:CorrectedFilePoll is {o.CorrectedFilePoll}; it must be between 00:00:00.1 and 00:10:00.");
         if (o.Notify.MaxAttempts is < 1 or > 10) errors.Add("Sharing:Notify:MaxAttempts must be between 1 and 10.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

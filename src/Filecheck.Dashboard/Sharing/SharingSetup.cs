@@ -21,6 +21,7 @@ public static class SharingSetup
         services.AddHostedService(sp => sp.GetRequiredService<ShareBusRelay>());
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
+        services.AddSingleton<Data.IReadAuditFold, ShareViewFold>();
         services.AddSingleton<Data.IReadAuditFold, ShareImageFold>();
         services.AddSingleton<Data.IReadAuditFold, ShareReadFold>();
         services.AddSingleton<SharedRuns>();
@@ -28,6 +29,9 @@ public static class SharingSetup
         services.AddSingleton<ShareComments>();
         services.AddScoped<ShareRounds>();
         services.AddScoped<RoundSuggestions>();
+        services.AddScoped<CorrectedFiles>();
+        services.AddSingleton<CorrectedFileRounds>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrectedFileRounds>());
         services.AddRateLimiter(o => o.AddPolicy<string, ShareRateLimitPolicy>(RateLimitPolicy));
         services.AddHttpClient(ShareWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHostedService<ShareWebhook>();

@@ -81,6 +81,8 @@ public sealed class RoleMatrixTests(ProductionAppFixture app, ITestOutputHelper 
         ["POST /s/{token}/decide"] = Public,
         ["GET /s/{token}/files/{file:int}/rounds/{round:int}/proofs/{index:int}"] = Public,
         ["POST /s/{token}/comments"] = Public,
+        ["POST /s/{token}/files/{file:int}/corrected"] = Public,
+        ["GET /s/{token}/files/{file:int}/corrected"] = Public,
         // Blazor's own endpoints: any signed-in user may open a circuit; each page checks its own policy inside it.
         ["ANY /_blazor/negotiate"] = SignedIn,
         ["ANY /_blazor"] = SignedIn,

@@ -279,7 +279,7 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
     }
 
     [Fact]
-    public async Task Proofing_OnAPhone_RoundsBehindASwitch_ATapPlacesAPin_NoWiderThanTheScreen()
+    public async Task Proofing_OnAPhone_RoundsBehindASwitch_ATapPinsAComment_Round2Approved_NoWiderThanTheScreen()
     {
         var services = fixture.Host.Services;
         var sandbox = fixture.Host.Sandbox;
@@ -314,11 +314,18 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
         await AssertAxeCleanAsync(customer, "the share page with two rounds on a phone");
         await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-rounds-390.png"), FullPage = true });
 
-        // A tap on round 2's proof places a pin there.
+        // A tap on round 2's proof places a pin there; the comment is saved on it; round 2 is approved from the phone.
         var frame = current.GetByTestId("share-proof-frame").First;
         await Assertions.Expect(frame).ToHaveAttributeAsync("data-pin-ready", "true");
         await frame.TapAsync(new() { Position = new() { X = 40, Y = 40 } });
         await Assertions.Expect(frame.Locator("[data-pin-draft]")).ToBeVisibleAsync();
+        await File(customer, 1).GetByTestId("share-comment-input").FillAsync("Still a little dark here.");
+        await File(customer, 1).GetByTestId("share-comment-add").TapAsync();
+        await Assertions.Expect(current.GetByTestId("share-pin")).ToHaveCountAsync(1);
+        await Assertions.Expect(current.GetByTestId("share-comment")).ToContainTextAsync("Still a little dark here.");
+        await DecideAsync(customer, 1, "share-approve");
+        await Assertions.Expect(File(customer, 1).GetByTestId("share-decision")).ToContainTextAsync("(round 2)");
+        Assert.True(await customer.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Phone.Width);
 
         await File(customer, 1).Locator("label[for$=-previous]").TapAsync();
         await Assertions.Expect(previous).ToBeVisibleAsync();
@@ -326,5 +333,59 @@ public sealed class ProofingJourneyTests(DashboardFixture fixture) : IAsyncLifet
         await Assertions.Expect(previous.GetByTestId("share-pin")).ToHaveCountAsync(1);
         Assert.True(await customer.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Phone.Width);
         await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-round1-390.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Proofing_CorrectedFileSentFromTheLink_BecomesRound2ByItself_AndCustomerSuccessIsTold()
+    {
+        var job = fixture.Host.Sandbox.Jobs.Get(WellKnownJobs.Failing)!;
+        var created = await fixture.Host.Services.GetRequiredService<ShareLinkService>().CreateAsync(new ShareRequest
+        {
+            Files = [new ShareFile(WellKnownJobs.Failing, job.Tasks![0].Id, job.Tasks[0].DisplayName)],
+            RecipientName = "Uma Upload",
+            AllowUploads = true,
+        }, "Cody Success");
+        var share = created.Share!;
+        // Customer success, on "All shares", hears of it while the customer works.
+        var staff = await fixture.OpenAsync(Filecheck.Dashboard.Urls.Shares(all: true), "cs");
+        await using var context = await _customerBrowser.NewContextAsync(new() { ViewportSize = Desktop });
+        try
+        {
+            var row = staff.Locator($"[data-testid=share-row][data-share-id='{share.Id}']");
+            await Assertions.Expect(row.GetByTestId("share-uploads")).ToContainTextAsync("0 of 5 sent");
+
+            var customer = await context.NewPageAsync();
+            await customer.GotoAsync(new Uri(fixture.Host.BaseAddress, ShareUrls.Page(share.Token)).ToString());
+            await File(customer, 1).GetByTestId("share-corrected-open").ClickAsync();
+            var pdf = Path.Combine(Directory.CreateTempSubdirectory("fc-corrected-").FullName, "brochure-8pp.pdf");
+            await System.IO.File.WriteAllTextAsync(pdf, "%PDF-1.4\n%sandbox-findings: none\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+            await File(customer, 1).GetByTestId("share-corrected-file").SetInputFilesAsync(pdf);
+            await File(customer, 1).GetByTestId("share-corrected-name").FillAsync("Uma Upload");
+            await AssertAxeCleanAsync(customer, "the share page with the corrected-file form open");
+            await File(customer, 1).GetByTestId("share-corrected-send").ClickAsync();
+
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-corrected-checking")).ToContainTextAsync("Corrected file received (brochure-8pp.pdf), being checked");
+            await AssertAxeCleanAsync(customer, "the share page while the corrected file is checked");
+            await Assertions.Expect(staff.GetByText($"A customer sent a corrected file on share link {share.Id}").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(row.GetByTestId("share-uploads")).ToContainTextAsync("1 of 5 sent");
+
+            // The sandbox finishes the check; the watcher makes it round 2; the customer's page hears of it and offers it.
+            await Assertions.Expect(staff.GetByText($"A customer's corrected file is now the next round on share link {share.Id}").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Assertions.Expect(row.GetByTestId("share-rounds")).ToContainTextAsync("round 2");
+            var ready = File(customer, 1).GetByTestId("share-corrected-ready");
+            await Assertions.Expect(ready).ToContainTextAsync("The check of your corrected file is done", new() { Timeout = 20_000 });
+            await ready.GetByRole(AriaRole.Link).ClickAsync();
+            var current = File(customer, 1).GetByTestId("share-round-current");
+            await Assertions.Expect(current).ToBeVisibleAsync();
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-round-previous")).ToBeVisibleAsync();
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-corrected-theirs")).ToContainTextAsync("Round 2 is the corrected file you sent.");
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-what-changed")).ToContainTextAsync("Solved:");
+            await Assertions.Expect(File(customer, 1).GetByTestId("share-result")).ToHaveTextAsync("Clean");
+            await customer.ScreenshotAsync(new() { Path = Path.Combine(Shots, "customer-corrected-round2-1400.png"), FullPage = true });
+        }
+        finally
+        {
+            await staff.CloseAsync();
+        }
     }
 }

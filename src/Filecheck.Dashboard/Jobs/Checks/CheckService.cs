@@ -16,6 +16,9 @@ public sealed record CheckStart(CheckForm Form, string? OriginalFileName, string
 /// <summary>The answer to Submit: the new job, or why there is none (in words for the person who pressed it).</summary>
 public sealed record CheckSubmission(Job? Job, string? Problem)
 {
+    /// <summary>Why Filecheck refused the job, when it answered at all (null: refused before asking, or a job was made).</summary>
+    public FilecheckFailureKind? Failure { get; init; }
+
     public static CheckSubmission Refused(string problem) => new(null, problem);
 }
 
@@ -28,11 +31,16 @@ public sealed class CheckService(
     ILogger<CheckService> logger)
 {
     /// <summary>The form for checking a file of an earlier job again: its order, customer and rule, and its file.</summary>
-    public async Task<CheckStart> StartFromAsync(string? jobId, string? taskId, CancellationToken ct = default)
+    public Task<CheckStart> StartFromAsync(string? jobId, string? taskId, CancellationToken ct = default) =>
+        StartFromAsync(jobId, taskId, user: null, sameSteps: false, ct);
+
+    /// <param name="user">Who asks (audited and within their lookup budget); null takes the signed-in user of the circuit.</param>
+    /// <param name="sameSteps">Run the original file's steps again (autofix, validation), not the form's defaults.</param>
+    public async Task<CheckStart> StartFromAsync(string? jobId, string? taskId, ClaimsPrincipal? user, bool sameSteps, CancellationToken ct = default)
     {
         var form = new CheckForm();
         if (string.IsNullOrEmpty(jobId)) return new CheckStart(form, null, null);
-        var load = await lookup.LoadAsync(jobId, ct);
+        var load = await lookup.LoadAsync(jobId, user, ct);
         if (load.View?.Job is not { } job)
             return new CheckStart(form, null, load.Problem?.Title ?? "The original job could not be read.") { Unavailable = load.Problem?.Kind == JobProblemKind.Unavailable };
 
@@ -53,6 +61,14 @@ public sealed class CheckService(
         if (preflight?.Params is { ValueKind: System.Text.Json.JsonValueKind.Object } p && p.TryGetProperty("profileId", out var profile)
             && profile.ValueKind == System.Text.Json.JsonValueKind.String)
             form.ProfileId = profile.GetString();
+        if (sameSteps && task.Steps is { Count: > 0 } steps)
+        {
+            form.Preflight = steps.Any(s => s.Type is "preflight" or "repreflight");
+            form.Autofix = steps.Any(s => s.Type == "autofix");
+            form.Validate = steps.Any(s => s.Type == "validate");
+            // Always proofs: whoever asks for the same check again wants to see the file.
+            form.Previews = true;
+        }
         return new CheckStart(form, task.DisplayName, null);
     }
 
@@ -81,7 +97,7 @@ public sealed class CheckService(
             // The job exists at Filecheck now: losing the audit row must not hide it from the person who asked for it.
             logger.LogError(e, "Could not audit the new check {JobId}", entry.NewJobId);
         }
-        if (!result.IsSuccess) return CheckSubmission.Refused(FilecheckFailureText.For(result.Failure));
+        if (!result.IsSuccess) return CheckSubmission.Refused(FilecheckFailureText.For(result.Failure)) with { Failure = result.Failure.Kind };
         logger.LogInformation("New check {JobId} submitted ({Steps})", result.Value.Id, entry.Steps);
         return new CheckSubmission(result.Value, null);
     }

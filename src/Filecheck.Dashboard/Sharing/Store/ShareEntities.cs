@@ -27,6 +27,10 @@ public sealed class ShareRecord
     public DateTimeOffset? LastViewedAt { get; set; }
     /// <summary>Proof images served, counted on the link (never a row each).</summary>
     public int ImageCount { get; set; }
+    /// <summary>The customer may send a corrected file from the link (off unless customer success turns it on).</summary>
+    public bool AllowUploads { get; set; }
+    /// <summary>Corrected files the customer has sent (or is sending) on the link, counted against <c>Sharing:CorrectedFilesPerShare</c>.</summary>
+    public int UploadCount { get; set; }
     public List<SharedFileRecord> Files { get; set; } = [];
     public List<ShareDecisionRecord> Decisions { get; set; } = [];
     /// <summary>Rounds after the first (the first is <see cref="Files"/>): a corrected job per file, on the same link.</summary>
@@ -59,6 +63,22 @@ public sealed class ShareDecisionRecord
 }
 
 /// <summary>
+/// A decision still to be posted to the decision webhook: written in the decision's transaction (when a webhook is
+/// configured), deleted once the chat took it or its attempts ran out, so a sender that dies leaves it to the next.
+/// </summary>
+public sealed class ShareWebhookDelivery
+{
+    public long Id { get; set; }
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    public int Round { get; set; }
+    /// <summary>Posts tried so far.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Not before this (Unix milliseconds): the back-off after a failed post.</summary>
+    public long NextAttemptAt { get; set; }
+}
+
+/// <summary>
 /// Round 2 and later of one shared file: the corrected job (and its file) customer success added to the same link, with
 /// what changed since the round before in the customer's words (worked out once, when the round was added).
 /// </summary>
@@ -74,6 +94,40 @@ public sealed class ShareRoundRecord
     public required string AddedBy { get; set; }
     /// <summary>The <see cref="Filecheck.Dashboard.Sharing.RoundChanges"/> as JSON.</summary>
     public string? Changes { get; set; }
+}
+
+/// <summary>
+/// A corrected file the customer sent from the link for one round of one file: at most one (unique on share, position,
+/// round). It is checked as a new job; when that job finishes it becomes the next round by itself.
+/// </summary>
+public sealed class ShareUploadRecord
+{
+    public long Id { get; set; }
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    /// <summary>The round the file corrects (the new job becomes round + 1).</summary>
+    public int Round { get; set; }
+    public DateTimeOffset At { get; set; }
+    /// <summary>The name the customer typed to confirm.</summary>
+    public required string SentBy { get; set; }
+    public required string FileName { get; set; }
+    public long Bytes { get; set; }
+    /// <summary>The new check's job, once Filecheck took it.</summary>
+    public string? JobId { get; set; }
+    /// <summary><see cref="CorrectedFileStates"/>.</summary>
+    public required string State { get; set; }
+    /// <summary>Why a corrected file did not become a round, in the customer's words.</summary>
+    public string? Problem { get; set; }
+    public DateTimeOffset? DoneAt { get; set; }
+}
+
+/// <summary>Where a corrected file is: on its way to Filecheck, being checked, added as the next round, or given up.</summary>
+public static class CorrectedFileStates
+{
+    public const string Sending = "sending";
+    public const string Checking = "checking";
+    public const string Added = "added";
+    public const string Failed = "failed";
 }
 
 /// <summary>
@@ -134,4 +188,10 @@ public static class ShareActions
     public const string CommentRemove = "comment-remove";
     public const string Answer = "answer";
     public const string Round = "round";
+    /// <summary>The customer sent a corrected file (it is being checked).</summary>
+    public const string Upload = "upload";
+    /// <summary>A corrected file the customer sent became the next round by itself.</summary>
+    public const string UploadRound = "upload-round";
+    /// <summary>A corrected file could not be checked or added (the reason is in the detail).</summary>
+    public const string UploadFailed = "upload-failed";
 }

@@ -8,8 +8,17 @@ namespace Filecheck.Dashboard.Sharing;
 internal sealed class SharingModel :
     IEntityTypeConfiguration<ShareRecord>, IEntityTypeConfiguration<SharedFileRecord>,
     IEntityTypeConfiguration<ShareDecisionRecord>, IEntityTypeConfiguration<ShareAuditRecord>,
-    IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>
+    IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>,
+    IEntityTypeConfiguration<ShareWebhookDelivery>, IEntityTypeConfiguration<ShareUploadRecord>
 {
+    public void Configure(EntityTypeBuilder<ShareWebhookDelivery> e)
+    {
+        e.ToTable("ShareWebhookOutbox");
+        e.HasKey(d => d.Id);
+        e.HasIndex(d => d.NextAttemptAt);
+        e.HasOne<ShareRecord>().WithMany().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<ShareRecord> e)
     {
         e.ToTable("Shares");
@@ -53,6 +62,20 @@ internal sealed class SharingModel :
         e.HasOne<ShareRecord>().WithMany().HasForeignKey(c => c.ShareId).OnDelete(DeleteBehavior.Cascade);
     }
 
+    public void Configure(EntityTypeBuilder<ShareUploadRecord> e)
+    {
+        e.ToTable("ShareUploads");
+        e.HasKey(u => u.Id);
+        // One corrected file per file per round: two posts at once, the key lets one in.
+        e.HasIndex(u => new { u.ShareId, u.Position, u.Round }).IsUnique();
+        // The watcher reads the ones being checked.
+        e.HasIndex(u => u.State);
+        e.Property(u => u.State).HasMaxLength(16);
+        e.Property(u => u.FileName).HasMaxLength(255);
+        e.Property(u => u.SentBy).HasMaxLength(ShareLimits.MaxName);
+        e.HasOne<ShareRecord>().WithMany().HasForeignKey(u => u.ShareId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<ShareAuditRecord> e)
     {
         e.ToTable("ShareAudit");
@@ -74,5 +97,7 @@ public static class SharingTables
         public DbSet<ShareAuditRecord> ShareAudit => db.Set<ShareAuditRecord>();
         public DbSet<ShareRoundRecord> ShareRounds => db.Set<ShareRoundRecord>();
         public DbSet<ShareCommentRecord> ShareComments => db.Set<ShareCommentRecord>();
+        public DbSet<ShareWebhookDelivery> ShareWebhookOutbox => db.Set<ShareWebhookDelivery>();
+        public DbSet<ShareUploadRecord> ShareUploads => db.Set<ShareUploadRecord>();
     }
 }

@@ -507,6 +507,9 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.Property<bool>("AllowDownloads")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AllowUploads")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("AskApproval")
                         .HasColumnType("INTEGER");
 
@@ -555,6 +558,9 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("UploadCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("ViewCount")
                         .HasColumnType("INTEGER");
@@ -608,6 +614,91 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.HasIndex("JobId");
 
                     b.ToTable("ShareRounds", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareUploadRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problem")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("ShareId", "Position", "Round")
+                        .IsUnique();
+
+                    b.ToTable("ShareUploads", (string)null);
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("ShareId");
+
+                    b.ToTable("ShareWebhookOutbox", (string)null);
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
@@ -972,6 +1063,24 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany("Rounds")
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareUploadRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
                         .HasForeignKey("ShareId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
