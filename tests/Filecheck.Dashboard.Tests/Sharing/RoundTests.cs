@@ -42,13 +42,21 @@ public abstract class RoundEngineTests(SharingApp app)
     public async Task AddRound_Added_IsAnnouncedOnTheBusForPagesOnOtherInstances()
     {
         var share = await app.ShareAsync(WellKnownJobs.Warning, j => j.Tasks!.Take(1));
-        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var _ = app.Services.GetRequiredService<Filecheck.Dashboard.Data.IStoreBus>().Subscribe(Filecheck.Dashboard.Data.BusTopics.ShareDecision, heard.Enqueue);
+        var bus = app.Services.GetRequiredService<Filecheck.Dashboard.Data.IStoreBus>();
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = bus.Subscribe(Filecheck.Dashboard.Data.BusTopics.ShareDecision, payload =>
+        {
+            if (payload.EndsWith($":{share.Id}:{ShareActions.Round}", StringComparison.Ordinal)) heard.TrySetResult(payload);
+        });
+        // On PostgreSQL the instance listens on a connection of its own, made once the app has started.
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !bus.IsConnected; await Task.Delay(20))
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "The bus never listened.");
 
         Assert.Null(await AddRoundAsync(share.Id, WellKnownJobs.Fixed));
 
-        // IDs only (the share and what happened): the other instances re-read the round from the store.
-        Assert.Contains(heard, payload => payload.EndsWith($":{share.Id}:{ShareActions.Round}", StringComparison.Ordinal));
+        // IDs only (the share and what happened): the other instances re-read the round from the store. Delivered after
+        // the commit: at once in memory, by NOTIFY on PostgreSQL.
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
