@@ -30,6 +30,8 @@ public sealed class LookupMeasurement : IMeasurement
             var lookup = scope.ServiceProvider.GetRequiredService<JobLookupService>();
             var first = await lookup.LoadAsync(id, userName: "bench");
             if (first.View is null) throw new InvalidOperationException($"the lookup of {id} failed: {first.Problem?.Title}");
+            var copies = context.Host.Services.GetRequiredService<Filecheck.Dashboard.History.StoredJobCopies>();
+            var parsesBefore = copies.Parses;
             var rawTimes = new List<double>();
             var cached = new List<double>();
             var miss = new List<double>();
@@ -73,7 +75,7 @@ public sealed class LookupMeasurement : IMeasurement
                     parts["share"].Add(await TimeAsync(() => { shared.Share(stored!.Job); return Task.CompletedTask; }));
                     parts["names"].Add(await TimeAsync(async () => { await names.WorkflowAsync(stored!.Job.WorkflowId); await names.RuleAsync(stored!.Job.RuleId); }));
                 }
-                Console.WriteLine($"  parts {id}: " + string.Join(", ", parts.Select(p => $"{p.Key} p50 {Stats.Percentile(p.Value, 50):0.00} ms")) + $"; cached p50 {Stats.Percentile(cached, 50):0.00}, raw p50 {Stats.Percentile(rawTimes, 50):0.00}");
+                Console.WriteLine($"  parts {id}: " + string.Join(", ", parts.Select(p => $"{p.Key} p50 {Stats.Percentile(p.Value, 50):0.00} ms")) + $"; cached p50 {Stats.Percentile(cached, 50):0.00}, raw p50 {Stats.Percentile(rawTimes, 50):0.00}; {copies.Parses - parsesBefore} stored bodies parsed in {rounds + 5} rounds");
             }
             var label = $"{files} file{(files == 1 ? "" : "s")}";
             foreach (var p in new[] { 50, 95 })
