@@ -95,26 +95,9 @@ internal static class PostgresTrendsBench
         rows.Add(("PostgreSQL: trends store", $"{jobCount:N0} jobs, {steps:N0} steps", "1,000,000 jobs, ~7M steps"));
 
         var query = new TrendsQuery(factory, RollupZone.Utc, new TrendsBench.NoNames(), new TrendsBench.FixedClock(TrendsBench.Now));
-        const string files = "EXISTS (SELECT 1 FROM \"Tasks\" t WHERE t.\"JobId\" = j.\"Id\" AND t.\"FileType\" = 'raster')";
-        foreach (var (name, view, where) in new (string, TrendsViewState, string)[]
-                 {
-                     ("90 days by week", new() { Days = 90, Group = TrendGrouping.Week }, "TRUE"),
-                     ("90 days by week, one workflow", new() { Days = 90, Group = TrendGrouping.Week, Workflow = "wf_3" }, "j.\"WorkflowId\" = 'wf_3'"),
-                     ("90 days by week, files, one file type", new() { Days = 90, Group = TrendGrouping.Week, Unit = TrendUnit.Files, FileType = "raster" }, files),
-                     ("90 days by week, one channel and one workflow (daily rows: two filters)", new() { Days = 90, Group = TrendGrouping.Week, Channel = "web", Workflow = "wf_3" },
-                         "j.\"Channel\" = 'web' AND j.\"WorkflowId\" = 'wf_3'"),
-                     ("30 days by day", new() { Days = 30, Group = TrendGrouping.Day }, "TRUE"),
-                     ("365 days by month", new() { Days = 365, Group = TrendGrouping.Month }, "TRUE"),
-                 })
+        foreach (var (name, view, where) in TrendsBench.Views(column => $"\"{column}\"", all: "TRUE"))
         {
-            await query.LoadAsync(view);
-            var samples = new List<double>();
-            for (var i = 0; i < 21; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                await query.LoadAsync(view);
-                samples.Add(sw.Elapsed.TotalMilliseconds);
-            }
+            var samples = await TrendsBench.SamplesAsync(query, view);
             var raw = RawAggregate(connectionString, view.Days, where);
             var p50 = TrendsBench.Pct(samples, 50);
             rows.Add(($"PostgreSQL: trends page query (TrendsQuery.LoadAsync), {name}",

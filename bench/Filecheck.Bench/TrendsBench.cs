@@ -70,26 +70,9 @@ internal static class TrendsBench
         rows.Add(("trends store", $"{jobCount:N0} jobs, {steps:N0} steps, {size / 1024.0 / 1024:0} MB", "1,000,000 jobs, ~7M steps"));
 
         var query = new TrendsQuery(factory, RollupZone.Utc, new NoNames(), new FixedClock(Now));
-        const string files = "EXISTS (SELECT 1 FROM Tasks t WHERE t.JobId = j.Id AND t.FileType = 'raster')";
-        foreach (var (name, view, where) in new (string, TrendsViewState, string)[]
-                 {
-                     ("90 days by week", new() { Days = 90, Group = TrendGrouping.Week }, "1"),
-                     ("90 days by week, one workflow", new() { Days = 90, Group = TrendGrouping.Week, Workflow = "wf_3" }, "j.WorkflowId = 'wf_3'"),
-                     ("90 days by week, files, one file type", new() { Days = 90, Group = TrendGrouping.Week, Unit = TrendUnit.Files, FileType = "raster" }, files),
-                     ("90 days by week, one channel and one workflow (daily rows: two filters)", new() { Days = 90, Group = TrendGrouping.Week, Channel = "web", Workflow = "wf_3" },
-                         "j.Channel = 'web' AND j.WorkflowId = 'wf_3'"),
-                     ("30 days by day", new() { Days = 30, Group = TrendGrouping.Day }, "1"),
-                     ("365 days by month", new() { Days = 365, Group = TrendGrouping.Month }, "1"),
-                 })
+        foreach (var (name, view, where) in Views(column => column, all: "1"))
         {
-            await query.LoadAsync(view);
-            var samples = new List<double>();
-            for (var i = 0; i < 21; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                await query.LoadAsync(view);
-                samples.Add(sw.Elapsed.TotalMilliseconds);
-            }
+            var samples = await SamplesAsync(query, view);
             var days = view.Days;
             if (queriesOnly)
             {
@@ -163,6 +146,36 @@ internal static class TrendsBench
     }
 
     /// <summary>The machine's 1-minute load average (Linux), beside each figure: the bench runs on a shared machine.</summary>
+    /// <summary>
+    /// The trends page's views measured on each engine, each with the raw aggregate's filter in that engine's SQL
+    /// (<paramref name="quote"/> quotes a name, <paramref name="all"/> is the engine's "no filter").
+    /// </summary>
+    internal static (string Name, TrendsViewState View, string Where)[] Views(Func<string, string> quote, string all) =>
+    [
+        ("90 days by week", new() { Days = 90, Group = TrendGrouping.Week }, all),
+        ("90 days by week, one workflow", new() { Days = 90, Group = TrendGrouping.Week, Workflow = "wf_3" }, $"j.{quote("WorkflowId")} = 'wf_3'"),
+        ("90 days by week, files, one file type", new() { Days = 90, Group = TrendGrouping.Week, Unit = TrendUnit.Files, FileType = "raster" },
+            $"EXISTS (SELECT 1 FROM {quote("Tasks")} t WHERE t.{quote("JobId")} = j.{quote("Id")} AND t.{quote("FileType")} = 'raster')"),
+        ("90 days by week, one channel and one workflow (daily rows: two filters)", new() { Days = 90, Group = TrendGrouping.Week, Channel = "web", Workflow = "wf_3" },
+            $"j.{quote("Channel")} = 'web' AND j.{quote("WorkflowId")} = 'wf_3'"),
+        ("30 days by day", new() { Days = 30, Group = TrendGrouping.Day }, all),
+        ("365 days by month", new() { Days = 365, Group = TrendGrouping.Month }, all),
+    ];
+
+    /// <summary>One view loaded once to warm up, then timed 21 times.</summary>
+    internal static async Task<List<double>> SamplesAsync(TrendsQuery query, TrendsViewState view)
+    {
+        await query.LoadAsync(view);
+        var samples = new List<double>();
+        for (var i = 0; i < 21; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await query.LoadAsync(view);
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return samples;
+    }
+
     public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     /// <summary>The same figures straight from the steps: outcomes per week, and count and duration per week and step type.</summary>

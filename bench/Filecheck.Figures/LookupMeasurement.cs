@@ -30,6 +30,8 @@ public sealed class LookupMeasurement : IMeasurement
             var lookup = scope.ServiceProvider.GetRequiredService<JobLookupService>();
             var first = await lookup.LoadAsync(id, userName: "bench");
             if (first.View is null) throw new InvalidOperationException($"the lookup of {id} failed: {first.Problem?.Title}");
+            var copies = context.Host.Services.GetRequiredService<Filecheck.Dashboard.History.StoredJobCopies>();
+            var parsesBefore = copies.Parses;
             var rawTimes = new List<double>();
             var cached = new List<double>();
             var miss = new List<double>();
@@ -56,6 +58,24 @@ public sealed class LookupMeasurement : IMeasurement
                 rawTimes.Add(r);
                 cached.Add(c);
                 miss.Add(m);
+            }
+            if (Environment.GetEnvironmentVariable("BENCH_LOOKUP_PARTS") is not null)
+            {
+                var history = scope.ServiceProvider.GetRequiredService<IJobHistory>();
+                var budget = scope.ServiceProvider.GetRequiredService<Filecheck.Dashboard.Jobs.Limits.UserBudget>();
+                var names = scope.ServiceProvider.GetRequiredService<LibraryNames>();
+                var shared = scope.ServiceProvider.GetRequiredService<Filecheck.Dashboard.Jobs.Live.SharedJobs>();
+                var parts = new Dictionary<string, List<double>> { ["budget"] = [], ["get"] = [], ["audit"] = [], ["names"] = [], ["share"] = [] };
+                for (var i = 0; i < rounds; i++)
+                {
+                    parts["budget"].Add(await TimeAsync(() => budget.TryTakeAsync(Filecheck.Dashboard.Jobs.Limits.UserLimitKind.Lookups, "user:bench")));
+                    StoredJob? stored = null;
+                    parts["get"].Add(await TimeAsync(async () => stored = await history.GetAsync(id, default)));
+                    parts["audit"].Add(await TimeAsync(() => history.RecordAccessAsync(id, () => Task.FromResult(new AuditUser("bench", "bench")), "lookup", "cache", default)));
+                    parts["share"].Add(await TimeAsync(() => { shared.Share(stored!.Job); return Task.CompletedTask; }));
+                    parts["names"].Add(await TimeAsync(async () => { await names.WorkflowAsync(stored!.Job.WorkflowId); await names.RuleAsync(stored!.Job.RuleId); }));
+                }
+                Console.WriteLine($"  parts {id}: " + string.Join(", ", parts.Select(p => $"{p.Key} p50 {Stats.Percentile(p.Value, 50):0.00} ms")) + $"; cached p50 {Stats.Percentile(cached, 50):0.00}, raw p50 {Stats.Percentile(rawTimes, 50):0.00}; {copies.Parses - parsesBefore} stored bodies parsed in {rounds + 5} rounds");
             }
             var label = $"{files} file{(files == 1 ? "" : "s")}";
             foreach (var p in new[] { 50, 95 })

@@ -47,6 +47,21 @@ public sealed class LookupTests(SandboxFixture sandbox) : IClassFixture<SandboxF
     }
 
     [Fact]
+    public async Task GetJobAsync_SameBodyVersion_HandsOutTheCopyWithoutReadingTheBodyAgain()
+    {
+        using var temp = new TempStore();
+        await using var host = await HistoryHost.StartAsync(sandbox.Server, temp.File);
+        await host.LookUpAsync(WellKnownJobs.Large, "alice");
+        var first = await host.Reads.GetJobAsync(WellKnownJobs.Large);
+
+        // The body changed behind the writer's back, its version not: a reader that read the body would see no job.
+        await host.QueryAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"Jobs\" SET \"Body\" = 'not a job' WHERE \"Id\" = {WellKnownJobs.Large}"));
+        var second = await host.Reads.GetJobAsync(WellKnownJobs.Large);
+
+        Assert.Same(first!.Job, second?.Job);
+    }
+
+    [Fact]
     public async Task GetJobAsync_StoredBodyChanged_ParsesTheNewBody()
     {
         using var temp = new TempStore();

@@ -29,6 +29,13 @@ public sealed class JobRecord
     public DateTimeOffset? StepsPrunedAt { get; set; }
     /// <summary>The job as JSON with every signed URL removed.</summary>
     public required string Body { get; set; }
+    /// <summary>
+    /// A new random value whenever <see cref="Body"/> is written (an etag): a reader that holds the parsed body of this
+    /// version checks it without reading the body again.
+    /// </summary>
+    public long BodyVersion { get; set; } = NewBodyVersion();
+
+    public static long NewBodyVersion() => Random.Shared.NextInt64(1, long.MaxValue);
 }
 
 public sealed class TaskRecord

@@ -13,9 +13,15 @@ public sealed class HistoryReads(IDbContextFactory<DashboardDbContext> factory, 
     {
         await migrator.EnsureReadyAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
+        // The row without its body first: an unchanged body (same version) hands out the copy parsed before, so a cached
+        // lookup costs neither reading the body nor parsing it.
+        var head = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => new { j.IsTerminal, j.HasDetails, j.LastFetchedAt, j.LastSeenAt, j.BodyVersion })
+            .FirstOrDefaultAsync(ct);
+        if (head is null) return null;
+        if (_copies.Get(jobId, head.BodyVersion) is { } copy) return new StoredJob(copy, head.IsTerminal, head.HasDetails, head.LastFetchedAt, head.LastSeenAt);
         var row = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        // An unchanged body hands out the copy parsed before: a cached lookup must not cost a parse.
-        if (row is null || _copies.Get(row.Id, row.Body, JobBody.Deserialize) is not { } job) return null;
+        if (row is null || _copies.Put(row.Id, row.BodyVersion, row.Body, JobBody.Deserialize) is not { } job) return null;
         return new StoredJob(job, row.IsTerminal, row.HasDetails, row.LastFetchedAt, row.LastSeenAt);
     }
 

@@ -90,6 +90,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
                 row.HasDetails = false;
                 if (JobBody.Deserialize(row.Body) is { } job)
                 {
+                    row.BodyVersion = JobRecord.NewBodyVersion();
                     row.Body = JobBody.Serialize(job with
                     {
                         Results = null,
@@ -150,6 +151,7 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
             }
             changed = 1;
             row.Body = body;
+            row.BodyVersion = JobRecord.NewBodyVersion();
         }
 
         Fetched(row, job, now);
@@ -188,7 +190,11 @@ public sealed class JobWriter(HistoryWriter writer, TimeProvider clock, ILogger<
         CopyFields(row, job);
         // The stored details describe an older state: keep them for a stale view until the sync fetches the new ones.
         row.HasDetails = false;
-        if (row.LastFetchedAt is null) row.Body = JobBody.Serialize(job);
+        if (row.LastFetchedAt is null)
+        {
+            row.Body = JobBody.Serialize(job);
+            row.BodyVersion = JobRecord.NewBodyVersion();
+        }
         return new HistoryWrite(0, 1, snapshots);
     }
 

@@ -97,6 +97,9 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<long>("BodyVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Channel")
                         .HasColumnType("text")
                         .UseCollation("C");

@@ -84,6 +84,9 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("BodyVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channel")
                         .HasColumnType("TEXT");
 
