@@ -34,13 +34,35 @@ internal static class PostgresTrendsBench
             {
                 var fresh = cluster is null ? null : await cluster.CreateDatabaseAsync();
                 if (fresh is null) break; // a given database holds the big store: the write cost needs an empty one
-                rows.AddRange(await SaveCostAsync(fresh, size));
+                rows.AddRange(await SaveCostAsync(fresh, size, 2_000));
                 await cluster!.DropDatabaseAsync(fresh);
             }
         }
         finally
         {
             cluster?.Stop();
+        }
+    }
+
+    /// <summary>
+    /// The write path's cost alone (<c>--postgres-save-cost [--save-jobs N]</c>): a save of one job at a time, then batches of
+    /// 10 and 100, each on an empty database of a throwaway cluster, with the round trips to the server counted.
+    /// </summary>
+    public static async Task SaveCostOnlyAsync(int count, List<(string What, string Figure, string Target)> rows)
+    {
+        var cluster = PostgresCluster.Shared;
+        try
+        {
+            foreach (var size in new[] { 1, 10, 100 })
+            {
+                var fresh = await cluster.CreateDatabaseAsync();
+                rows.AddRange(await SaveCostAsync(fresh, size, count));
+                await cluster.DropDatabaseAsync(fresh);
+            }
+        }
+        finally
+        {
+            cluster.Stop();
         }
     }
 
@@ -102,7 +124,7 @@ internal static class PostgresTrendsBench
     }
 
     /// <summary>The write path's cost per job on PostgreSQL, as <see cref="TrendsBench.SaveCostsAsync"/> measures it on SQLite.</summary>
-    private static async Task<List<(string, string, string)>> SaveCostAsync(string connectionString, int size)
+    private static async Task<List<(string, string, string)>> SaveCostAsync(string connectionString, int size, int count)
     {
         var factory = new Factory(connectionString);
         var writer = new RollupWriter(RollupZone.Utc);
@@ -110,9 +132,18 @@ internal static class PostgresTrendsBench
         using var gate = new StoreWriter(factory, migrator);
         var store = new JobWriter(new HistoryWriter(gate, [writer]), TimeProvider.System, NullLogger<JobWriter>.Instance);
         await migrator.EnsureReadyAsync();
-        const int perDay = 2_740, count = 2_000;
+        const int perDay = 2_740;
         await store.SaveJobsAsync(Enumerable.Range(0, 100).Select(i => TrendsBench.Job(i, perDay * 365)).ToList(), HistorySource.Details); // warm-up
         var spentBefore = writer.Spent;
+        // Each command or batch Npgsql sends is one activity: one round trip (a transaction's BEGIN rides with its first).
+        long roundTrips = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            ActivityStarted = _ => Interlocked.Increment(ref roundTrips),
+        };
+        ActivitySource.AddActivityListener(listener);
         var sw = Stopwatch.StartNew();
         for (var start = 100; start < 100 + count; start += size)
         {
@@ -124,7 +155,8 @@ internal static class PostgresTrendsBench
         return
         [
             ($"PostgreSQL: history save with rollups, {count:N0} jobs of one day (2,740 a day) in batches of {size}",
-                $"{saved.TotalMilliseconds * 1000 / count:0} µs per job, of which rollups {rollups.TotalMilliseconds * 1000 / count:0} µs ({rollups / saved:P0}); load average {TrendsBench.Load()}",
+                $"{saved.TotalMilliseconds * 1000 / count:0} µs per job, of which rollups {rollups.TotalMilliseconds * 1000 / count:0} µs ({rollups / saved:P0}); " +
+                $"{(double)roundTrips * size / count:0.0} round trips per save; load average {TrendsBench.Load()}",
                 "rollups ≤ 10% of a save"),
         ];
     }

@@ -14,7 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 var sandboxOnly = args.Contains("--sandbox-only"); // the sandbox's figures alone, without the dashboard's
 var rows = new List<(string What, string Figure, string Target)>();
-var trendsOnly = args.Contains("--trends-only") || args.Contains("--postgres-trends") || args.Contains("--save-cost-only") || args.Contains("--trends-queries-only");
+var trendsOnly = args.Contains("--trends-only") || args.Contains("--postgres-trends") || args.Contains("--save-cost-only") || args.Contains("--trends-queries-only")
+    || args.Contains("--postgres-save-cost");
 
 // 1. The sandbox with a million jobs: start time and memory, first page and a deep job over real HTTP.
 var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -68,6 +69,8 @@ var trendsJobs = int.Parse(args.SkipWhile(a => a != "--trends-jobs").Skip(1).Fir
 var trendsStore = args.SkipWhile(a => a != "--trends-store").Skip(1).FirstOrDefault()
     ?? Path.Combine(Path.GetTempPath(), $"fc-trends-bench-{trendsJobs}.db");
 if (args.Contains("--save-cost-only")) await TrendsBench.SaveCostsAsync(rows); // the rollups' write cost alone, no store needed
+else if (args.Contains("--postgres-save-cost")) // the write path alone on PostgreSQL, round trips counted
+    await PostgresTrendsBench.SaveCostOnlyAsync(int.Parse(args.SkipWhile(a => a != "--save-jobs").Skip(1).FirstOrDefault() ?? "500", CultureInfo.InvariantCulture), rows);
 else if (args.Contains("--postgres-trends")) // the same on PostgreSQL (issue 20): PostgresTrendsBench
     await PostgresTrendsBench.RunAsync(trendsJobs, args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault(), rows);
 else if (trendsJobs > 0) await TrendsBench.RunAsync(trendsJobs, trendsStore, rows, queriesOnly: args.Contains("--trends-queries-only"));

@@ -42,8 +42,10 @@ public sealed class BenchContext : IAsyncDisposable
     public int TrendsJobs { get; init; } = 50_000;
     /// <summary>Jobs in the sync's sandbox when asked (<c>--sync-jobs</c>); else 10,000 (5,000 with --quick).</summary>
     public int? SyncJobs { get; init; }
+    /// <summary>The capacity's stepping, at most (<c>--capacity-minutes</c>); else 6 minutes (1.5 with --quick).</summary>
+    public double? CapacityMinutes { get; init; }
 
-    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs, int? syncJobs)
+    public static async Task<BenchContext> StartAsync(bool quick, string dataFolder, int trendsJobs, int? syncJobs, double? capacityMinutes)
     {
         var circuits = new CircuitCounter();
         var statics = new StaticPages();
@@ -77,7 +79,7 @@ public sealed class BenchContext : IAsyncDisposable
         var page = await staff.NewPageAsync();
         await page.SignInAsync(host.BaseAddress, "staff");
         await page.CloseAsync();
-        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs, SyncJobs = syncJobs };
+        return new BenchContext(host, playwright, chromium, staff, circuits, statics) { Quick = quick, DataFolder = dataFolder, TrendsJobs = trendsJobs, SyncJobs = syncJobs, CapacityMinutes = capacityMinutes };
     }
 
     public string Url(string path) => new Uri(Host.BaseAddress, path.TrimStart('/')).ToString();
@@ -94,6 +96,18 @@ public sealed class BenchContext : IAsyncDisposable
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         return (heap, self.WorkingSet64);
+    }
+
+    /// <summary>
+    /// The managed heap after one full, compacting collection: what a step of thousands of circuits can afford (three
+    /// collections of a heap of gigabytes pause the server long enough for clients to time out).
+    /// </summary>
+    public static (long Heap, long WorkingSet) MemoryOnce()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return (GC.GetTotalMemory(forceFullCollection: false), self.WorkingSet64);
     }
 
     /// <summary>Waits until the open circuits are at most <paramref name="count"/>; false when they are not within the time.</summary>

@@ -11,11 +11,13 @@ internal static class FiguresRun
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is [CircuitClients.Flag, var page, var drawnText]) return await CircuitClients.RunAsync(new Uri(page), drawnText);
         string results = "bench/results.json", report = "bench/report.md", commit = "unknown";
         var data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "filecheck-bench");
         var quick = false;
         var trendsJobs = 50_000; // 1,000,000 only when asked (--trends-jobs 1000000): its first fill alone takes more than the 15 minutes
         int? syncJobs = null;
+        double? capacityMinutes = null;
         HashSet<string>? only = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -29,8 +31,9 @@ internal static class FiguresRun
                 case "--quick": quick = true; break;
                 case "--trends-jobs" when i + 1 < args.Length: trendsJobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--sync-jobs" when i + 1 < args.Length: syncJobs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--capacity-minutes" when i + 1 < args.Length: capacityMinutes = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --trends-jobs N, --sync-jobs N, --results FILE, --report FILE, --commit SHA, --data DIR.");
+                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --only page,memory,..., --quick, --trends-jobs N, --sync-jobs N, --capacity-minutes N, --results FILE, --report FILE, --commit SHA, --data DIR.");
                     return 2;
             }
         }
@@ -38,7 +41,7 @@ internal static class FiguresRun
         var clock = Stopwatch.StartNew();
         var figures = new List<Figure>();
         var errors = new List<string>();
-        await using (var context = await BenchContext.StartAsync(quick, data, trendsJobs, syncJobs))
+        await using (var context = await BenchContext.StartAsync(quick, data, trendsJobs, syncJobs, capacityMinutes))
         {
             Console.WriteLine($"Host and Chromium ready in {clock.Elapsed.TotalSeconds:0.0} s.");
             foreach (var measurement in Measurements.All(context))

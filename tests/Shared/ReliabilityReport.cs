@@ -26,6 +26,7 @@ public static partial class ReliabilityReport
         ("circuit-errors", "Circuit errors"),
         ("load", "Load"),
         ("share-amplification", "Share amplification"),
+        ("share-hammer", "A share link hammered from one address"),
         ("accessibility", "Accessibility"),
     ];
 

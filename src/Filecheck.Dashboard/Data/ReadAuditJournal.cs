@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Data;
 
-/// <summary>One kind of read audit a feature keeps (a staff proof view or download, a share image or download): how its queued lines reach the store.</summary>
+/// <summary>One kind of read audit a feature keeps (a staff proof view or download, a share page view, image or download): how its queued lines reach the store.</summary>
 public interface IReadAuditFold
 {
     /// <summary>The name its lines carry in the journal.</summary>
@@ -16,7 +16,7 @@ public interface IReadAuditFold
 }
 
 /// <summary>
-/// The audit of reads (a download, a proof view, a share image) queued durably: each is appended to a file in the data
+/// The audit of reads (a download, a proof view, a share page view or image) queued durably: each is appended to a file in the data
 /// folder before the answer goes out, then folded into the store in batches, in one transaction a batch. A store that
 /// fails keeps the file for the next fold; a graceful stop folds what is left; a file left by a killed process is
 /// folded at the next start. A file is folded whole then deleted, so a crash between the two can count a batch twice,

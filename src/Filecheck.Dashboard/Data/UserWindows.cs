@@ -39,6 +39,9 @@ public static class UserWindowTables
 /// <summary>Per-person counts (see <see cref="UserWindowStore"/>); the store's, or a process's own where there is no store.</summary>
 public interface IUserWindows
 {
+    /// <summary>True where several instances count one budget (the store on PostgreSQL); false for one process's counts.</summary>
+    bool CountsAcrossInstances { get; }
+
     /// <summary>
     /// Takes one from <paramref name="key"/>'s budget of <paramref name="limit"/>: the new count, or null when it is spent.
     /// A count whose <see cref="UserWindow.WindowStart"/> is before <paramref name="resetBefore"/> starts again at <paramref name="start"/>.
@@ -65,6 +68,8 @@ public interface IUserWindows
 public sealed class ProcessUserWindows : IUserWindows
 {
     private readonly Dictionary<string, (long Start, int Count)> _rows = new(StringComparer.Ordinal);
+
+    public bool CountsAcrossInstances => false;
 
     public Task<int?> TryTakeAsync(string key, long start, long resetBefore, int limit, CancellationToken ct)
     {
@@ -110,10 +115,14 @@ public sealed class ProcessUserWindows : IUserWindows
 /// <summary>
 /// Counts in the store, each changed by one statement (an upsert with a conditional increment that returns the new count),
 /// so two instances on one PostgreSQL can never give a person more than the budget one instance gives. The same SQL runs
-/// on SQLite (3.35+: upsert and RETURNING). Writes go through the <see cref="StoreWriter"/>, SQLite's one writer.
+/// on SQLite (3.35+: upsert and RETURNING). On SQLite writes go through the <see cref="StoreWriter"/>, its one writer; on
+/// PostgreSQL each statement runs alone on its own connection, so a count never waits behind this process's history writes.
 /// </summary>
-public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
+public sealed class UserWindowStore(StoreWriter writer, IDbContextFactory<DashboardDbContext> factory, StoreMigrator migrator,
+    Microsoft.Extensions.Options.IOptions<StoreOptions> options) : IUserWindows
 {
+    public bool CountsAcrossInstances => options.Value.Engine == StoreEngine.Postgres;
+
     // A row older than @resetBefore starts again at 1; otherwise it grows by one while below @limit. No row back: refused.
     private const string TakeSql = """
         INSERT INTO "UserWindows" ("Key", "WindowStart", "Count") VALUES (@key, @start, 1)
@@ -125,7 +134,7 @@ public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
         """;
 
     public Task<int?> TryTakeAsync(string key, long start, long resetBefore, int limit, CancellationToken ct) =>
-        writer.WriteAsync(async db =>
+        WriteAsync(async db =>
         {
             await using var command = Command(db, TakeSql, ("key", key), ("start", start), ("resetBefore", resetBefore), ("limit", limit));
             return await command.ExecuteScalarAsync(ct) is { } count and not DBNull ? Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
@@ -133,7 +142,7 @@ public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
 
     /// <summary>Gives one back (an upload finished); never below zero.</summary>
     public Task ReleaseAsync(string key, CancellationToken ct) =>
-        writer.WriteAsync(async db =>
+        WriteAsync(async db =>
         {
             await using var command = Command(db, """UPDATE "UserWindows" SET "Count" = "Count" - 1 WHERE "Key" = @key AND "Count" > 0""", ("key", key));
             return await command.ExecuteNonQueryAsync(ct);
@@ -141,7 +150,7 @@ public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
 
     /// <summary>Sets a mark that <see cref="TryConsumeAsync"/> takes once (an upload that paid for its check).</summary>
     public Task MarkAsync(string key, long at, CancellationToken ct) =>
-        writer.WriteAsync(async db =>
+        WriteAsync(async db =>
         {
             await using var command = Command(db, """
                 INSERT INTO "UserWindows" ("Key", "WindowStart", "Count") VALUES (@key, @at, 1)
@@ -152,7 +161,7 @@ public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
 
     /// <summary>True once for a mark set at or after <paramref name="notBefore"/>: the delete that finds it is the one that wins.</summary>
     public Task<bool> TryConsumeAsync(string key, long notBefore, CancellationToken ct) =>
-        writer.WriteAsync(async db =>
+        WriteAsync(async db =>
         {
             await using var command = Command(db, """DELETE FROM "UserWindows" WHERE "Key" = @key AND "WindowStart" >= @notBefore""", ("key", key), ("notBefore", notBefore));
             return await command.ExecuteNonQueryAsync(ct) == 1;
@@ -160,11 +169,21 @@ public sealed class UserWindowStore(StoreWriter writer) : IUserWindows
 
     /// <summary>Forgets the rows of one kind (<paramref name="prefix"/>) last touched before <paramref name="before"/>: the table stays small.</summary>
     public Task ForgetAsync(string prefix, long before, CancellationToken ct) =>
-        writer.WriteAsync(async db =>
+        WriteAsync(async db =>
         {
             await using var command = Command(db, """DELETE FROM "UserWindows" WHERE "Key" LIKE @prefix AND "WindowStart" < @before""", ("prefix", prefix + "%"), ("before", before));
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
+
+    // One statement each: PostgreSQL makes it atomic among instances without this process's gate; SQLite needs the gate.
+    private async Task<T> WriteAsync<T>(Func<DashboardDbContext, Task<T>> statement, CancellationToken ct)
+    {
+        if (!CountsAcrossInstances) return await writer.WriteAsync(statement, ct);
+        await migrator.EnsureReadyAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        return await statement(db);
+    }
 
     private static DbCommand Command(DashboardDbContext db, string sql, params (string Name, object Value)[] parameters)
     {

@@ -74,15 +74,21 @@ public sealed class ShareBusRelay(IStoreBus bus, IDbContextFactory<DashboardDbCo
     private async Task RelayDecisionAsync(long shareId, int position, int round)
     {
         await using var db = await factory.CreateDbContextAsync();
-        var decision = await db.ShareDecisions.AsNoTracking().FirstOrDefaultAsync(d => d.ShareId == shareId && d.Position == position && d.Round == round);
-        var share = await SharedAsync(db, shareId);
-        if (decision is null || share is null || ShareRoundFiles.FileOf(share.Files, share.Rounds, position, round) is not { } file) return;
-        notifier.Publish(new ShareDecisionEvent(shareId, file.JobId, file.TaskId, file.Name, decision.Decision, decision.Name, decision.Note, decision.At,
+        if (await ReadDecisionAsync(db, shareId, position, round, CancellationToken.None) is { } decision) notifier.Publish(decision);
+    }
+
+    /// <summary>The decision on one round of one file as the store has it; null when it (or its share) is gone.</summary>
+    internal static async Task<ShareDecisionEvent?> ReadDecisionAsync(DashboardDbContext db, long shareId, int position, int round, CancellationToken ct)
+    {
+        var decision = await db.ShareDecisions.AsNoTracking().FirstOrDefaultAsync(d => d.ShareId == shareId && d.Position == position && d.Round == round, ct);
+        var share = await db.Shares.AsNoTracking().Include(s => s.Files).Include(s => s.Rounds).AsSplitQuery().FirstOrDefaultAsync(s => s.Id == shareId, ct);
+        if (decision is null || share is null || ShareRoundFiles.FileOf(share.Files, share.Rounds, position, round) is not { } file) return null;
+        return new ShareDecisionEvent(shareId, file.JobId, file.TaskId, file.Name, decision.Decision, decision.Name, decision.Note, decision.At,
             share.CreatedBy, share.RecipientName)
         {
             Round = round,
             AllJobIds = JobsOf(share),
-        });
+        };
     }
 
     private async Task RelayChangeAsync(long shareId, string action)

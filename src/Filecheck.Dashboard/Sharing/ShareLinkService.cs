@@ -84,25 +84,11 @@ public sealed class ShareLinkService(
     }
 
     /// <summary>
-    /// Counts a view on the link; only the first view writes an audit row (in the same transaction), so anonymous
-    /// traffic cannot grow the audit. The last view is the link's own <c>LastViewedAt</c>.
+    /// Counts a view of the link's page: queued in the read audit before the page goes out, then added to the link's
+    /// counter and last view in batches; only the first view becomes an audit row (when it is folded), so anonymous traffic
+    /// cannot grow the audit and a view never waits for the store. Throws when it cannot be queued.
     /// </summary>
-    public async Task RecordViewAsync(long shareId, CancellationToken ct = default)
-    {
-        var now = clock.GetUtcNow();
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var first = await db.Shares.Where(s => s.Id == shareId && s.FirstViewedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.FirstViewedAt, now), ct);
-        await db.Shares.Where(s => s.Id == shareId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ViewCount, s => s.ViewCount + 1).SetProperty(s => s.LastViewedAt, now), ct);
-        if (first > 0)
-        {
-            db.ShareAudit.Add(Audit(shareId, ShareActions.View, Recipient, "first view"));
-            await db.SaveChangesAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
+    public void QueueView(long shareId) => readAudit.Append(ShareViewFold.KindName, new ShareViewLine(shareId, clock.GetUtcNow()));
 
     /// <summary>
     /// Counts a proof image served on the link: a counter, never a row per image, queued in the read audit and added to
@@ -156,6 +142,9 @@ public sealed class ShareLinkService(
         var now = clock.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(ct);
         db.ShareDecisions.Add(new ShareDecisionRecord { ShareId = share.Id, Position = position, Round = current, Decision = decision, Name = name, Note = note, At = now });
+        // Kept with the decision, not in a process: whichever instance sends the webhook's posts sends this one, even after a crash.
+        if (!string.IsNullOrWhiteSpace(options.Value.Notify.WebhookUrl))
+            db.ShareWebhookOutbox.Add(new ShareWebhookDelivery { ShareId = share.Id, Position = position, Round = current, NextAttemptAt = now.ToUnixTimeMilliseconds() });
         db.ShareAudit.Add(Audit(share.Id, ShareActions.Decision, Recipient,
             $"{(decision == ShareDecisions.Approved ? "approved" : "changes requested")} for {file.Name ?? file.TaskId}"
             + (current > 1 || share.Rounds.Count > 0 ? $" (round {current})" : "") + $" by {name}"));
@@ -291,6 +280,40 @@ public sealed record ShareImageLine(long ShareId);
 
 /// <summary>A read on a link that keeps its audit row (a download), as it waits in the read audit.</summary>
 public sealed record ShareReadLine(long ShareId, string Action, string Actor, string? Detail, DateTimeOffset At);
+
+/// <summary>A view of a link's page, as it waits in the read audit.</summary>
+public sealed record ShareViewLine(long ShareId, DateTimeOffset At);
+
+/// <summary>
+/// Views of links' pages: each link's counter and last view once a batch, and its first view's audit row (at the time of
+/// that view) in the same transaction.
+/// </summary>
+internal sealed class ShareViewFold : IReadAuditFold
+{
+    public const string KindName = "share-view";
+
+    public string Kind => KindName;
+
+    public async Task FoldAsync(DashboardDbContext db, IReadOnlyList<JsonElement> lines, CancellationToken ct)
+    {
+        foreach (var link in lines.Select(l => l.Deserialize<ShareViewLine>()!).GroupBy(l => l.ShareId))
+        {
+            var count = link.Count();
+            var first = link.Min(l => l.At);
+            var last = link.Max(l => l.At);
+            var firstSet = await db.Shares.Where(s => s.Id == link.Key && s.FirstViewedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FirstViewedAt, first), ct);
+            await db.Shares.Where(s => s.Id == link.Key).ExecuteUpdateAsync(u => u.SetProperty(s => s.ViewCount, s => s.ViewCount + count), ct);
+            // Batches from two processes (or a file left by a killed one) may fold out of order: the last view only moves on.
+            await db.Shares.Where(s => s.Id == link.Key && (s.LastViewedAt == null || s.LastViewedAt < last))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastViewedAt, last), ct);
+            if (firstSet > 0)
+            {
+                db.ShareAudit.Add(new ShareAuditRecord { ShareId = link.Key, At = first, Action = ShareActions.View, Actor = ShareLinkService.Recipient, Detail = "first view" });
+            }
+        }
+    }
+}
 
 /// <summary>Images served on links: one counter update a link a batch.</summary>
 internal sealed class ShareImageFold : IReadAuditFold

@@ -21,6 +21,7 @@ public static class SharingSetup
         services.AddHostedService(sp => sp.GetRequiredService<ShareBusRelay>());
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<Data.IAuditTable, ShareAuditTable>();
+        services.AddSingleton<Data.IReadAuditFold, ShareViewFold>();
         services.AddSingleton<Data.IReadAuditFold, ShareImageFold>();
         services.AddSingleton<Data.IReadAuditFold, ShareReadFold>();
         services.AddSingleton<SharedRuns>();

@@ -116,7 +116,7 @@ public sealed class HistoryMoveTests(ITestOutputHelper output)
         var share = await app.ShareAsync(note: "First proofs");
         var customer = app.Anonymous(new CookieContainer());
         var form = DashboardApp.FormToken(await customer.GetStringAsync(ShareUrls.Page(share.Token)));
-        Assert.Equal(HttpStatusCode.SeeOther, (await customer.PostAsync(ShareUrls.Comments(share.Token), CommentTests.Form(form, CommentTests.Add("The bleed is missing.")))).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await customer.PostAsync(ShareUrls.Comments(share.Token), CommentEngineTests.Form(form, CommentEngineTests.Add("The bleed is missing.")))).StatusCode);
         Assert.Equal(DecisionOutcome.Recorded, (await app.Shares.DecideAsync(share.Token, 1, ShareDecisions.Approved, "Ada Customer", "Looks right")).Outcome);
         var (many, _) = await app.ShareManyJobsAsync(3);
         var corrected = await app.ShareAsync(WellKnownJobs.Warning, j => j.Tasks!.Take(1));

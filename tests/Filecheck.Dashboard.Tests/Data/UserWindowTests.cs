@@ -47,7 +47,7 @@ public static class BudgetInstance
     }
 }
 
-/// <summary>The per-person budgets counted in a SQLite store: a window that refuses when spent and starts again on the minute.</summary>
+/// <summary>The per-person budgets on a SQLite store (one instance): a window that refuses when spent and starts again on the minute.</summary>
 public sealed class UserWindowSqliteTests : IDisposable
 {
     private readonly TempStore _file = new();
@@ -71,14 +71,32 @@ public sealed class UserWindowSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task Lookups_TwoInstancesOnOneStore_ShareOnePersonsBudget()
+    public async Task Lookups_OnSqlite_CountInTheProcess_NeverWaitingForTheStoresWriter()
     {
-        await using var first = BudgetInstance.Start(_clock, sqliteFile: _file.File, perMinute: 3);
-        await using var second = BudgetInstance.Start(_clock, sqliteFile: _file.File, perMinute: 3);
+        await using var instance = BudgetInstance.Start(_clock, sqliteFile: _file.File, perMinute: 3);
+        var writer = instance.GetRequiredService<StoreWriter>();
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        // A long history write holds SQLite's one writer while the person looks jobs up.
+        var write = writer.WriteAsync(async _ =>
+        {
+            held.SetResult();
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        await held.Task;
 
-        Assert.Equal(2, await first.GrantedAsync(2));
-        Assert.Equal(1, await second.GrantedAsync(5));
-        Assert.Equal(0, await first.GrantedAsync(1));
+        var granted = instance.GrantedAsync(5);
+        var first = await Task.WhenAny(granted, write);
+        release.SetResult();
+        await write;
+
+        Assert.Same(granted, first);
+        Assert.Equal(3, await granted);
+        // With the writer free the count still stays in the process: no lookup becomes a write of SQLite's.
+        Assert.Equal(3, await instance.GrantedAsync(4, "oid-2"));
+        await using var db = await instance.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.UserWindows.AnyAsync(w => w.Key.StartsWith("lookups:")));
     }
 
     [Fact]

@@ -156,7 +156,8 @@ public sealed partial class InputFuzzOverHttpTests(FuzzFigures figures) : IAsync
                 failures.Add($"{sample.Route}: {status} for {Printable(sample.Input)}");
             }
             var rejected = (status is >= 400 and < 500 || status == NotSent) && reached == 0;
-            if (sample.Route.StartsWith("GET /jobs/{id}/", StringComparison.Ordinal) && !JobId.TryParse(WebUtility.UrlDecode(Segment(sample.Input)), out _, out _) && !rejected)
+            // A dot segment ("/jobs/./raw.json") is resolved by the client before sending: another route is asked, not this one.
+            if (sample.Route.StartsWith("GET /jobs/{id}/", StringComparison.Ordinal) && Segment(sample.Input) is not ("." or "..") && !JobId.TryParse(WebUtility.UrlDecode(Segment(sample.Input)), out _, out _) && !rejected)
                 failures.Add($"{sample.Route}: an ID the parser refuses was answered {status} after {reached} API requests: {Printable(sample.Input)}");
             if (rejected) Interlocked.Increment(ref counts.Rejected);
             if (rejected || sample.ReadOnly)

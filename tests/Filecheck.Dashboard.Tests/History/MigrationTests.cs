@@ -29,7 +29,7 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "the model differs from the last migration's snapshot: add a migration");
         Assert.Equal(
             ["Checks", "DataProtectionKeys", "Jobs", "Lookups", "RollupJobs", "RollupOutcomeMarginals", "RollupOutcomes", "RollupReasonMarginals",
-                "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareComments", "ShareDecisions", "ShareRounds", "ShareUploads", "SharedFiles", "Shares", "Snapshots", "Steps",
+                "RollupReasons", "RollupState", "RollupStepMarginals", "RollupSteps", "Sessions", "ShareAudit", "ShareComments", "ShareDecisions", "ShareRounds", "ShareUploads", "ShareWebhookOutbox", "SharedFiles", "Shares", "Snapshots", "Steps",
                 "SyncState", "Tasks", "UserWindows"],
             db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Order(StringComparer.Ordinal));
     }

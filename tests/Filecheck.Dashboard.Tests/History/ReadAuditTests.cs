@@ -13,16 +13,65 @@ using Microsoft.Extensions.Logging;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-/// <summary>The audit of a read (a download, a proof view) is queued durably: a store that refuses it loses nothing.</summary>
-public sealed class ReadAuditTests
+/// <summary>The audit of a read (a download, a proof view) is queued durably: a store that refuses it loses nothing (SQLite, the demo app).</summary>
+public sealed class ReadAuditTests : ReadAuditEngineTests
 {
+    protected override bool OnPostgres => false;
+
+    protected override DashboardApp NewApp(Dictionary<string, string?> settings, LogCapture logs)
+    {
+        var demo = DashboardApp.DemoSettings();
+        foreach (var (key, value) in settings) demo[key] = value;
+        return new LoggedApp(demo, logs);
+    }
+
+    /// <summary>The demo dashboard with every log line kept.</summary>
+    private sealed class LoggedApp(Dictionary<string, string?> settings, LogCapture logs) : DashboardApp("Development", settings)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(l => logs.AddTo(l));
+        }
+    }
+}
+
+/// <summary>The same on PostgreSQL (the whole app as production runs it; the built-in sandbox stays on SQLite).</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class ReadAuditPostgresTests : ReadAuditEngineTests
+{
+    protected override bool OnPostgres => true;
+
+    protected override DashboardApp NewApp(Dictionary<string, string?> settings, LogCapture logs) => new LoggedApp(settings, logs);
+
+    /// <summary>The production-like dashboard with every log line kept.</summary>
+    private sealed class LoggedApp(Dictionary<string, string?> settings, LogCapture logs) : ProductionApp(settings)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(l => logs.AddTo(l));
+        }
+    }
+}
+
+/// <summary>The read audit's journal on either engine, each test on its own new store.</summary>
+public abstract class ReadAuditEngineTests
+{
+    /// <summary>True for the PostgreSQL variant.</summary>
+    protected abstract bool OnPostgres { get; }
+
+    /// <summary>The dashboard on <paramref name="settings"/> (the store's among them), its log kept in <paramref name="logs"/>.</summary>
+    protected abstract DashboardApp NewApp(Dictionary<string, string?> settings, LogCapture logs);
+
     [Fact]
     public async Task Download_WhileTheStoreRefusesItsAudit_IsLoggedAndKept_ThenAuditedOnceTheStoreRecovers()
     {
-        var settings = DashboardApp.DemoSettings();
-        settings["History:Sync:Enabled"] = "false";
+        await using var store = await EngineStore.NewAsync(OnPostgres);
+        var settings = new Dictionary<string, string?> { ["History:Sync:Enabled"] = "false" };
+        if (OnPostgres) store.On(settings);
         var logs = new LogCapture();
-        await using var app = new LoggedApp(settings, logs);
+        await using var app = NewApp(settings, logs);
         var staff = await app.SignedInClientAsync("staff");
         var (jobId, task) = await UserLimitTests.FileWithOutputAsync(app);
         var factory = app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
@@ -43,7 +92,7 @@ public sealed class ReadAuditTests
     }
 
     private static int Refusals(LogCapture logs) =>
-        logs.Lines.Count(l => l.Level >= LogLevel.Warning && l.Exception?.ToString().Contains("no such table: Lookups") == true);
+        logs.Lines.Count(l => l.Level >= LogLevel.Warning && l.Exception?.ToString() is { } e && (e.Contains("no such table: Lookups") || e.Contains("relation \"Lookups\" does not exist")));
 
     private static int Downloads(IDbContextFactory<DashboardDbContext> factory, string jobId)
     {
@@ -51,7 +100,7 @@ public sealed class ReadAuditTests
         {
             return QueryAsync(factory, db => db.Lookups.CountAsync(l => l.JobId == jobId && l.Action == AuditActions.Download)).GetAwaiter().GetResult();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             return 0;
         }
@@ -76,16 +125,6 @@ public sealed class ReadAuditTests
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"Waited 60 s for {what}.");
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>The demo dashboard with every log line kept.</summary>
-    private sealed class LoggedApp(Dictionary<string, string?> settings, LogCapture logs) : DashboardApp("Development", settings)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(l => logs.AddTo(l));
         }
     }
 }

@@ -6,15 +6,31 @@ using Filecheck.Dashboard.Trends;
 
 namespace Filecheck.Dashboard.Tests.History;
 
-public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+/// <summary>The jobs list's search, paging and step retention on a SQLite file.</summary>
+public sealed class SearchAndRetentionTests(SyncedHistory history) : SearchAndRetentionEngineTests(history), IClassFixture<SyncedHistory>
 {
-    private async Task<HistoryHost> SyncedAsync(TempStore temp, Action<Dictionary<string, string?>>? change = null)
+
+    [Fact]
+    public void FromQuery_AKeyThatDoesNotParse_IsTheFirstPage()
     {
-        var host = await HistoryHost.StartAsync(sandbox.Server, temp.File, change);
-        var result = await host.Get<HistorySyncRunner>().RunOnceAsync();
-        Assert.True(result.Completed, result.Failure?.Message);
-        return host;
+        Assert.Null(JobsListState.FromQuery("after=notakey").After);
+        Assert.Null(JobsListState.FromQuery("before=12.").Before);
+        Assert.Equal("1764000000000.job_a", JobsListState.FromQuery("after=1764000000000.job_a").After);
     }
+}
+
+/// <summary>The same on fresh PostgreSQL databases.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class SearchAndRetentionPostgresTests(PostgresSyncedHistory history) : SearchAndRetentionEngineTests(history), IClassFixture<PostgresSyncedHistory>;
+
+/// <summary>
+/// The jobs list's search, paging and step retention on either engine: reads over one history synced for the class,
+/// pruning on a store of its own.
+/// </summary>
+public abstract class SearchAndRetentionEngineTests(SyncedHistory history)
+{
+    private readonly SandboxFixture _sandbox = history.Sandbox;
+    private readonly HistoryHost _shared = history.Host;
 
     /// <summary>The jobs list's search, as <c>/jobs?q=…</c> (and the old <c>/search?q=…</c>) runs it.</summary>
     private static Task<JobsListResult> SearchAsync(HistoryHost host, string? query, int page = 1, int pageSize = 25) =>
@@ -23,9 +39,8 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task SearchAsync_ByOrderCustomerOrEmail_ExactAndPrefix_EmailIgnoringCase()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
-        var job = sandbox.Server.Jobs.Get(await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerEmail != null).Select(j => j.Id).FirstAsync()))!;
+        var host = _shared;
+        var job = _sandbox.Server.Jobs.Get(await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null && j.CustomerEmail != null).Select(j => j.Id).FirstAsync()))!;
 
         var byOrder = await SearchAsync(host, job.OrderId);
         var byOrderPrefix = await SearchAsync(host, job.OrderId![..^1]);
@@ -50,8 +65,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_PageDeeperThanTheCountCap_IsRefusedWithAReason_InsteadOfSkippingEveryRow()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp);
+        var host = _shared;
 
         var deep = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime, Page = JobsListQuery.CountCap / 50 + 1 }, pageSize: 50);
 
@@ -62,8 +76,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_NewestFirstPastTheCountCap_PagesOnByKey_ThroughEveryJobOnceAndBack()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp);
+        var host = _shared;
         var query = host.Get<JobsListQuery>();
         const int pageSize = 7, countCap = 20;
         var all = await host.QueryAsync(db => db.Jobs.Where(j => j.CreatedAt != null).OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => j.Id).ToListAsync());
@@ -91,18 +104,9 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     }
 
     [Fact]
-    public void FromQuery_AKeyThatDoesNotParse_IsTheFirstPage()
-    {
-        Assert.Null(JobsListState.FromQuery("after=notakey").After);
-        Assert.Null(JobsListState.FromQuery("before=12.").Before);
-        Assert.Equal("1764000000000.job_a", JobsListState.FromQuery("after=1764000000000.job_a").After);
-    }
-
-    [Fact]
     public async Task LoadAsync_MoreMatchesThanTheCap_CountsToTheCapAndSaysPlus()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp);
+        var host = _shared;
 
         var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { Range = JobsListRange.AllTime }, CancellationToken.None, 5, 20);
 
@@ -115,8 +119,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task LoadAsync_FileNameSearchOverAllTime_IsBoundedTo90Days_AndSaysSo()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp);
+        var host = _shared;
 
         var list = await host.Get<JobsListQuery>().LoadAsync(new JobsListState { FileName = "pdf", Range = JobsListRange.AllTime });
 
@@ -130,9 +133,8 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task SearchAsync_Paged_EveryHitOnceAcrossPages()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
-        // A prefix shared by many jobs' order IDs.
+        var host = _shared;
+        // A prefix _shared by many jobs' order IDs.
         var prefix = (await host.QueryAsync(db => db.Jobs.Where(j => j.OrderId != null).Select(j => j.OrderId!).FirstAsync()))[..4];
         var expected = await host.QueryAsync(db => db.Jobs.CountAsync(j => j.OrderId!.StartsWith(prefix) || j.CustomerId!.StartsWith(prefix) || j.CustomerEmailLower!.StartsWith(prefix.ToLower())));
         Assert.True(expected > 10, "the prefix should match many jobs");
@@ -152,8 +154,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [InlineData("LONG")]
     public async Task Search_BadQuery_SaysWhyAndFindsNothing(string query)
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp);
+        var host = _shared;
         var state = JobsListState.FromQuery("?q=" + (query == "LONG" ? new string('x', 201) : query));
 
         var page = await host.Get<JobsListQuery>().LoadAsync(state);
@@ -166,8 +167,8 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
     [Fact]
     public async Task PruneStepDetails_OlderThanTheRetention_RemovesStepsKeepsJobsAndIsNotRefetched()
     {
-        using var temp = new TempStore();
-        await using var host = await SyncedAsync(temp, s => s["History:Retention:StepDetailsAge"] = "");
+        await using var store = await EngineStore.NewAsync(history.OnPostgres);
+        await using var host = await SyncedHistory.SyncAsync(_sandbox, store);
         var jobs = await host.QueryAsync(db => db.Jobs.CountAsync());
         Assert.True(await host.QueryAsync(db => db.Steps.CountAsync()) > 0);
         var cutoff = await host.QueryAsync(db => db.Jobs.OrderBy(j => j.CreatedAt).Skip(jobs / 2).Select(j => j.CreatedAt).FirstAsync());
@@ -182,7 +183,7 @@ public sealed class SearchAndRetentionTests(SandboxFixture sandbox) : IClassFixt
         Assert.DoesNotContain("\"steps\":[{", prunedBody);
         Assert.Empty((await host.Reads.PendingDetailsAsync(100_000, DateTimeOffset.MinValue)).Intersect(
             await host.QueryAsync(db => db.Jobs.Where(j => j.StepsPrunedAt != null).Select(j => j.Id).ToListAsync())));
-        sandbox.Server.Requests.Reset();
+        _sandbox.Server.Requests.Reset();
         var again = await host.Get<HistorySyncRunner>().RunOnceAsync();
         Assert.True(again.Completed);
         Assert.Equal(0, again.DetailsFetched); // pruned jobs are not fetched again to refill their steps

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Filecheck.Dashboard.History;
 using Filecheck.Dashboard.Jobs;
 using Filecheck.Dashboard.Tests.Support;
@@ -27,13 +26,11 @@ public sealed class WriteThroughTests(SandboxFixture sandbox) : IClassFixture<Sa
         }, CancellationToken.None);
         await holding.Task;
 
-        var watch = Stopwatch.StartNew();
         JobLoad load;
         await using (var scope = host.Services.CreateAsyncScope())
         {
             load = await scope.ServiceProvider.GetRequiredService<JobLookupService>().LoadAsync(WellKnownJobs.Failing, "alice");
         }
-        var waited = watch.Elapsed;
         var storedWhileHeld = await host.QueryAsync(db => db.Jobs.CountAsync(j => j.Id == WellKnownJobs.Failing));
         var pending = host.Get<WriteThrough>().Pending;
 
@@ -42,8 +39,7 @@ public sealed class WriteThroughTests(SandboxFixture sandbox) : IClassFixture<Sa
         await host.Get<WriteThrough>().IdleAsync();
 
         Assert.NotNull(load.View);
-        // The copy and the audit line each waited at most 300 ms: far less than the write that held the store.
-        Assert.True(waited < TimeSpan.FromSeconds(3), $"the lookup took {waited.TotalMilliseconds:0} ms");
+        // The lookup answered while the long write still held the store (released only after): its copy and audit wait behind.
         Assert.Equal(0, storedWhileHeld);
         Assert.True(pending >= 1, "the held writes finish in the background");
         Assert.Equal(1, await host.QueryAsync(db => db.Jobs.CountAsync(j => j.Id == WellKnownJobs.Failing && j.HasDetails)));

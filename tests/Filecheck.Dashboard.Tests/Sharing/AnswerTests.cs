@@ -7,7 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Filecheck.Dashboard.Tests.Sharing;
 
 /// <summary>Customer success answers a comment; the customer reads it on the link; open pages hear of it at once.</summary>
-public sealed class AnswerTests(SharingAppFixture app) : IClassFixture<SharingAppFixture>
+public sealed class AnswerTests(SharingAppFixture app) : AnswerEngineTests(app), IClassFixture<SharingAppFixture>;
+
+/// <summary>The same on a fresh PostgreSQL database of the run's cluster.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class AnswerPostgresTests(PostgresSharingAppFixture app) : AnswerEngineTests(app), IClassFixture<PostgresSharingAppFixture>;
+
+/// <summary>On either engine (<see cref="AnswerTests"/>, <see cref="AnswerPostgresTests"/>).</summary>
+public abstract class AnswerEngineTests(SharingApp app)
 {
     private ShareComments Comments => app.Services.GetRequiredService<ShareComments>();
 
@@ -16,7 +23,7 @@ public sealed class AnswerTests(SharingAppFixture app) : IClassFixture<SharingAp
         var share = await app.ShareAsync();
         var client = app.Anonymous(new CookieContainer());
         var form = DashboardApp.FormToken(await client.GetStringAsync(ShareUrls.Page(share.Token)));
-        var response = await client.PostAsync(ShareUrls.Comments(share.Token), CommentTests.Form(form, CommentTests.Add(text)));
+        var response = await client.PostAsync(ShareUrls.Comments(share.Token), CommentEngineTests.Form(form, CommentEngineTests.Add(text)));
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         var id = await app.QueryAsync(db => db.ShareComments.Where(c => c.ShareId == share.Id).Select(c => c.Id).SingleAsync());
         return (share, client, id);

@@ -7,7 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Filecheck.Dashboard.Tests.Sharing;
 
 /// <summary>The approval form as a customer's browser posts it: once, final, and never without its antiforgery token.</summary>
-public sealed class ApprovalTests(SharingAppFixture app) : IClassFixture<SharingAppFixture>
+public sealed class ApprovalTests(SharingAppFixture app) : ApprovalEngineTests(app), IClassFixture<SharingAppFixture>;
+
+/// <summary>The same on a fresh PostgreSQL database of the run's cluster.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class ApprovalPostgresTests(PostgresSharingAppFixture app) : ApprovalEngineTests(app), IClassFixture<PostgresSharingAppFixture>;
+
+/// <summary>On either engine (<see cref="ApprovalTests"/>, <see cref="ApprovalPostgresTests"/>).</summary>
+public abstract class ApprovalEngineTests(SharingApp app)
 {
     /// <summary>Opens the page (which sets the antiforgery cookie) and returns a client and the form's token.</summary>
     private async Task<(HttpClient Client, string FormToken)> OpenAsync(string token)

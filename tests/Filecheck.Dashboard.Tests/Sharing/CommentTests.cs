@@ -8,7 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Filecheck.Dashboard.Tests.Sharing;
 
 /// <summary>Comments pinned on proofs, posted as the customer's browser posts them: with or without the page's script.</summary>
-public sealed class CommentTests(SharingAppFixture app) : IClassFixture<SharingAppFixture>
+public sealed class CommentTests(SharingAppFixture app) : CommentEngineTests(app), IClassFixture<SharingAppFixture>;
+
+/// <summary>The same on a fresh PostgreSQL database of the run's cluster.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class CommentPostgresTests(PostgresSharingAppFixture app) : CommentEngineTests(app), IClassFixture<PostgresSharingAppFixture>;
+
+/// <summary>On either engine (<see cref="CommentTests"/>, <see cref="CommentPostgresTests"/>).</summary>
+public abstract class CommentEngineTests(SharingApp app)
 {
     private async Task<(HttpClient Client, string FormToken)> OpenAsync(string token)
     {

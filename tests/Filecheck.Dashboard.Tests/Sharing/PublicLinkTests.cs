@@ -251,6 +251,8 @@ public abstract class PublicLinkEngineTests(SharingApp app)
     {
         var share = await app.ShareAsync();
         await app.Anonymous().GetAsync(ShareUrls.Page(share.Token));
+        // The first view's row lands with the read audit's fold.
+        await app.Services.GetRequiredService<ReadAuditJournal>().FoldNowAsync();
         await app.QueryAsync(async db =>
         {
             db.ShareAudit.Add(new ShareAuditRecord { ShareId = share.Id, At = DateTimeOffset.UtcNow.AddDays(-400), Action = ShareActions.Extend, Actor = "Casey CS" });

@@ -10,7 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Filecheck.Dashboard.Tests.Sharing;
 
 /// <summary>A corrected job added to the same link as round 2: beside round 1, with what changed, approved on its own.</summary>
-public sealed class RoundTests(SharingAppFixture app) : IClassFixture<SharingAppFixture>
+public sealed class RoundTests(SharingAppFixture app) : RoundEngineTests(app), IClassFixture<SharingAppFixture>;
+
+/// <summary>The same on a fresh PostgreSQL database of the run's cluster.</summary>
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
+public sealed class RoundPostgresTests(PostgresSharingAppFixture app) : RoundEngineTests(app), IClassFixture<PostgresSharingAppFixture>;
+
+/// <summary>On either engine (<see cref="RoundTests"/>, <see cref="RoundPostgresTests"/>).</summary>
+public abstract class RoundEngineTests(SharingApp app)
 {
     private static readonly ClaimsPrincipal Casey = new(new ClaimsIdentity([new Claim("oid", "casey-oid"), new Claim("name", "Casey CS")], "test", "name", "roles"));
 
@@ -29,14 +36,14 @@ public sealed class RoundTests(SharingAppFixture app) : IClassFixture<SharingApp
     }
 
     private static FormUrlEncodedContent Decision(string form, string round, string decision, string? note = null) =>
-        CommentTests.Form(form, new Dictionary<string, string?> { ["file"] = "1", ["round"] = round, ["decision"] = decision, ["name"] = "Ada", ["note"] = note });
+        CommentEngineTests.Form(form, new Dictionary<string, string?> { ["file"] = "1", ["round"] = round, ["decision"] = decision, ["name"] = "Ada", ["note"] = note });
 
     [Fact]
     public async Task AddRound_AfterChangesWereAsked_ShowsBothRoundsWithWhatChanged_AndApprovingRound2ClosesTheFile()
     {
         var share = await app.ShareAsync(WellKnownJobs.Warning, j => j.Tasks!.Take(1));
         var (client, form) = await OpenAsync(share.Token);
-        await client.PostAsync(ShareUrls.Comments(share.Token), CommentTests.Form(form, CommentTests.Add("Too dark here.", x: "0.3", y: "0.4")));
+        await client.PostAsync(ShareUrls.Comments(share.Token), CommentEngineTests.Form(form, CommentEngineTests.Add("Too dark here.", x: "0.3", y: "0.4")));
         Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(ShareUrls.Decide(share.Token), Decision(form, "1", ShareDecisions.ChangesRequested, "See the pin."))).StatusCode);
 
         var expiresBefore = (await app.Shares.GetAsync(share.Id))!.ExpiresAt;
@@ -67,7 +74,7 @@ public sealed class RoundTests(SharingAppFixture app) : IClassFixture<SharingApp
         var stale = await client.PostAsync(ShareUrls.Decide(share.Token), Decision(form, "1", ShareDecisions.Approved));
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
         Assert.Contains("round is closed", await stale.Content.ReadAsStringAsync());
-        var staleComment = await client.PostAsync(ShareUrls.Comments(share.Token), CommentTests.Form(form, CommentTests.Add("late", round: "1")));
+        var staleComment = await client.PostAsync(ShareUrls.Comments(share.Token), CommentEngineTests.Form(form, CommentEngineTests.Add("late", round: "1")));
         Assert.Equal(HttpStatusCode.BadRequest, staleComment.StatusCode);
         Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(ShareUrls.Decide(share.Token), Decision(form, "2", ShareDecisions.Approved))).StatusCode);
 

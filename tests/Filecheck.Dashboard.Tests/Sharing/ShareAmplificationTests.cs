@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Filecheck.Dashboard.Sharing;
+using Filecheck.Sandbox;
 using Filecheck.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Filecheck.Dashboard.Tests.Sharing;
 
@@ -98,5 +101,87 @@ public sealed class ShareAmplificationTests
         Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
         // The shares' calls stop at the budget: 10 this minute, whatever the views; the lookup is one more, on its own pipeline.
         Assert.InRange(JobCalls(app, jobIds) - before, 10, 11);
+    }
+
+    /// <summary>
+    /// The limits as production sets them (nothing raised): one address sends a link's page and proofs past
+    /// <c>Sharing:RequestsPerMinute</c> while staff look jobs up. The link answers what the limit allows and refuses the
+    /// rest with 429 and Retry-After; every staff lookup answers. Their times, before and during, are reported, not asserted.
+    /// </summary>
+    [Fact]
+    public async Task SharePage_HammeredFromOneAddressPastItsLimit_RefusedWith429_WhileStaffLookupsSucceed()
+    {
+        await using var app = new SharingApp(extra: null, jobCount: 80);
+        var limit = app.Services.GetRequiredService<IOptions<SharingOptions>>().Value.RequestsPerMinute;
+        var share = await app.ShareAsync();
+        var files = (await app.Shares.OpenAsync(share.Token))!.Files.Count;
+        var staff = await app.SignedInClientAsync("staff");
+        var listed = await app.Services.GetRequiredService<Filecheck.Api.IFilecheckClient>().ListJobsAsync(40);
+        Assert.True(listed.IsSuccess);
+        // Each lookup a job not looked up before: a call to Filecheck on the people's pipeline every time.
+        var jobs = new Queue<string>(listed.Value.Jobs.Select(j => j.Id).Where(id => id != WellKnownJobs.Warning));
+        async Task<(double Ms, HttpStatusCode Status)> LookUpAsync()
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await staff.GetAsync($"/jobs/{jobs.Dequeue()}/raw.json");
+            return (watch.Elapsed.TotalMilliseconds, response.StatusCode);
+        }
+        var before = new List<(double Ms, HttpStatusCode Status)>();
+        for (var i = 0; i < 5; i++) before.Add(await LookUpAsync());
+
+        // Past the limit by a sixth: mostly the page, every fourth request a file's first proof, 8 at a time, one address.
+        var sent = limit + limit / 6;
+        var next = 0;
+        var answers = new (int Status, TimeSpan? RetryAfter)[sent];
+        var hammering = Stopwatch.StartNew();
+        var hammer = Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var client = app.Anonymous();
+            for (int i; (i = Interlocked.Increment(ref next) - 1) < sent;)
+            {
+                var url = i % 4 != 3 ? ShareUrls.Page(share.Token) : ShareUrls.Proof(share.Token, i / 4 % files + 1, 1);
+                using var response = await client.GetAsync(url);
+                await response.Content.ReadAsByteArrayAsync();
+                answers[i] = ((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
+            }
+        }));
+        var during = new List<(double Ms, HttpStatusCode Status)>();
+        do
+        {
+            during.Add(await LookUpAsync());
+        }
+        while (!hammer.IsCompleted && jobs.Count > 0);
+        await hammer;
+        var elapsed = hammering.Elapsed;
+
+        var served = answers.Count(a => a.Status == 200);
+        var refused = answers.Count(a => a.Status == 429);
+        Assert.All(answers, a => Assert.Contains(a.Status, new[] { 200, 429 }));
+        Assert.All(answers.Where(a => a.Status == 429), a => Assert.Equal(TimeSpan.FromSeconds(60), a.RetryAfter));
+        Assert.InRange(served, 1, limit);
+        Assert.True(refused >= sent - limit, $"{refused} refused of {sent} sent with a limit of {limit}");
+        Assert.All(before.Concat(during), l => Assert.Equal(HttpStatusCode.OK, l.Status));
+
+        static string Times(List<(double Ms, HttpStatusCode Status)> lookups)
+        {
+            var ms = lookups.Select(l => l.Ms).Order().ToList();
+            return string.Create(CultureInfo.InvariantCulture, $"{ms.Count}: median {ms[ms.Count / 2]:0} ms, longest {ms[^1]:0} ms, all 200");
+        }
+        ReliabilityReport.Write("share-hammer", string.Create(CultureInfo.InvariantCulture, $"""
+            One address (8 concurrent clients, no cookies) sends {sent:N0} requests to one link, mostly its page and every fourth request the first
+            proof of one of its {files} files, with the limits production runs with (`Sharing:RequestsPerMinute` {limit}, `Sharing:UpstreamCallsPerMinute` and
+            the staff budgets as shipped), while a staff member looks up jobs (`/jobs/<id>/raw.json`, a job not looked up before
+            each time, so a call to Filecheck each) one after another. The whole dashboard as production runs it, its Filecheck
+            API the sandbox over HTTP. Asserted: every answer to the link is 200 or 429 with `Retry-After: 60`, at most {limit}
+            are 200, the rest are refused, and every staff lookup answers 200. The times are reported, not asserted.
+
+            | figure | value |
+            |---|---|
+            | requests to the link | {sent:N0} in {elapsed.TotalSeconds:0.0} s |
+            | answered 200 | {served:N0} |
+            | refused with 429 and Retry-After: 60 | {refused:N0} |
+            | staff lookups before the hammering | {Times(before)} |
+            | staff lookups during it | {Times(during)} |
+            """));
     }
 }

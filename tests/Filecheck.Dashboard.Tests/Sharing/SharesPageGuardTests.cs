@@ -57,32 +57,56 @@ public sealed class SharesPageGuardTests(SandboxFixture sandbox) : ComponentTest
     [Theory]
     [InlineData("session ended")]
     [InlineData("role removed")]
-    public async Task RevokeAndExtend_AfterThePageOpened_SessionEndedOrRoleRemoved_AreRefusedWithTheMessage_AndChangeNothing(string why)
+    public async Task Revoke_AfterThePageOpened_SessionEndedOrRoleRemoved_IsRefusedWithTheMessage_AndChangesNothing(string why)
+    {
+        var shares = Ctx.Services.GetRequiredService<ShareLinkService>();
+        var before = await shares.GetAsync(_shareId);
+        var auditBefore = (await shares.AuditTrailAsync(_shareId)).Count;
+        var page = Ctx.Render<SharesPage>();
+        Shows(page, "[data-testid=share-revoke]");
+
+        await TakeAwayAsync(why);
+
+        page.Find("[data-testid=share-revoke]").Click();
+        page.WaitForAssertion(() => Assert.Equal(SharesPage.NotAllowed, page.Find("[data-testid=shares-problem]").TextContent.Trim()), Patience);
+        await UnchangedAsync(shares, before!, auditBefore);
+    }
+
+    /// <summary>Extend on its own: the guard on revoke does not stand in for the one on extend.</summary>
+    [Theory]
+    [InlineData("session ended")]
+    [InlineData("role removed")]
+    public async Task Extend_AfterThePageOpened_SessionEndedOrRoleRemoved_IsRefusedWithTheMessage_AndChangesNothing(string why)
     {
         var shares = Ctx.Services.GetRequiredService<ShareLinkService>();
         var before = await shares.GetAsync(_shareId);
         var auditBefore = (await shares.AuditTrailAsync(_shareId)).Count;
         var popovers = Ctx.Render<MudPopoverProvider>();
-        var revokePage = Ctx.Render<SharesPage>();
-        var extendPage = Ctx.Render<SharesPage>();
-        Shows(revokePage, "[data-testid=share-revoke]");
-        Shows(extendPage, "[data-testid=share-extend]");
+        var page = Ctx.Render<SharesPage>();
+        Shows(page, "[data-testid=share-extend]");
 
-        if (why == "session ended") Assert.Equal(1, await Ctx.Services.GetRequiredService<SessionStore>().EndUserAsync(UserId, "Ada Admin"));
-        else _auth.SetPolicies();
+        await TakeAwayAsync(why);
 
-        revokePage.Find("[data-testid=share-revoke]").Click();
-        revokePage.WaitForAssertion(() => Assert.Equal(SharesPage.NotAllowed, revokePage.Find("[data-testid=shares-problem]").TextContent.Trim()), Patience);
-
-        extendPage.Find("[data-testid=share-extend] button").Click();
+        page.Find("[data-testid=share-extend] button").Click();
         Shows(popovers, ".mud-menu-item");
         popovers.FindAll(".mud-menu-item").First(i => i.TextContent.Contains("from now", StringComparison.Ordinal)).Click();
-        extendPage.WaitForAssertion(() => Assert.Equal(SharesPage.NotAllowed, extendPage.Find("[data-testid=shares-problem]").TextContent.Trim()), Patience);
+        page.WaitForAssertion(() => Assert.Equal(SharesPage.NotAllowed, page.Find("[data-testid=shares-problem]").TextContent.Trim()), Patience);
+        await UnchangedAsync(shares, before!, auditBefore);
+    }
 
+    private async Task TakeAwayAsync(string why)
+    {
+        if (why == "session ended") Assert.Equal(1, await Ctx.Services.GetRequiredService<SessionStore>().EndUserAsync(UserId, "Ada Admin"));
+        else _auth.SetPolicies();
+    }
+
+    /// <summary>No revocation, the same expiry, no new audit row.</summary>
+    private async Task UnchangedAsync(ShareLinkService shares, ShareSummary before, int auditBefore)
+    {
         var after = await shares.GetAsync(_shareId);
         Assert.NotNull(after);
         Assert.Null(after.RevokedAt);
-        Assert.Equal(before!.ExpiresAt, after.ExpiresAt);
+        Assert.Equal(before.ExpiresAt, after.ExpiresAt);
         Assert.Equal(auditBefore, (await shares.AuditTrailAsync(_shareId)).Count);
     }
 

@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 using Microsoft.Playwright;
+using Filecheck.Dashboard.Tests.Trends;
 using static Microsoft.Playwright.Assertions;
 
 namespace Filecheck.EndToEnd.Tests.Instances;
@@ -63,6 +67,12 @@ public sealed class SeveralInstancesTests(ThreeInstances instances, ITestOutputH
         var stored = await instances.ScalarAsync<long>("""SELECT count(*) FROM "Jobs" """);
         Assert.True(stored >= jobs, $"{jobs} jobs before the kill, {stored} after");
         Assert.Equal(sandboxJobs, stored);
+
+        // Nothing counted twice (nor missed) by the holder killed midway and its successor: the rollups equal a recomputation.
+        var (rollups, recomputed, rows) = await instances.RollupsAsync();
+        Assert.Equal(sandboxJobs, rows);
+        Assert.NotEmpty(recomputed.Outcomes);
+        AssertSame(recomputed, rollups);
     }
 
     [Fact]
@@ -144,6 +154,182 @@ public sealed class SeveralInstancesTests(ThreeInstances instances, ITestOutputH
 
         // Live on the third instance, by the bus: no reload.
         await Expect(job.Locator("[data-testid=proof-approval][data-decision=approved]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+    }
+
+    [Fact]
+    public async Task CheckQuota_SpentThroughNginxOnAllThree_RefusedAfterExactlyTheQuotaOnEach()
+    {
+        await FirstSyncAsync();
+        // The quota is per clock hour: spending it across the turn of an hour would start a new one midway.
+        var now = DateTimeOffset.UtcNow;
+        var toNextHour = TimeSpan.FromHours(1) - TimeSpan.FromTicks(now.Ticks % TimeSpan.TicksPerHour);
+        if (toNextHour < TimeSpan.FromSeconds(30)) await Task.Delay(toNextHour + TimeSpan.FromSeconds(1));
+
+        // One person (one cookie) whose requests reach nginx from three addresses, which its sticky hash sends to three instances.
+        var routes = await instances.RoutesAsync();
+        var cookies = new CookieContainer();
+        var clients = routes.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (Instance: r.Key, Client: instances.NginxClient(r.Value, cookies))).ToList();
+        try
+        {
+            var token = await SignInAsync(clients[0].Client, "staff");
+            await instances.ResetRequestsAsync();
+
+            for (var i = 0; i < ThreeInstances.CheckQuota; i++)
+            {
+                var (instance, client) = clients[i % clients.Count];
+                using var taken = await client.SendAsync(Upload(token));
+                Assert.True(taken.StatusCode == HttpStatusCode.OK, $"upload {i + 1} on {instance}: {(int)taken.StatusCode} {await taken.Content.ReadAsStringAsync()}");
+                Assert.Equal(instance, instances.InstanceOf(taken));
+            }
+            // Spent in all: each instance refuses the next one, though none of them took the whole quota itself.
+            foreach (var (instance, client) in clients)
+            {
+                using var refused = await client.SendAsync(Upload(token));
+                Assert.Equal(instance, instances.InstanceOf(refused));
+                Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"on {instance} after the quota: {(int)refused.StatusCode}");
+                Assert.NotNull(refused.Headers.RetryAfter);
+                Assert.Contains("many checks in the last hour", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            output.WriteLine($"{ThreeInstances.CheckQuota} uploads taken on {string.Join(", ", clients.Select(c => c.Instance))} in turn, then refused on each");
+            Assert.Equal(ThreeInstances.CheckQuota, await instances.RequestsAsync("/uploads"));
+        }
+        finally
+        {
+            foreach (var (_, client) in clients) client.Dispose();
+        }
+    }
+
+    /// <summary>Signs in through the demo form (its antiforgery token, then the post); the token of the signed-in user's pages.</summary>
+    private static async Task<string> SignInAsync(HttpClient client, string demoUser)
+    {
+        var page = await client.GetStringAsync("account/signin");
+        var form = Regex.Match(page, $"""<form[^>]*action="/account/demo-signin"[^>]*>(?:(?!</form>).)*value="{demoUser}"(?:(?!</form>).)*</form>""",
+            RegexOptions.Singleline);
+        Assert.True(form.Success, $"The sign-in page has no form for demo user '{demoUser}'.");
+        using var signedIn = await client.PostAsync("account/demo-signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = FormToken(form.Value),
+            ["user"] = demoUser,
+            ["returnUrl"] = "/",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return FormToken(await client.GetStringAsync(""));
+    }
+
+    private static string FormToken(string html)
+    {
+        var match = Regex.Match(html, """name="__RequestVerificationToken"[^>]*value="([^"]+)" """.Trim());
+        Assert.True(match.Success, "The page has no antiforgery token.");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>A small upload as the new-check page sends it: the body, its length, and the page's antiforgery token.</summary>
+    private static HttpRequestMessage Upload(string token)
+    {
+        var content = new ByteArrayContent(new byte[1024]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        var request = new HttpRequestMessage(HttpMethod.Post, "checks/uploads?name=quota.pdf") { Content = content };
+        request.Headers.Add("RequestVerificationToken", token);
+        return request;
+    }
+
+    [Fact]
+    public async Task Nginx_TheInstanceABrowserIsOnStopped_ThePageWorksOnAnotherWithNothingLost()
+    {
+        await FirstSyncAsync();
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Context.NewPageAsync();
+        await page.SignInAsync(instances.Nginx, "cs", "/shares");
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("shares-table").Or(page.GetByTestId("shares-empty"))).ToBeVisibleAsync();
+        var shares = await page.GetByTestId("share-row").CountAsync();
+
+        // A change made through the instance the browser is on (nginx says which), then that instance stops.
+        var opened = await page.GotoAsync(new Uri(instances.Nginx, "/jobs/" + Filecheck.Sandbox.WellKnownJobs.Warning).ToString());
+        var stopped = instances.InstanceAt(opened!.Headers.GetValueOrDefault("x-upstream"));
+        Assert.NotNull(stopped);
+        await page.WaitForCircuitAsync();
+        await Sharing.ShareJourneyTests.CreateShareAsync(page);
+        await page.EvaluateAsync("() => window.fcBeforeTheStop = true");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await instances.Dashboards[stopped].TerminateAsync();
+            await instances.Dashboards[stopped].WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            // The circuit was on the stopped instance: the page reconnects through nginx to another, which knows no such
+            // circuit, so it loads again by itself, still signed in (one key ring and one session row in the store).
+            await page.WaitForFunctionAsync("() => window.fcBeforeTheStop === undefined && window.Blazor && document.querySelector('[data-circuit-ready]') !== null",
+                null, new() { Timeout = 60_000 });
+            output.WriteLine($"the page worked again {watch.Elapsed.TotalSeconds:0.0} s after the stop of {stopped}");
+            Assert.DoesNotContain("/account/signin", page.Url, StringComparison.Ordinal);
+            var now = instances.InstanceAt(await page.EvaluateAsync<string>("() => fetch('/healthz').then(r => r.headers.get('x-upstream'))"));
+            Assert.True(now is not null && now != stopped, $"on {now ?? "?"} after {stopped} stopped");
+            await Expect(page.GetByTestId("proof-approvals")).ToBeVisibleAsync();
+
+            // Nothing lost: the share made through the stopped instance is listed.
+            await page.GotoAsync(new Uri(instances.Nginx, "/shares").ToString());
+            await page.WaitForCircuitAsync();
+            await Expect(page.GetByTestId("share-row")).ToHaveCountAsync(shares + 1);
+        }
+        finally
+        {
+            // The other tests start with three behind nginx.
+            await instances.ReviveAsync();
+        }
+    }
+
+    private static void AssertSame(RollupSnapshot expected, RollupSnapshot actual)
+    {
+        static string Diff<T>(SortedDictionary<string, T> e, SortedDictionary<string, T> a) => string.Join("\n", e.Keys.Union(a.Keys).Order(StringComparer.Ordinal)
+            .Where(k => !e.TryGetValue(k, out var x) || !a.TryGetValue(k, out var y) || !Equals(x, y))
+            .Take(20).Select(k => $"{k}: recomputed {(e.TryGetValue(k, out var x) ? x : "none")}, stored {(a.TryGetValue(k, out var y) ? y : "none")}"));
+        Assert.True(expected.Outcomes.SequenceEqual(actual.Outcomes), "outcomes differ:\n" + Diff(expected.Outcomes, actual.Outcomes));
+        Assert.True(expected.Steps.SequenceEqual(actual.Steps), "steps differ:\n" + Diff(expected.Steps, actual.Steps));
+        Assert.True(expected.Reasons.SequenceEqual(actual.Reasons), "reasons differ:\n" + Diff(expected.Reasons, actual.Reasons));
+    }
+
+    [Fact]
+    public async Task ShareWebhook_HolderKilledWithADecisionQueued_TheNextHolderSendsIt()
+    {
+        await FirstSyncAsync();
+        var alive = instances.Alive.Select(d => d.Value.BaseAddress).ToList();
+        await using var browser = await Browser.LaunchAsync();
+        var staff = await browser.Context.NewPageAsync();
+        await staff.SignInAsync(alive[0], "cs", "/jobs/" + Filecheck.Sandbox.WellKnownJobs.Warning);
+        await staff.WaitForCircuitAsync();
+        var link = new Uri(await Sharing.ShareJourneyTests.CreateShareAsync(staff));
+        await Until.TrueAsync(async () => await instances.LeaseAsync(Filecheck.Dashboard.Sharing.ShareWebhook.LeaseName) is not null, Patience, "a holder of the webhook");
+
+        // The chat is down: the decision is recorded, the holder's post is refused and waits for another attempt.
+        instances.Decisions.Refusing = true;
+        try
+        {
+            var customer = await browser.Context.NewPageAsync();
+            await customer.GotoAsync(new Uri(alive[1], link.PathAndQuery).ToString());
+            var file = customer.Locator("[data-testid=share-file][data-position='1']");
+            await file.GetByTestId("share-name").FillAsync("Lena Jensen");
+            await file.GetByTestId("share-approve").ClickAsync();
+            await Expect(file.GetByTestId("share-decision")).ToBeVisibleAsync();
+            await Until.TrueAsync(() => Task.FromResult(instances.Decisions.Refused > 0), Patience, "the holder's first post, refused");
+
+            // The holder dies with the decision unsent; the chat comes back.
+            var holder = (await instances.LeaseAsync(Filecheck.Dashboard.Sharing.ShareWebhook.LeaseName))!.Value.Holder;
+            await instances.Dashboards[holder].KillAsync();
+            instances.Decisions.Refusing = false;
+        }
+        finally
+        {
+            instances.Decisions.Refusing = false;
+        }
+
+        // The next holder sends it: the decision was kept in the store, not in the dead process.
+        var shareId = await instances.ScalarAsync<long>("""SELECT max("ShareId") FROM "ShareDecisions" """);
+        await Until.TrueAsync(() => Task.FromResult(instances.Decisions.Received.Any(d => d["shareId"]?.GetValue<long>() == shareId)),
+            Patience, "the decision to reach the chat from another instance");
+        var sent = instances.Decisions.Received.Where(d => d["shareId"]?.GetValue<long>() == shareId).ToList();
+        Assert.Equal("approved", sent[0]["decision"]!.GetValue<string>());
+        Assert.Equal("Lena Jensen", sent[0]["name"]!.GetValue<string>());
     }
 
     /// <summary>The first sync has completed on whichever instance holds it.</summary>

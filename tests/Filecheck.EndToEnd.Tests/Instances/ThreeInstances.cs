@@ -1,10 +1,16 @@
+using System.Data;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Filecheck.Api.Models;
+using Filecheck.Dashboard.Data;
+using Filecheck.Dashboard.History;
+using Filecheck.Dashboard.Tests.Trends;
 using Filecheck.Testing;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Filecheck.EndToEnd.Tests.Instances;
@@ -21,6 +27,8 @@ public sealed class ThreeInstances : IAsyncLifetime
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(2);
     /// <summary>A running job's poll at a fixed pace (no back-off), so that polls can be counted per interval.</summary>
     public static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
+    /// <summary>A person's checks an hour on every instance (<c>Checks:PerUserPerHour</c>): small, so that a test spends it all.</summary>
+    public const int CheckQuota = 5;
 
     private Process? _sandbox;
     private Process? _nginx;
@@ -38,9 +46,13 @@ public sealed class ThreeInstances : IAsyncLifetime
     /// <summary>nginx in front of the three, with the configuration of docs/nginx/filecheck-dashboard.conf.</summary>
     public Uri Nginx { get; private set; } = default!;
 
+    /// <summary>The share decision webhook's other end (<c>Sharing:Notify:WebhookUrl</c> of every instance).</summary>
+    public DecisionReceiver Decisions { get; } = new();
+
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresCluster.Shared.CreateDatabaseAsync();
+        await Decisions.StartAsync();
         await StartSandboxAsync();
         string[] names = ["a", "b", "c"];
         var started = await Task.WhenAll(names.Select(StartDashboardAsync));
@@ -65,17 +77,107 @@ public sealed class ThreeInstances : IAsyncLifetime
         ["Leases__InstanceName"] = name,
         ["Jobs__Watcher__MinInterval"] = WatchInterval.ToString(),
         ["Jobs__Watcher__MaxInterval"] = WatchInterval.ToString(),
+        ["Checks__PerUserPerHour"] = CheckQuota.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Sharing__Notify__WebhookUrl"] = new Uri(Decisions.Address, "decisions").ToString(),
+        // Enough attempts that a decision held back by a refusing chat outlives a take-over.
+        ["Sharing__Notify__MaxAttempts"] = "10",
     }, TimeSpan.FromSeconds(150));
 
-    /// <summary>Starts again (on a new port) any instance a test killed, so that every test starts with three.</summary>
+    /// <summary>
+    /// Starts again (on a new port) any instance a test killed, so that every test starts with three, and points nginx at
+    /// the new port (a reload, as an operator would after a redeploy).
+    /// </summary>
     public async Task ReviveAsync()
     {
-        foreach (var (name, dashboard) in _dashboards.Where(d => d.Value.HasExited).ToList())
+        var dead = _dashboards.Where(d => d.Value.HasExited).ToList();
+        foreach (var (name, dashboard) in dead)
         {
             await dashboard.DisposeAsync();
             _dashboards[name] = await StartDashboardAsync(name);
         }
+        if (dead.Count > 0) await ReloadNginxAsync();
     }
+
+    /// <summary>The documented site with this run's ports filled in, written where nginx.conf includes it.</summary>
+    private void WriteSite()
+    {
+        var site = File.ReadAllText(Path.Combine(DashboardHost.RepositoryRoot(), "docs", "nginx", "filecheck-dashboard.conf"))
+            .Replace("${LISTEN}", Nginx.Authority, StringComparison.Ordinal);
+        string[] names = ["a", "b", "c"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            site = site.Replace($"${{INSTANCE_{i + 1}}}", _dashboards[names[i]].BaseAddress.Authority, StringComparison.Ordinal);
+        }
+        File.WriteAllText(Path.Combine(_nginxFolder!, "site.conf"), site);
+    }
+
+    /// <summary>SIGHUP to nginx's master: it reads the site again; done once every instance answers through it.</summary>
+    private async Task ReloadNginxAsync()
+    {
+        WriteSite();
+        using var hup = Process.Start("kill", ["-HUP", _nginx!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await hup.WaitForExitAsync();
+        if (hup.ExitCode != 0) throw new InvalidOperationException($"kill -HUP {_nginx.Id} failed ({hup.ExitCode}).");
+        await RoutesAsync();
+    }
+
+    /// <summary>
+    /// For each instance, a client address nginx's sticky hash sends to it: all of 127.0.0.0/8 is loopback, so a client
+    /// bound to 127.0.0.x is another "person's machine" to nginx. Waits until every instance answers this way (after a
+    /// reload, once the new workers serve).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IPAddress>> RoutesAsync()
+    {
+        var routes = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
+        await Until.TrueAsync(async () =>
+        {
+            routes.Clear();
+            for (var i = 1; i <= 80 && routes.Count < _dashboards.Count; i++)
+            {
+                var from = new IPAddress([127, 0, 0, (byte)i]);
+                using var client = NginxClient(from, new CookieContainer());
+                using var request = new HttpRequestMessage(HttpMethod.Get, "healthz");
+                request.Headers.ConnectionClose = true;
+                using var response = await client.SendAsync(request);
+                // An answer from an address of before the reload, or after a failed first try, is not a route yet.
+                if (!response.IsSuccessStatusCode || InstanceOf(response) is not { } name) return false;
+                routes.TryAdd(name, from);
+            }
+            return routes.Count == _dashboards.Count;
+        }, TimeSpan.FromSeconds(30), "nginx to route to every instance");
+        return routes;
+    }
+
+    /// <summary>A client of nginx from <paramref name="from"/> (a loopback address), following no redirects.</summary>
+    public HttpClient NginxClient(IPAddress from, CookieContainer cookies) => new(new SocketsHttpHandler
+    {
+        CookieContainer = cookies,
+        AllowAutoRedirect = false,
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = Nginx };
+
+    /// <summary>The instance that answered through nginx (its <c>X-Upstream</c>, added by the test's nginx.conf); null after a retry.</summary>
+    public string? InstanceOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Upstream", out var values) ? InstanceAt(string.Join(",", values)) : null;
+
+    /// <summary>The instance at an upstream address as nginx names it (<c>127.0.0.1:port</c>); null for any other or several.</summary>
+    public string? InstanceAt(string? upstream) =>
+        _dashboards.FirstOrDefault(d => d.Value.BaseAddress.Authority == upstream?.Trim()).Key;
 
     private async Task StartSandboxAsync()
     {
@@ -123,14 +225,7 @@ public sealed class ThreeInstances : IAsyncLifetime
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
         var port = FreePort();
         Nginx = new Uri($"http://127.0.0.1:{port}/");
-        var site = File.ReadAllText(Path.Combine(DashboardHost.RepositoryRoot(), "docs", "nginx", "filecheck-dashboard.conf"))
-            .Replace("${LISTEN}", $"127.0.0.1:{port}", StringComparison.Ordinal);
-        var instances = _dashboards.Values.ToList();
-        for (var i = 0; i < instances.Count; i++)
-        {
-            site = site.Replace($"${{INSTANCE_{i + 1}}}", instances[i].BaseAddress.Authority, StringComparison.Ordinal);
-        }
-        File.WriteAllText(Path.Combine(folder, "site.conf"), site);
+        WriteSite();
         File.WriteAllText(Path.Combine(folder, "nginx.conf"), $$"""
             daemon off;
             worker_processes 1;
@@ -139,6 +234,8 @@ public sealed class ThreeInstances : IAsyncLifetime
             events { worker_connections 512; }
             http {
                 access_log off;
+                # Which instance answered, for the tests only (the documented site sets no headers, so it inherits this).
+                add_header X-Upstream $upstream_addr always;
                 client_body_temp_path {{folder}}/body;
                 proxy_temp_path {{folder}}/proxy;
                 fastcgi_temp_path {{folder}}/fastcgi;
@@ -223,6 +320,42 @@ public sealed class ThreeInstances : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The rollup tables as stored, and the same recomputed from the stored job rows (their JSON, the details where the
+    /// store has them), both read in one repeatable-read transaction so that a sync writing meanwhile cannot skew them.
+    /// </summary>
+    public async Task<(RollupSnapshot Stored, RollupSnapshot Recomputed, int Jobs)> RollupsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        var contexts = new OneTransactionContexts(connection, transaction);
+        List<(Job Row, Job? Details)> jobs;
+        await using (var db = contexts.CreateDbContext())
+        {
+            var rows = await db.Jobs.AsNoTracking().ToListAsync();
+            jobs = rows.Select(r => JobBody.Deserialize(r.Body) is { } job
+                ? (job, r.HasDetails ? job : null)
+                : throw new InvalidOperationException($"Job {r.Id}'s stored JSON does not read back.")).ToList();
+        }
+        var stored = await RollupSnapshot.ReadAsync(contexts);
+        return (stored, RollupSnapshot.Recompute(jobs, TimeZoneInfo.Utc), jobs.Count);
+    }
+
+    /// <summary>Contexts on one open connection and its transaction: every read sees the same snapshot.</summary>
+    private sealed class OneTransactionContexts(NpgsqlConnection connection, NpgsqlTransaction transaction) : IDbContextFactory<DashboardDbContext>
+    {
+        private readonly DbContextOptions<PostgresDashboardDbContext> _options =
+            new DbContextOptionsBuilder<PostgresDashboardDbContext>().UseNpgsql(connection).Options;
+
+        public DashboardDbContext CreateDbContext()
+        {
+            var db = new PostgresDashboardDbContext(_options);
+            db.Database.UseTransaction(transaction);
+            return db;
+        }
+    }
+
     /// <summary>The instances still running.</summary>
     public IEnumerable<KeyValuePair<string, DashboardProcess>> Alive => Dashboards.Where(d => !d.Value.HasExited);
 
@@ -252,6 +385,45 @@ public sealed class ThreeInstances : IAsyncLifetime
         _sandbox?.Dispose();
         Sandbox.Dispose();
         if (ConnectionString.Length > 0) await PostgresCluster.Shared.DropDatabaseAsync(ConnectionString);
+        await Decisions.DisposeAsync();
+    }
+}
+
+/// <summary>A chat's incoming webhook on loopback: keeps each decision posted; answers 503 while <see cref="Refusing"/>.</summary>
+public sealed class DecisionReceiver : IAsyncDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<JsonNode> _received = new();
+    private Microsoft.AspNetCore.Builder.WebApplication? _app;
+    private int _refused;
+
+    public Uri Address { get; private set; } = default!;
+    public volatile bool Refusing;
+
+    /// <summary>Posts answered 503 so far.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    public IReadOnlyList<JsonNode> Received => [.. _received];
+
+    public async Task StartAsync()
+    {
+        _app = LoopbackApp.Create();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(_app, "/decisions", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            if (Refusing)
+            {
+                Interlocked.Increment(ref _refused);
+                context.Response.StatusCode = 503;
+                return;
+            }
+            if (body is not null) _received.Enqueue(body);
+        });
+        Address = await _app.ListenAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
     }
 }
 

@@ -10,8 +10,9 @@ namespace Filecheck.EndToEnd.Tests.Reliability;
 
 /// <summary>
 /// The built dashboard as its own process (real Kestrel on 127.0.0.1, a SQLite store in a temporary folder), stopped by
-/// SIGTERM in the middle of a burst of proof views and downloads, while another writer holds the store for a few
-/// seconds (a long sync batch, a backup): every request it answered has its audit row.
+/// SIGTERM in the middle of a burst of proof views and downloads by staff and of share page views and proof images by a
+/// customer, while another writer holds the store for a few seconds (a long sync batch, a backup): every request it
+/// answered has its audit row or is in its link's counters, and the answers never waited for the store.
 /// </summary>
 public sealed class ReadAuditShutdownTests
 {
@@ -21,7 +22,7 @@ public sealed class ReadAuditShutdownTests
     private static readonly TimeSpan HeldFor = TimeSpan.FromSeconds(3);
 
     [Fact]
-    public async Task Sigterm_DuringABurstOfProofViewsAndDownloads_EveryAnsweredReadIsAudited()
+    public async Task Sigterm_DuringABurstOfProofViewsDownloadsAndShareViews_EveryAnsweredReadIsAudited()
     {
         var database = Filecheck.Testing.TempStore.NewDatabasePath("fc-sigterm-");
         try
@@ -29,9 +30,11 @@ public sealed class ReadAuditShutdownTests
             var (accepted, exitCode, leftInQueue) = await BurstThenStopAsync(database);
 
             Assert.Equal(0, exitCode);
-            Assert.True(accepted.Proofs > 0 && accepted.Downloads > 0, $"the burst had {accepted.Proofs} proof(s), {accepted.Downloads} download(s)");
+            Assert.True(accepted.Proofs > 0 && accepted.Downloads > 0 && accepted.ShareViews > 0 && accepted.ShareImages > 0,
+                $"the burst had {accepted.Proofs} proof(s), {accepted.Downloads} download(s), {accepted.ShareViews} share view(s), {accepted.ShareImages} share image(s)");
             var audited = await AuditedAsync(StoreOf(database));
-            Assert.Equal((accepted.Proofs, accepted.Downloads), audited);
+            // The share's first view is an audit row; every view and image after it only its link's counters.
+            Assert.Equal(accepted with { FirstViewRows = 1 }, audited);
             Assert.Equal(0, leftInQueue);
         }
         finally
@@ -40,7 +43,10 @@ public sealed class ReadAuditShutdownTests
         }
     }
 
-    private static async Task<((int Proofs, int Downloads) Accepted, int ExitCode, int LeftInQueue)> BurstThenStopAsync(string database)
+    /// <summary>What was answered (or audited): staff proofs and downloads, share page views and proof images, first-view rows.</summary>
+    private sealed record Reads(int Proofs, int Downloads, int ShareViews, int ShareImages, int FirstViewRows = 0);
+
+    private static async Task<(Reads Accepted, int ExitCode, int LeftInQueue)> BurstThenStopAsync(string database)
     {
         await using var dashboard = await DashboardProcess.StartAsync(new Dictionary<string, string>
         {
@@ -63,8 +69,10 @@ public sealed class ReadAuditShutdownTests
             Timeout = TimeSpan.FromSeconds(30),
         };
         await SignInAsync(client, "staff");
-        // The probes are proof views and downloads too: they count.
+        // The probes are proof views, downloads, share views and images too: they count.
         var (reads, proofs, downloads) = await ReadsAsync(client);
+        var (shareReads, shareViews, shareImages) = await ShareReadsAsync(client, StoreOf(database));
+        reads.AddRange(shareReads);
         var answered = 0;
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,7 +94,10 @@ public sealed class ReadAuditShutdownTests
                 }
                 using (response)
                 {
-                    if (response.StatusCode == HttpStatusCode.OK && url.Contains("/proofs/", StringComparison.Ordinal)) Interlocked.Increment(ref proofs);
+                    var share = url.StartsWith("/s/", StringComparison.Ordinal);
+                    if (response.StatusCode == HttpStatusCode.OK && share && url.Contains("/proofs/", StringComparison.Ordinal)) Interlocked.Increment(ref shareImages);
+                    else if (response.StatusCode == HttpStatusCode.OK && share) Interlocked.Increment(ref shareViews);
+                    else if (response.StatusCode == HttpStatusCode.OK && url.Contains("/proofs/", StringComparison.Ordinal)) Interlocked.Increment(ref proofs);
                     else if (response.StatusCode == HttpStatusCode.Redirect && url.EndsWith("/download", StringComparison.Ordinal)) Interlocked.Increment(ref downloads);
                     else failures.Enqueue($"{(int)response.StatusCode} {url}");
                     var count = Interlocked.Increment(ref answered);
@@ -122,7 +133,7 @@ public sealed class ReadAuditShutdownTests
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(failures.IsEmpty, "unexpected answers: " + string.Join(", ", failures.Take(5)) + "\n" + dashboard.Output);
         var left = Directory.GetDirectories(Path.GetDirectoryName(database)!, "*.read-audit").Sum(queue => Directory.GetFiles(queue).Length);
-        return ((proofs, downloads), exitCode, left);
+        return (new Reads(proofs, downloads, shareViews, shareImages), exitCode, left);
     }
 
     /// <summary>Proof views and downloads of the well-known jobs' files that have both (from the raw JSON and the runs).</summary>
@@ -148,21 +159,74 @@ public sealed class ReadAuditShutdownTests
         return (reads, proofs, downloads);
     }
 
+    /// <summary>
+    /// A link to every file of the warning job, made in the store as customer success's dialog makes it (its token's hash,
+    /// its files), then its page and every proof on it read once: the customer's reads of the burst.
+    /// </summary>
+    private static async Task<(List<string> Reads, int Views, int Images)> ShareReadsAsync(HttpClient client, string store)
+    {
+        using var raw = JsonDocument.Parse(await client.GetStringAsync($"/jobs/{WellKnownJobs.Warning}/raw.json"));
+        var tasks = raw.RootElement.GetProperty("tasks").EnumerateArray()
+            .Select(t => (Id: t.GetProperty("id").GetString()!, Name: t.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null)).ToList();
+        var token = Filecheck.Dashboard.Sharing.ShareToken.New();
+        await using (var connection = new SqliteConnection($"Data Source={store};Mode=ReadWrite;Pooling=False;Default Timeout=30"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            insert.CommandText = """
+                INSERT INTO "Shares" ("TokenHash", "CreatedBy", "CreatedById", "CreatedAt", "ExpiresAt", "AllowDownloads", "AskApproval", "ViewCount", "ImageCount")
+                VALUES ($hash, 'Cody Success', 'demo-cs', $now, $expires, 0, 0, 0, 0);
+                SELECT last_insert_rowid();
+                """;
+            insert.Parameters.AddWithValue("$hash", Filecheck.Dashboard.Sharing.ShareToken.Hash(token));
+            insert.Parameters.AddWithValue("$now", now);
+            insert.Parameters.AddWithValue("$expires", now + (long)TimeSpan.FromDays(7).TotalMilliseconds);
+            var id = (long)(await insert.ExecuteScalarAsync())!;
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                await using var file = connection.CreateCommand();
+                file.CommandText = """INSERT INTO "SharedFiles" ("ShareId", "Position", "JobId", "TaskId", "Name") VALUES ($share, $position, $job, $task, $name)""";
+                file.Parameters.AddWithValue("$share", id);
+                file.Parameters.AddWithValue("$position", i + 1);
+                file.Parameters.AddWithValue("$job", WellKnownJobs.Warning);
+                file.Parameters.AddWithValue("$task", tasks[i].Id);
+                file.Parameters.AddWithValue("$name", (object?)tasks[i].Name ?? DBNull.Value);
+                await file.ExecuteNonQueryAsync();
+            }
+        }
+        var page = Filecheck.Dashboard.Sharing.ShareUrls.Page(token);
+        using var answer = await client.GetAsync(page);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var proofs = Regex.Matches(await answer.Content.ReadAsStringAsync(), "<img src=\"(?<src>[^\"]+)\"[^>]*data-testid=\"share-proof\"")
+            .Select(m => WebUtility.HtmlDecode(m.Groups["src"].Value)).ToList();
+        Assert.NotEmpty(proofs);
+        foreach (var proof in proofs)
+        {
+            using var image = await client.GetAsync(proof);
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        }
+        return ([page, .. proofs], 1, proofs.Count);
+    }
+
     /// <summary>On its built-in sandbox the dashboard keeps its store beside the configured file, as history.sandbox.db.</summary>
     private static string StoreOf(string database) => Path.ChangeExtension(database, ".sandbox.db");
 
-    private static async Task<(int Proofs, int Downloads)> AuditedAsync(string database)
+    private static async Task<Reads> AuditedAsync(string database)
     {
         await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadWrite;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT COUNT(*) FROM "Lookups" WHERE "Action" = 'proof' AND "Result" LIKE 'shown %'),
-                   (SELECT COUNT(*) FROM "Lookups" WHERE "Action" = 'download' AND "Result" LIKE 'sent %')
+                   (SELECT COUNT(*) FROM "Lookups" WHERE "Action" = 'download' AND "Result" LIKE 'sent %'),
+                   (SELECT COALESCE(SUM("ViewCount"), 0) FROM "Shares"),
+                   (SELECT COALESCE(SUM("ImageCount"), 0) FROM "Shares"),
+                   (SELECT COUNT(*) FROM "ShareAudit" WHERE "Action" = 'view' AND "Detail" = 'first view')
             """;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt32(0), reader.GetInt32(1));
+        return new Reads(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
     }
 
     private static async Task SignInAsync(HttpClient client, string user)

@@ -75,12 +75,16 @@ public static class UserLimits
 }
 
 /// <summary>
-/// The per-person budgets a minute (fixed windows on the minute), counted in the store (<see cref="UserWindowStore"/>):
-/// two instances on one PostgreSQL give a person the budget one gives. Asked by the lookup service and the endpoint filter.
+/// The per-person budgets a minute (fixed windows on the minute). On PostgreSQL they are counted in the store
+/// (<see cref="UserWindowStore"/>): two instances give a person the budget one gives. On SQLite (one instance) they are
+/// counted in this process, so a lookup never waits for the store's one writer behind a long history write.
+/// Asked by the lookup service and the endpoint filter.
 /// </summary>
 public sealed class UserBudget(IUserWindows store, IOptions<UserLimitsOptions> options, TimeProvider clock)
 {
     private const long WindowMs = 60_000;
+
+    private readonly IUserWindows _windows = store.CountsAcrossInstances ? store : new ProcessUserWindows();
 
     /// <summary>Null when the request may go ahead; otherwise how long until the person's next window.</summary>
     public async Task<TimeSpan?> TryTakeAsync(UserLimitKind kind, string partition, CancellationToken ct = default)
@@ -88,25 +92,7 @@ public sealed class UserBudget(IUserWindows store, IOptions<UserLimitsOptions> o
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var start = now - now % WindowMs;
         var key = kind.ToString().ToLowerInvariant() + ":" + partition;
-        var limit = UserLimits.PerMinute(kind, options.Value);
-        int? taken;
-        // A lookup is never held behind a long history write (a sync batch holds the store): past a short wait the
-        // minute is counted in this process instead, so the person is still limited, per instance, while the store is busy.
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wait.CancelAfter(StoreWait);
-        try
-        {
-            taken = await store.TryTakeAsync(key, start, resetBefore: start, limit, wait.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            taken = await _whileBusy.TryTakeAsync(key, start, resetBefore: start, limit, ct);
-        }
+        var taken = await _windows.TryTakeAsync(key, start, resetBefore: start, UserLimits.PerMinute(kind, options.Value), ct);
         return taken is null ? TimeSpan.FromMilliseconds(start + WindowMs - now) : null;
     }
-
-    /// <summary>How long a take waits for the store before it counts in this process.</summary>
-    public static readonly TimeSpan StoreWait = TimeSpan.FromMilliseconds(500);
-
-    private readonly ProcessUserWindows _whileBusy = new();
 }

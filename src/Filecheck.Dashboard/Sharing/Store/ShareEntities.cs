@@ -63,6 +63,22 @@ public sealed class ShareDecisionRecord
 }
 
 /// <summary>
+/// A decision still to be posted to the decision webhook: written in the decision's transaction (when a webhook is
+/// configured), deleted once the chat took it or its attempts ran out, so a sender that dies leaves it to the next.
+/// </summary>
+public sealed class ShareWebhookDelivery
+{
+    public long Id { get; set; }
+    public long ShareId { get; set; }
+    public int Position { get; set; }
+    public int Round { get; set; }
+    /// <summary>Posts tried so far.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Not before this (Unix milliseconds): the back-off after a failed post.</summary>
+    public long NextAttemptAt { get; set; }
+}
+
+/// <summary>
 /// Round 2 and later of one shared file: the corrected job (and its file) customer success added to the same link, with
 /// what changed since the round before in the customer's words (worked out once, when the round was added).
 /// </summary>

@@ -9,8 +9,16 @@ internal sealed class SharingModel :
     IEntityTypeConfiguration<ShareRecord>, IEntityTypeConfiguration<SharedFileRecord>,
     IEntityTypeConfiguration<ShareDecisionRecord>, IEntityTypeConfiguration<ShareAuditRecord>,
     IEntityTypeConfiguration<ShareRoundRecord>, IEntityTypeConfiguration<ShareCommentRecord>,
-    IEntityTypeConfiguration<ShareUploadRecord>
+    IEntityTypeConfiguration<ShareWebhookDelivery>, IEntityTypeConfiguration<ShareUploadRecord>
 {
+    public void Configure(EntityTypeBuilder<ShareWebhookDelivery> e)
+    {
+        e.ToTable("ShareWebhookOutbox");
+        e.HasKey(d => d.Id);
+        e.HasIndex(d => d.NextAttemptAt);
+        e.HasOne<ShareRecord>().WithMany().HasForeignKey(d => d.ShareId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<ShareRecord> e)
     {
         e.ToTable("Shares");
@@ -89,6 +97,7 @@ public static class SharingTables
         public DbSet<ShareAuditRecord> ShareAudit => db.Set<ShareAuditRecord>();
         public DbSet<ShareRoundRecord> ShareRounds => db.Set<ShareRoundRecord>();
         public DbSet<ShareCommentRecord> ShareComments => db.Set<ShareCommentRecord>();
+        public DbSet<ShareWebhookDelivery> ShareWebhookOutbox => db.Set<ShareWebhookDelivery>();
         public DbSet<ShareUploadRecord> ShareUploads => db.Set<ShareUploadRecord>();
     }
 }

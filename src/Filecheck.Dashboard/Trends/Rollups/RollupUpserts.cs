@@ -134,10 +134,11 @@ internal sealed class SqliteRollupUpserts(SqliteConnection connection) : RollupU
 }
 
 /// <summary>
-/// PostgreSQL, with several writers at once: rows are written in key order (two saves touching the same rows lock them in
-/// the same order, so neither waits on the other crosswise), counts added up by a table-qualified
-/// <c>INSERT … ON CONFLICT … DO UPDATE</c>, a histogram merged in C# under its row lock (the row made if absent, then
-/// <c>SELECT … FOR UPDATE</c>, then the merged bytes written), all in the caller's transaction.
+/// PostgreSQL, with several writers at once: one statement per table whatever the rows, their keys and values bound as
+/// arrays (<c>unnest … WITH ORDINALITY</c>) in key order, so two saves touching the same rows lock them in the same order
+/// and neither waits on the other crosswise. Counts add up by a table-qualified <c>INSERT … ON CONFLICT … DO UPDATE</c>;
+/// a histogram is merged in C# under its row lock (the rows made if absent, then <c>SELECT … ORDER BY … FOR UPDATE</c>,
+/// then the merged bytes written by one <c>UPDATE … FROM unnest</c>), all in the caller's transaction.
 /// </summary>
 internal sealed class PostgresRollupUpserts(NpgsqlConnection connection) : RollupUpserts
 {
@@ -146,15 +147,24 @@ internal sealed class PostgresRollupUpserts(NpgsqlConnection connection) : Rollu
     {
         var ordered = Ordered(keys.Length, rows.Where(r => !Array.TrueForAll(r.Value, v => v == 0)), bindKey);
         if (ordered.Count == 0) return;
-        var upsert = $"INSERT INTO \"{table}\" ({Columns(keys)}, {Columns(counters)}) VALUES ({Values(keys)}, " +
-            $"{string.Join(", ", counters.Select((_, i) => $"${keys.Length + 1 + i}"))}) ON CONFLICT ({Columns(keys)}) DO UPDATE SET " +
-            string.Join(", ", counters.Select(c => $"\"{c}\" = \"{table}\".\"{c}\" + excluded.\"{c}\""));
-        var prune = $"DELETE FROM \"{table}\" WHERE {Match(keys)} AND {string.Join(" AND ", counters.Select(c => $"\"{c}\" = 0"))}";
+        var n = keys.Length;
+        var upsert = $"INSERT INTO \"{table}\" ({Columns(keys)}, {Columns(counters)}) SELECT {Columns(keys)}, {Columns(counters)} " +
+            $"FROM unnest({Placeholders(n + counters.Length)}) WITH ORDINALITY AS r({Columns(keys)}, {Columns(counters)}, ord) ORDER BY ord " +
+            $"ON CONFLICT ({Columns(keys)}) DO UPDATE SET " + string.Join(", ", counters.Select(c => $"\"{c}\" = \"{table}\".\"{c}\" + excluded.\"{c}\""));
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var (key, values) in ordered)
+        var upsertCommand = new NpgsqlBatchCommand(upsert);
+        AddKeys(upsertCommand, keys, ordered);
+        for (var c = 0; c < counters.Length; c++)
         {
-            batch.BatchCommands.Add(Command(upsert, [.. key, .. values.Select(v => (object)(long)v)]));
-            if (Array.Exists(values, v => v < 0)) batch.BatchCommands.Add(Command(prune, key));
+            var column = new long[ordered.Count];
+            for (var i = 0; i < ordered.Count; i++) column[i] = ordered[i].Value[c];
+            upsertCommand.Parameters.Add(new NpgsqlParameter { Value = column });
+        }
+        batch.BatchCommands.Add(upsertCommand);
+        var shrinking = ordered.Where(r => Array.Exists(r.Value, v => v < 0)).ToList();
+        if (shrinking.Count > 0)
+        {
+            batch.BatchCommands.Add(Prune(table, keys, shrinking, string.Join(" AND ", counters.Select(c => $"t.\"{c}\" = 0"))));
         }
         await batch.ExecuteNonQueryAsync(ct);
     }
@@ -165,36 +175,83 @@ internal sealed class PostgresRollupUpserts(NpgsqlConnection connection) : Rollu
         var ordered = Ordered(keys.Length, rows, bindKey);
         if (ordered.Count == 0) return;
         var n = keys.Length;
-        var make = $"INSERT INTO \"{table}\" ({Columns(keys)}, \"Count\", \"SumMs\", \"Buckets\") VALUES ({Values(keys)}, 0, 0, ''::bytea) " +
-            $"ON CONFLICT ({Columns(keys)}) DO NOTHING";
-        var read = $"SELECT \"Buckets\" FROM \"{table}\" WHERE {Match(keys)} FOR UPDATE";
-        var update = $"UPDATE \"{table}\" SET \"Count\" = \"Count\" + ${n + 1}, \"SumMs\" = \"SumMs\" + ${n + 2}, \"Buckets\" = ${n + 3} WHERE {Match(keys)}";
-        var prune = $"DELETE FROM \"{table}\" WHERE {Match(keys)} AND \"Count\" = 0 AND \"SumMs\" = 0 AND length(\"Buckets\") = 0";
+        var make = $"INSERT INTO \"{table}\" ({Columns(keys)}, \"Count\", \"SumMs\", \"Buckets\") SELECT {Columns(keys)}, 0, 0, ''::bytea " +
+            $"FROM unnest({Placeholders(n)}) WITH ORDINALITY AS r({Columns(keys)}, ord) ORDER BY ord ON CONFLICT ({Columns(keys)}) DO NOTHING";
+        var read = $"SELECT r.ord, t.\"Buckets\" FROM unnest({Placeholders(n)}) WITH ORDINALITY AS r({Columns(keys)}, ord) " +
+            $"JOIN \"{table}\" t ON {Match(keys)} ORDER BY r.ord FOR UPDATE OF t";
+        var update = $"UPDATE \"{table}\" t SET \"Count\" = t.\"Count\" + r.count, \"SumMs\" = t.\"SumMs\" + r.sum, \"Buckets\" = r.buckets " +
+            $"FROM unnest({Placeholders(n + 3)}) AS r({Columns(keys)}, count, sum, buckets) WHERE {Match(keys)}";
 
-        // First every row made and locked, in key order; then the merged values written.
-        var stored = new List<byte[]>(ordered.Count);
+        // First every row made, then all locked in key order, in one round trip; then the merged values written.
+        var stored = new byte[ordered.Count][];
         await using (var locking = new NpgsqlBatch(connection))
         {
-            foreach (var (key, _) in ordered)
-            {
-                locking.BatchCommands.Add(Command(make, key));
-                locking.BatchCommands.Add(Command(read, key));
-            }
+            var makeCommand = new NpgsqlBatchCommand(make);
+            AddKeys(makeCommand, keys, ordered);
+            var readCommand = new NpgsqlBatchCommand(read);
+            AddKeys(readCommand, keys, ordered);
+            locking.BatchCommands.Add(makeCommand);
+            locking.BatchCommands.Add(readCommand);
             await using var reader = await locking.ExecuteReaderAsync(ct);
             do
             {
-                while (await reader.ReadAsync(ct)) stored.Add(reader.IsDBNull(0) ? [] : (byte[])reader.GetValue(0));
+                while (await reader.ReadAsync(ct)) stored[reader.GetInt64(0) - 1] = reader.IsDBNull(1) ? [] : (byte[])reader.GetValue(1);
             }
             while (await reader.NextResultAsync(ct));
         }
-        await using var writing = new NpgsqlBatch(connection);
+        var counts = new long[ordered.Count];
+        var sums = new long[ordered.Count];
+        var merged = new byte[ordered.Count][];
         for (var i = 0; i < ordered.Count; i++)
         {
-            var (key, h) = ordered[i];
-            writing.BatchCommands.Add(Command(update, [.. key, h.Count, h.Sum, DurationBuckets.MergeBytes(stored[i], h.Buckets)]));
-            if (h.Shrinks) writing.BatchCommands.Add(Command(prune, key));
+            var h = ordered[i].Value;
+            counts[i] = h.Count;
+            sums[i] = h.Sum;
+            merged[i] = DurationBuckets.MergeBytes(stored[i] ?? [], h.Buckets);
+        }
+        await using var writing = new NpgsqlBatch(connection);
+        var updateCommand = new NpgsqlBatchCommand(update);
+        AddKeys(updateCommand, keys, ordered);
+        updateCommand.Parameters.Add(new NpgsqlParameter { Value = counts });
+        updateCommand.Parameters.Add(new NpgsqlParameter { Value = sums });
+        updateCommand.Parameters.Add(new NpgsqlParameter { Value = merged });
+        writing.BatchCommands.Add(updateCommand);
+        var shrinking = ordered.Where(r => r.Value.Shrinks).ToList();
+        if (shrinking.Count > 0)
+        {
+            writing.BatchCommands.Add(Prune(table, keys, shrinking, "t.\"Count\" = 0 AND t.\"SumMs\" = 0 AND length(t.\"Buckets\") = 0"));
         }
         await writing.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Deletes those of <paramref name="rows"/> that are left with nothing (<paramref name="empty"/>, over <c>t</c>).</summary>
+    private static NpgsqlBatchCommand Prune<TValue>(string table, string[] keys, List<(object[] Key, TValue Value)> rows, string empty)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"DELETE FROM \"{table}\" t USING unnest({Placeholders(keys.Length)}) AS r({Columns(keys)}) WHERE {Match(keys)} AND {empty}");
+        AddKeys(command, keys, rows);
+        return command;
+    }
+
+    /// <summary>
+    /// One array parameter per key column, the rows in their order: numbers as <c>bigint[]</c>, text as <c>text[]</c>, a day
+    /// column's <c>yyyy-MM-dd</c> text as <c>date[]</c> (EF maps <see cref="DateOnly"/> to <c>date</c> here).
+    /// </summary>
+    private static void AddKeys<TValue>(NpgsqlBatchCommand command, string[] keys, List<(object[] Key, TValue Value)> rows)
+    {
+        for (var k = 0; k < keys.Length; k++)
+        {
+            Array column = keys[k] is "Day" or "Start" ? new DateOnly[rows.Count]
+                : rows[0].Key[k] is long ? new long[rows.Count]
+                : new string[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var value = rows[i].Key[k];
+                if (column is DateOnly[] days) days[i] = DateOnly.ParseExact((string)value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                else column.SetValue(value, i);
+            }
+            command.Parameters.Add(new NpgsqlParameter { Value = column });
+        }
     }
 
     /// <summary>Each row's key values as bound, sorted by them (numbers as numbers, text ordinally).</summary>
@@ -228,21 +285,12 @@ internal sealed class PostgresRollupUpserts(NpgsqlConnection connection) : Rollu
         return 0;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
-
     private static string Columns(string[] names) => string.Join(", ", names.Select(c => $"\"{c}\""));
 
-    /// <summary>The key's placeholders; a day column's text becomes a <c>date</c> (EF maps <see cref="DateOnly"/> to it here).</summary>
-    private static string Values(string[] keys) => string.Join(", ", keys.Select((k, i) => Placeholder(k, i + 1)));
+    private static string Placeholders(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"${i}"));
 
-    private static string Match(string[] keys) => string.Join(" AND ", keys.Select((k, i) => $"\"{k}\" = {Placeholder(k, i + 1)}"));
-
-    private static string Placeholder(string column, int position) => column is "Day" or "Start" ? $"${position}::date" : $"${position}";
+    /// <summary>The stored row <c>t</c> and the bound row <c>r</c> on every key column.</summary>
+    private static string Match(string[] keys) => string.Join(" AND ", keys.Select(k => $"t.\"{k}\" = r.\"{k}\""));
 
     /// <summary>The values a key binds, in position order.</summary>
     private sealed class CapturedRow(int count) : IRowBinder

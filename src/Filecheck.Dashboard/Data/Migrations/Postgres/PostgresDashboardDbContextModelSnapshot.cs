@@ -768,6 +768,38 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                     b.ToTable("ShareUploads", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("ShareId");
+
+                    b.ToTable("ShareWebhookOutbox", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
                 {
                     b.Property<long>("ShareId")
@@ -1183,6 +1215,15 @@ namespace Filecheck.Dashboard.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareUploadRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany()

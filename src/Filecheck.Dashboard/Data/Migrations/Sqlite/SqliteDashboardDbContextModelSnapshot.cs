@@ -671,6 +671,36 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                     b.ToTable("ShareUploads", (string)null);
                 });
 
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShareId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("ShareId");
+
+                    b.ToTable("ShareWebhookOutbox", (string)null);
+                });
+
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.SharedFileRecord", b =>
                 {
                     b.Property<long>("ShareId")
@@ -1039,6 +1069,15 @@ namespace Filecheck.Dashboard.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareUploadRecord", b =>
+                {
+                    b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Filecheck.Dashboard.Sharing.ShareWebhookDelivery", b =>
                 {
                     b.HasOne("Filecheck.Dashboard.Sharing.ShareRecord", null)
                         .WithMany()
