@@ -245,8 +245,13 @@ public abstract class CorrectedFileEngineTests(SharingApp app)
         Assert.Contains("name=\"round\" value=\"2\"", page);
     }
 
-    /// <summary>A browser sends a quote in a file name as %22; .NET's client refuses to send it raw.</summary>
-    private static string AsBrowserSends(string name) => name.Replace("\"", "%22", StringComparison.Ordinal).Replace("\\", "%5C", StringComparison.Ordinal);
+    /// <summary>A browser sends a quote or a line break in a file name as %22, %0A…; .NET's client refuses to send them raw.</summary>
+    private static string AsBrowserSends(string name)
+    {
+        var sent = string.Concat(name.Select(c => c is '"' or '\\' || char.IsControl(c) || char.IsSurrogate(c) ? $"%{(int)c % 256:X2}" : c.ToString()));
+        // Nor a blank one (a browser sends the chosen file's name, never nothing); a disk's file names stop at 255 bytes.
+        return string.IsNullOrWhiteSpace(sent) ? "%20" : sent.Length > 1000 ? sent[..1000] : sent;
+    }
 
     private static string? ProfileOf(Filecheck.Api.Models.Job job) =>
         job.Tasks![0].Steps!.First(s => s.Type == "preflight").Params is { ValueKind: System.Text.Json.JsonValueKind.Object } p
