@@ -10,11 +10,11 @@ namespace Filecheck.Dashboard.Sharing;
 /// <summary>
 /// Adds a corrected job to a live link as the next round of one of its files: the link and its expiry stay; what changed
 /// since the round before is worked out once from both checks' findings (through the Shell's <see cref="IJobReports"/>)
-/// and stored with the round; the round and its audit row are written in one SaveChanges.
+/// and stored with the round; the round and its audit row are written in one SaveChanges, announced on the bus in its transaction.
 /// </summary>
 public sealed class ShareRounds(
     IDbContextFactory<DashboardDbContext> factory, StoreMigrator history, TimeProvider clock, ShareLinkService shares, ShareNotifier notifier,
-    IJobReports reports)
+    IJobReports reports, ShareBusRelay relay)
 {
     /// <returns>Null when the round was added, else why not (nothing was written).</returns>
     public async Task<string?> AddAsync(long shareId, int position, string? jobIdText, ClaimsPrincipal user, CancellationToken ct = default)
@@ -57,7 +57,11 @@ public sealed class ShareRounds(
             $"round {current + 1} of {name ?? previous.TaskId}: {jobId.Value} ({file.FileName}); {string.Join(" ", changes.Lines())}"));
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // Pages on the other instances hear of the round once it is committed, and re-read it from the store.
+            await relay.AnnounceChangeAsync(db, shareId, ShareActions.Round, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {

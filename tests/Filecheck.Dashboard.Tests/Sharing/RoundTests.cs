@@ -39,6 +39,19 @@ public abstract class RoundEngineTests(SharingApp app)
         CommentEngineTests.Form(form, new Dictionary<string, string?> { ["file"] = "1", ["round"] = round, ["decision"] = decision, ["name"] = "Ada", ["note"] = note });
 
     [Fact]
+    public async Task AddRound_Added_IsAnnouncedOnTheBusForPagesOnOtherInstances()
+    {
+        var share = await app.ShareAsync(WellKnownJobs.Warning, j => j.Tasks!.Take(1));
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var _ = app.Services.GetRequiredService<Filecheck.Dashboard.Data.IStoreBus>().Subscribe(Filecheck.Dashboard.Data.BusTopics.ShareDecision, heard.Enqueue);
+
+        Assert.Null(await AddRoundAsync(share.Id, WellKnownJobs.Fixed));
+
+        // IDs only (the share and what happened): the other instances re-read the round from the store.
+        Assert.Contains(heard, payload => payload.EndsWith($":{share.Id}:{ShareActions.Round}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AddRound_AfterChangesWereAsked_ShowsBothRoundsWithWhatChanged_AndApprovingRound2ClosesTheFile()
     {
         var share = await app.ShareAsync(WellKnownJobs.Warning, j => j.Tasks!.Take(1));
