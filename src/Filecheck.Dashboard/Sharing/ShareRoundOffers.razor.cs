@@ -21,13 +21,18 @@ public partial class ShareRoundOffers
 
     [Parameter, EditorRequired] public string JobId { get; set; } = "";
 
+    /// <summary>Whether the job has finished (null: not known). A running check cannot be added yet; the offers reload when it finishes.</summary>
+    [Parameter] public bool? Finished { get; set; }
+
     /// <summary>After a round was added, so the owner reloads what it shows.</summary>
     [Parameter] public EventCallback Added { get; set; }
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!RendererInfo.IsInteractive || _loaded == JobId || Auth is null) return;
-        _loaded = JobId;
+        // Read again when the job finishes ("Check again" opens the new job while it runs): its report and the offers change.
+        var key = JobId + "|" + Finished;
+        if (!RendererInfo.IsInteractive || _loaded == key || Auth is null) return;
+        _loaded = key;
         await LoadAsync();
     }
 
