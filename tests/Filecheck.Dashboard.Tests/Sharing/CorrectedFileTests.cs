@@ -36,6 +36,7 @@ public sealed class PostgresCorrectedFileAppFixture : SharingApp
 
 public sealed class CorrectedFileTests(CorrectedFileAppFixture app) : CorrectedFileEngineTests(app), IClassFixture<CorrectedFileAppFixture>;
 
+[Collection(Filecheck.Dashboard.Tests.Data.PostgresCollection.Name)]
 public sealed class CorrectedFilePostgresTests(PostgresCorrectedFileAppFixture app) : CorrectedFileEngineTests(app), IClassFixture<PostgresCorrectedFileAppFixture>;
 
 /// <summary>
